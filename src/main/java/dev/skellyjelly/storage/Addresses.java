@@ -1,0 +1,44 @@
+package dev.skellyjelly.storage;
+
+/** Every event-bus address of the module, named once. */
+public final class Addresses {
+
+  private Addresses() {
+  }
+
+  // ---- Public: other modules use these (locally or across the cluster). ----
+
+  /** Data Capture sends {@code RawEvent}s here; {@code request} is answered after commit. */
+  public static final String EVENTS_RAW = "storage.events.raw";
+  /** Closed windows are published here as {@code EventBatch}. */
+  public static final String EVENT_BATCHES = "analysis.event-batches";
+  /** Request/reply: screenshot bytes and metadata by id, or EXPIRED / NOT_FOUND. */
+  public static final String SCREENSHOTS_GET = "storage.screenshots.get";
+  /** Request/reply: read-only queries (JSON). */
+  public static final String QUERY = "storage.query";
+  /** Request/reply: liveness and readiness (JSON). */
+  public static final String HEALTH = "storage.health";
+
+  // ---- Internal: local consumers only, between the module's own verticles. ----
+
+  /** Receiver → writer: an {@code IngestChunk} to store; the reply follows its commit. */
+  public static final String WRITE_EVENTS = "storage.internal.write.events";
+  /** Batcher → writer: a closed window's {@code WindowRecord}. */
+  public static final String WRITE_WINDOW = "storage.internal.write.window";
+  /** Screenshot handler → writer: one screenshot's metadata row. */
+  public static final String WRITE_SCREENSHOT_METADATA = "storage.internal.write.screenshot-metadata";
+  /** Request/reply: commit everything buffered now (used on stop and by tools). */
+  public static final String WRITE_FLUSH = "storage.internal.write.flush";
+  /** Published by the writer after each commit: a {@code WriteReport} (JSON). */
+  public static final String WRITE_COMMITTED = "storage.internal.write.committed";
+  /** Receiver → batcher: an {@code IngestChunk} for the current window. */
+  public static final String BATCH_EVENTS = "storage.internal.batch.events";
+  /** Screenshot handler → batcher: a screenshot id for the current window. */
+  public static final String BATCH_SCREENSHOT = "storage.internal.batch.screenshot";
+  /** Request/reply: close the open window now (used on stop and by tools). */
+  public static final String BATCH_FLUSH = "storage.internal.batch.flush";
+  /** Batcher → screenshot handler: a {@code WindowClosed} notice, which starts retention. */
+  public static final String WINDOW_CLOSED = "storage.internal.window-closed";
+  /** Receiver → screenshot handler: a {@code RawEvent.Screenshot} to keep. */
+  public static final String SCREENSHOTS_STORE = "storage.internal.screenshots.store";
+}

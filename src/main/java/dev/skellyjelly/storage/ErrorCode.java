@@ -1,0 +1,33 @@
+package dev.skellyjelly.storage;
+
+/** Failure codes on the bus; the number is the {@code ReplyException.failureCode()}. */
+public enum ErrorCode {
+  /** The write queue is full: retry later, with backoff. */
+  BACKPRESSURE(429),
+  /** Bytes on the bus or in the database could not be decoded. */
+  DECODE(422),
+  /** The message decoded but is not a valid event or request. */
+  INVALID_EVENT(400),
+  /** A query parameter is missing or wrong. */
+  BAD_REQUEST(400),
+  /** A screenshot existed but its retention has passed. */
+  EXPIRED(410),
+  /** Nothing is known under that id. */
+  NOT_FOUND(404),
+  /** The database failed to commit; the events were not stored. */
+  DATABASE(500),
+  /** A query ran past its deadline and was interrupted. */
+  TIMEOUT(504),
+  /** The module is stopping or not ready. */
+  UNAVAILABLE(503);
+
+  private final int failureCode;
+
+  ErrorCode(int failureCode) {
+    this.failureCode = failureCode;
+  }
+
+  public int failureCode() {
+    return failureCode;
+  }
+}

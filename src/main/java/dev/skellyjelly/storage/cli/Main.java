@@ -1,0 +1,77 @@
+package dev.skellyjelly.storage.cli;
+
+import dev.skellyjelly.storage.config.ConfigException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The launcher's entry point: {@code storage <command> [options]}, {@code --help} for each. */
+public final class Main {
+
+  /** Options that take no value, across all commands. */
+  static final Set<String> FLAGS = Set.of("help", "cluster", "durable", "gzip", "lz4", "keep");
+
+  private Main() {
+  }
+
+  private static Map<String, Command> commands() {
+    Map<String, Command> commands = new LinkedHashMap<>();
+    for (Command c : List.<Command>of(new RunCommand())) {
+      commands.put(c.name(), c);
+    }
+    return commands;
+  }
+
+  public static void main(String[] argv) {
+    System.exit(run(argv));
+  }
+
+  static int run(String[] argv) {
+    Map<String, Command> commands = commands();
+    if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("help")) {
+      System.out.println(overview(commands));
+      return argv.length == 0 ? 2 : 0;
+    }
+    Command command = commands.get(argv[0]);
+    if (command == null) {
+      System.err.println("unknown command '" + argv[0] + "'\n\n" + overview(commands));
+      return 2;
+    }
+    List<String> rest = Arrays.asList(argv).subList(1, argv.length);
+    try {
+      Args args = new Args(rest, FLAGS);
+      if (args.flag("help")) {
+        System.out.println(command.help());
+        return 0;
+      }
+      return command.run(args);
+    } catch (Args.UsageException e) {
+      System.err.println("storage " + command.name() + ": " + e.getMessage() + "\n\n" + command.help());
+      return 2;
+    } catch (ConfigException e) {
+      System.err.println("storage " + command.name() + ": " + e.getMessage());
+      return 2;
+    } catch (Exception e) {
+      Throwable cause = e;
+      while (cause.getCause() != null && !(cause instanceof ConfigException)) {
+        cause = cause.getCause();
+      }
+      if (cause instanceof ConfigException ce) {
+        System.err.println("storage " + command.name() + ": " + ce.getMessage());
+        return 2;
+      }
+      System.err.println("storage " + command.name() + " failed: " + e.getMessage());
+      e.printStackTrace();
+      return 1;
+    }
+  }
+
+  private static String overview(Map<String, Command> commands) {
+    StringBuilder sb = new StringBuilder("usage: launcher/storage <command> [options]\n\ncommands:\n");
+    commands.values().forEach(c -> sb.append(String.format("  %-18s %s%n", c.name(), c.summary())));
+    sb.append("\n'launcher/storage <command> --help' describes a command's options.");
+    return sb.toString();
+  }
+}

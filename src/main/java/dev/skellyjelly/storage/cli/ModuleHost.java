@@ -1,0 +1,75 @@
+package dev.skellyjelly.storage.cli;
+
+import dev.skellyjelly.storage.StorageModule;
+import dev.skellyjelly.storage.config.StorageConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.micrometer.backends.BackendRegistries;
+
+/**
+ * A standalone process around the module: a {@link Vertx} with Micrometer/Prometheus metrics,
+ * the module deployed into it, and an orderly stop. The composition root of the launcher.
+ */
+final class ModuleHost implements AutoCloseable {
+
+  private final Vertx vertx;
+  private final MeterRegistry registry;
+  private final StorageModule module;
+
+  private ModuleHost(Vertx vertx, MeterRegistry registry, StorageModule module) {
+    this.vertx = vertx;
+    this.registry = registry;
+    this.module = module;
+  }
+
+  static VertxOptions vertxOptions() {
+    return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+        .setJvmMetricsEnabled(true)
+        .setEnabled(true));
+  }
+
+  /** Starts a local (non-clustered) Vert.x and deploys the module; blocks until it is up. */
+  static ModuleHost start(StorageConfig config) {
+    Vertx vertx = Vertx.vertx(vertxOptions());
+    return deployInto(vertx, config);
+  }
+
+  static ModuleHost deployInto(Vertx vertx, StorageConfig config) {
+    MeterRegistry registry = BackendRegistries.getDefaultNow();
+    try {
+      StorageModule module = StorageModule.deploy(vertx, config, registry).await();
+      return new ModuleHost(vertx, registry, module);
+    } catch (RuntimeException e) {
+      vertx.close().await();
+      throw e;
+    }
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  MeterRegistry registry() {
+    return registry;
+  }
+
+  /** The Prometheus text of every meter, for tools that print figures. */
+  String scrape() {
+    return registry instanceof PrometheusMeterRegistry p ? p.scrape() : "";
+  }
+
+  /** Undeploys the module (window emitted, buffer committed), then closes Vert.x. */
+  @Override
+  public void close() {
+    try {
+      module.undeploy().await();
+    } finally {
+      vertx.close().await();
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package dev.skellyjelly.storage.cli;
+
+import dev.skellyjelly.storage.config.ConfigLoader;
+import dev.skellyjelly.storage.config.StorageConfig;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code run}: the module as a service, until SIGINT/SIGTERM. */
+final class RunCommand implements Command {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+  @Override
+  public String name() {
+    return "run";
+  }
+
+  @Override
+  public String summary() {
+    return "run the storage module with conf/storage.toml until stopped (Ctrl-C)";
+  }
+
+  @Override
+  public String help() {
+    return """
+        usage: launcher/storage run [--config FILE]
+
+        Runs the module: receives events on storage.events.raw, emits windows on
+        analysis.event-batches and stores events in the SQLite file named by
+        storage.database_path. Stops cleanly on Ctrl-C / SIGTERM (open window emitted,
+        write buffer committed).
+
+          --config FILE   TOML configuration (default conf/storage.toml)""";
+  }
+
+  @Override
+  public int run(Args args) throws Exception {
+    Path configFile = args.path("config", "conf/storage.toml");
+    args.rejectUnknown();
+    Vertx loader = Vertx.vertx();
+    StorageConfig config;
+    try {
+      config = ConfigLoader.load(loader, configFile).await();
+    } finally {
+      loader.close().await();
+    }
+    ModuleHost host = ModuleHost.start(config);
+    LOG.info("storage module running: config {}, database {}", configFile.toAbsolutePath(),
+        config.databasePath());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("stopping: emitting the open window and committing the write buffer");
+      host.close();
+      stopped.countDown();
+    }, "storage-shutdown"));
+    stopped.await();
+    return 0;
+  }
+}

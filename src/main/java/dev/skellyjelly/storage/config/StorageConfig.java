@@ -1,0 +1,138 @@
+package dev.skellyjelly.storage.config;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The module's configuration, typed and validated. Built from the JSON form of
+ * {@code conf/storage.toml} (tables {@code [storage]}, {@code [http]}, {@code [cluster]}); every
+ * key is documented in that file and in the README. Sizes are held in bytes and times as
+ * {@link Duration}s; seconds may be fractional so tests can use short windows.
+ */
+public record StorageConfig(
+    Duration batchWindow,
+    int maxEventsPerBatch,
+    long screenshotMemoryThresholdBytes,
+    Duration screenshotRetention,
+    int screenshotMemoryCacheSize,
+    long screenshotMemoryCacheMaxBytes,
+    boolean devMode,
+    int devModeScreenshotCount,
+    Path screenshotDir,
+    Path databasePath,
+    int databasePoolSize,
+    long writeBufferBytes,
+    Duration writeInterval,
+    int writeBatchMaxEvents,
+    String synchronous,
+    Duration compactionInterval,
+    long maxMemoryBytes,
+    double targetCpuPercent,
+    int rawEventsRetentionDays,
+    int hourlyAggregatesRetentionDays,
+    int dailySummariesRetentionDays,
+    int screenshotMetadataRetentionDays,
+    long minFreeSpaceBytes,
+    Duration queryTimeout,
+    Path backupDir,
+    Duration backupInterval,
+    int backupKeep,
+    Http http,
+    Cluster cluster) {
+
+  private static final long MB = 1024L * 1024L;
+
+  /** The HTTP endpoints: metrics, health, read-only queries and the dashboard. */
+  public record Http(boolean enabled, String host, int port) {
+  }
+
+  /** The clustered event bus (Hazelcast). Off by default: the module runs embedded. */
+  public record Cluster(boolean enabled, Path hazelcastConfig, String host, int port,
+      String publicHost) {
+  }
+
+  /** Every default, with the database and screenshots below {@code dataDir}. */
+  public static StorageConfig defaults(Path dataDir) {
+    return fromJson(new JsonObject().put("storage", new JsonObject()
+        .put("database_path", dataDir.resolve("events.db").toString())
+        .put("screenshot_dir", dataDir.resolve("screenshots").toString())
+        .put("backup_dir", dataDir.resolve("backups").toString())));
+  }
+
+  /**
+   * Validates a whole configuration.
+   *
+   * @throws ConfigException naming every bad key, its value and what is allowed
+   */
+  public static StorageConfig fromJson(JsonObject json) {
+    List<String> problems = new ArrayList<>();
+    ConfigReader s = new ConfigReader("storage", json.getJsonObject("storage"), problems);
+    StorageConfig config = new StorageConfig(
+        s.seconds("batch_window_seconds", 30, 0, 3600),
+        (int) s.integer("max_events_per_batch", 10_000, 1, 1_000_000),
+        Math.round(s.number("screenshot_memory_threshold_mb", 5, 0, 1024) * MB),
+        s.seconds("screenshot_retention_seconds", 30, 0, 86_400),
+        (int) s.integer("screenshot_memory_cache_size", 50, 1, 100_000),
+        Math.round(s.number("screenshot_memory_cache_max_mb", 64, 0, 65_536) * MB),
+        s.bool("dev_mode", false),
+        (int) s.integer("dev_mode_screenshot_count", 5, 1, 1000),
+        s.path("screenshot_dir", "~/.skelly-jelly/screenshots"),
+        s.path("database_path", "~/.skelly-jelly/events.db"),
+        (int) s.integer("database_pool_size", 4, 1, 64),
+        Math.round(s.number("write_buffer_size_mb", 10, 0, 4096) * MB),
+        Duration.ofMillis(s.integer("write_interval_ms", 1000, 1, 60_000)),
+        (int) s.integer("write_batch_max_events", 50_000, 1, 5_000_000),
+        s.choice("synchronous", "NORMAL", "NORMAL", "FULL"),
+        s.seconds("compaction_interval_hours", 24, 0, 8760).multipliedBy(3600),
+        s.integer("max_memory_usage_mb", 100, 16, 1_048_576) * MB,
+        s.number("target_cpu_usage_percent", 2, 0, 100),
+        (int) s.integer("raw_events_retention_days", 7, 1, 36_500),
+        (int) s.integer("hourly_aggregates_retention_days", 30, 1, 36_500),
+        (int) s.integer("daily_summaries_retention_days", 365, 1, 36_500),
+        (int) s.integer("screenshot_metadata_retention_days", 0, 0, 36_500),
+        s.integer("min_free_space_mb", 500, 0, 1_048_576) * MB,
+        Duration.ofMillis(s.integer("query_timeout_ms", 5000, 1, 3_600_000)),
+        s.path("backup_dir", "~/.skelly-jelly/backups"),
+        Duration.ofHours(s.integer("backup_interval_hours", 24, 0, 8760)),
+        (int) s.integer("backup_keep", 7, 1, 1000),
+        readHttp(new ConfigReader("http", json.getJsonObject("http"), problems)),
+        readCluster(new ConfigReader("cluster", json.getJsonObject("cluster"), problems)));
+    s.rejectUnknownKeys();
+    if (config.hourlyAggregatesRetentionDays < config.rawEventsRetentionDays) {
+      problems.add("storage.hourly_aggregates_retention_days = " + config.hourlyAggregatesRetentionDays
+          + " is not allowed: must be at least raw_events_retention_days ("
+          + config.rawEventsRetentionDays + "), or hourly rollups would vanish before the raw data");
+    }
+    if (config.screenshotMemoryCacheMaxBytes < config.screenshotMemoryThresholdBytes) {
+      problems.add("storage.screenshot_memory_cache_max_mb is smaller than"
+          + " screenshot_memory_threshold_mb: the cache could not hold one screenshot; raise it");
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException("invalid configuration:\n  - " + String.join("\n  - ", problems));
+    }
+    return config;
+  }
+
+  private static Http readHttp(ConfigReader r) {
+    Http http = new Http(r.bool("enabled", true), r.text("host", "127.0.0.1"),
+        (int) r.integer("port", 8686, 0, 65_535));
+    r.rejectUnknownKeys();
+    return http;
+  }
+
+  private static Cluster readCluster(ConfigReader r) {
+    Cluster cluster = new Cluster(r.bool("enabled", false),
+        r.path("hazelcast_config", "conf/cluster.xml"), r.text("host", "127.0.0.1"),
+        (int) r.integer("port", 0, 0, 65_535), r.text("public_host", "127.0.0.1"));
+    r.rejectUnknownKeys();
+    return cluster;
+  }
+
+  /** Whether scheduled backups are on ({@code backup_interval_hours = 0} turns them off). */
+  public boolean scheduledBackups() {
+    return !backupInterval.isZero() && !backupInterval.isNegative();
+  }
+}

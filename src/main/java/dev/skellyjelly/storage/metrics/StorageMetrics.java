@@ -1,0 +1,147 @@
+package dev.skellyjelly.storage.metrics;
+
+import dev.skellyjelly.storage.event.EventKind;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The module's meters, named once. Names are Micrometer style ({@code skelly.events.received});
+ * the Prometheus registry renders them in base units with {@code _total}, {@code _seconds} and
+ * {@code _bytes} suffixes. Tags have bounded values (event kinds, drop reasons).
+ * Meters are thread-safe, so every verticle records into the same instance.
+ */
+public final class StorageMetrics {
+
+  /** Why an event was not stored. */
+  public enum DropReason {
+    BACKPRESSURE, INVALID, DECODE, DATABASE, SHUTDOWN
+  }
+
+  private final MeterRegistry registry;
+  private final Map<EventKind, Counter> received = new EnumMap<>(EventKind.class);
+  private final Map<DropReason, Counter> dropped = new EnumMap<>(DropReason.class);
+  private final Counter decodeErrors;
+  private final Counter backpressureRefusals;
+  private final Counter duplicates;
+  private final Counter eventsStored;
+  private final Timer processingLatency;
+  private final Counter batchesCreated;
+  private final DistributionSummary eventsPerBatch;
+  private final Timer batchCreation;
+  private final Timer dbWrite;
+  private final DistributionSummary dbWriteBatchSize;
+  private final AtomicLong queuedEvents = new AtomicLong();
+  private final AtomicLong databaseBytes = new AtomicLong();
+
+  public StorageMetrics(MeterRegistry registry, Duration writeInterval) {
+    this.registry = registry;
+    for (EventKind k : EventKind.values()) {
+      received.put(k, Counter.builder("skelly.events.received")
+          .description("Raw events received on storage.events.raw")
+          .tag("kind", k.name().toLowerCase(java.util.Locale.ROOT)).register(registry));
+    }
+    for (DropReason r : DropReason.values()) {
+      dropped.put(r, Counter.builder("skelly.events.dropped")
+          .description("Events not stored, by reason; requests among them got a failure reply")
+          .tag("reason", r.name().toLowerCase(java.util.Locale.ROOT)).register(registry));
+    }
+    decodeErrors = Counter.builder("skelly.decode.errors")
+        .description("Messages whose bytes could not be decoded").register(registry);
+    backpressureRefusals = Counter.builder("skelly.backpressure.refusals")
+        .description("Requests refused with BACKPRESSURE because the write queue was full")
+        .register(registry);
+    duplicates = Counter.builder("skelly.events.duplicates")
+        .description("Retried events already stored (same session and sequence), skipped")
+        .register(registry);
+    eventsStored = Counter.builder("skelly.events.stored")
+        .description("Events committed to the database").register(registry);
+    processingLatency = Timer.builder("skelly.event.processing.latency")
+        .description("Time from receipt of an event to its hand-off to batcher and writer")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(1_000))
+        .maximumExpectedValue(Duration.ofMillis(100)).register(registry);
+    batchesCreated = Counter.builder("skelly.batches.created")
+        .description("Windows closed and emitted as EventBatch").register(registry);
+    eventsPerBatch = DistributionSummary.builder("skelly.batch.events")
+        .description("Events per emitted window").register(registry);
+    batchCreation = Timer.builder("skelly.batch.creation")
+        .description("Time to close a window and emit its EventBatch").register(registry);
+    dbWrite = Timer.builder("skelly.db.write.latency")
+        .description("Time of one write transaction, BEGIN IMMEDIATE to COMMIT")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+    dbWriteBatchSize = DistributionSummary.builder("skelly.db.write.batch.events")
+        .description("Events per write transaction").register(registry);
+    registry.gauge("skelly.write.queue.events", queuedEvents);
+    io.micrometer.core.instrument.Gauge.builder("skelly.db.size", databaseBytes, AtomicLong::get)
+        .baseUnit("bytes").description("Database file size including its WAL").register(registry);
+    io.micrometer.core.instrument.Gauge.builder("skelly.write.interval", writeInterval,
+        d -> d.toNanos() / 1e9).baseUnit("seconds")
+        .description("Longest time an acknowledged-by-send event waits before commit: what a crash"
+            + " can lose of fire-and-forget events").register(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public void received(EventKind kind) {
+    received.get(kind).increment();
+  }
+
+  public void dropped(DropReason reason, long count) {
+    dropped.get(reason).increment(count);
+  }
+
+  public void decodeError() {
+    decodeErrors.increment();
+  }
+
+  public void backpressureRefusal() {
+    backpressureRefusals.increment();
+  }
+
+  public void duplicates(long count) {
+    duplicates.increment(count);
+  }
+
+  public void stored(long count) {
+    eventsStored.increment(count);
+  }
+
+  public Timer processingLatency() {
+    return processingLatency;
+  }
+
+  public void batchCreated(int events, long nanos) {
+    batchesCreated.increment();
+    eventsPerBatch.record(events);
+    batchCreation.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  public void dbWrite(int events, long nanos) {
+    dbWrite.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    dbWriteBatchSize.record(events);
+  }
+
+  public void queuedEvents(long n) {
+    queuedEvents.set(n);
+  }
+
+  public void databaseBytes(long n) {
+    databaseBytes.set(n);
+  }
+
+  public double droppedCount(DropReason reason) {
+    return dropped.get(reason).count();
+  }
+
+  public double decodeErrorCount() {
+    return decodeErrors.count();
+  }
+}

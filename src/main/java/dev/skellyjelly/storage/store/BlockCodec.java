@@ -1,0 +1,87 @@
+package dev.skellyjelly.storage.store;
+
+import dev.skellyjelly.storage.event.ByteReader;
+import dev.skellyjelly.storage.event.ByteWriter;
+import dev.skellyjelly.storage.event.EventDecodeException;
+import dev.skellyjelly.storage.event.EventEncoding;
+import dev.skellyjelly.storage.event.RawEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.lz4.LZ4Exception;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.lz4.LZ4FastDecompressor;
+
+/**
+ * The payload of one event block (DESIGN decision 10): the events of one session from one write,
+ * in sequence order, as {@link EventEncoding} bodies sharing one delta context, then LZ4.
+ *
+ * <pre>
+ * payload := version:u8  rawLength:varint  lz4(count:varint body*)
+ * </pre>
+ * The session is not repeated per event: it is the block row's {@code session_key}.
+ */
+public final class BlockCodec {
+
+  private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
+  /** Blocks larger than this when decompressed are corrupt (a write holds at most a few MB). */
+  private static final int MAX_RAW_BYTES = 512 << 20;
+
+  private final LZ4Compressor compressor = LZ4.fastCompressor();
+  private final LZ4FastDecompressor decompressor = LZ4.fastDecompressor();
+  private final ByteWriter raw = new ByteWriter(64 * 1024);
+  private final EventEncoding.Context context = new EventEncoding.Context();
+
+  /** Encodes events of one session, already in sequence order. Not thread-safe: one per writer. */
+  public byte[] encode(List<RawEvent> events) {
+    raw.reset();
+    context.reset();
+    raw.writeVarLong(events.size());
+    for (RawEvent e : events) {
+      EventEncoding.writeBody(raw, e, context);
+    }
+    int rawLength = raw.length();
+    int max = compressor.maxCompressedLength(rawLength);
+    byte[] out = new byte[1 + 5 + max];
+    out[0] = (byte) EventEncoding.VERSION;
+    int headerLength = 1 + writeVarInt(out, 1, rawLength);
+    int compressed = compressor.compress(raw.array(), 0, rawLength, out, headerLength, max);
+    return java.util.Arrays.copyOf(out, headerLength + compressed);
+  }
+
+  /** Decodes a payload written by {@link #encode}; corrupt payloads throw a decode error. */
+  public List<RawEvent> decode(byte[] payload, UUID session) {
+    ByteReader header = new ByteReader(payload);
+    EventEncoding.checkVersion(header.readByte(), "event block");
+    int rawLength = header.readBoundedInt(MAX_RAW_BYTES, "block length");
+    byte[] rawBytes = new byte[rawLength];
+    try {
+      int read = decompressor.decompress(payload, header.position(), rawBytes, 0, rawLength);
+      if (header.position() + read != payload.length) {
+        throw new EventDecodeException("event block has " + (payload.length - header.position() - read)
+            + " trailing bytes after its LZ4 data");
+      }
+    } catch (LZ4Exception e) {
+      throw new EventDecodeException("event block's LZ4 data is corrupt: " + e.getMessage(), e);
+    }
+    ByteReader in = new ByteReader(rawBytes);
+    int count = in.readBoundedInt(rawLength, "block event count");
+    EventEncoding.Context ctx = new EventEncoding.Context();
+    List<RawEvent> events = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      events.add(EventEncoding.readBody(in, session, ctx));
+    }
+    return events;
+  }
+
+  private static int writeVarInt(byte[] out, int offset, int value) {
+    int n = 0;
+    while ((value & ~0x7F) != 0) {
+      out[offset + n++] = (byte) ((value & 0x7F) | 0x80);
+      value >>>= 7;
+    }
+    out[offset + n++] = (byte) value;
+    return n;
+  }
+}

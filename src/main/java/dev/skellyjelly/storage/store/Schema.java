@@ -1,0 +1,171 @@
+package dev.skellyjelly.storage.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * The database schema, versioned in {@code PRAGMA user_version} and upgraded one step per
+ * version at start, inside a transaction, by the writer (the only connection that writes).
+ *
+ * <p>Changelog:
+ * <ul>
+ *   <li>1 — sessions, session_seq_ranges, windows, event_aggregates_minute, screenshot_metadata;
+ *       event blocks live in one table per UTC day ({@code event_blocks_YYYYMMDD}), created on
+ *       demand, so retention is a {@code DROP TABLE}.</li>
+ * </ul>
+ */
+public final class Schema {
+
+  public static final int CURRENT_VERSION = 1;
+  public static final String BLOCK_TABLE_PREFIX = "event_blocks_";
+  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
+
+  private static final List<String> V1 = List.of(
+      """
+      CREATE TABLE sessions (
+        session_key INTEGER PRIMARY KEY,
+        session_id  BLOB NOT NULL UNIQUE
+      )""",
+      // Which sequence numbers of a session are stored: a retried event is found here and skipped.
+      """
+      CREATE TABLE session_seq_ranges (
+        session_key INTEGER NOT NULL,
+        lo INTEGER NOT NULL,
+        hi INTEGER NOT NULL,
+        PRIMARY KEY (session_key, lo)
+      ) WITHOUT ROWID""",
+      """
+      CREATE TABLE windows (
+        window_id   BLOB PRIMARY KEY,
+        start_us    INTEGER NOT NULL,
+        end_us      INTEGER NOT NULL,
+        event_count INTEGER NOT NULL,
+        members     BLOB NOT NULL,
+        screenshot_refs BLOB NOT NULL
+      ) WITHOUT ROWID""",
+      "CREATE INDEX idx_windows_start ON windows(start_us)",
+      """
+      CREATE TABLE event_aggregates_minute (
+        minute_start_us  INTEGER PRIMARY KEY,
+        keystroke_count  INTEGER NOT NULL,
+        mouse_clicks     INTEGER NOT NULL,
+        window_switches  INTEGER NOT NULL,
+        active_time_ms   INTEGER NOT NULL,
+        screenshot_count INTEGER NOT NULL,
+        active_seconds_mask INTEGER NOT NULL
+      ) WITHOUT ROWID""",
+      """
+      CREATE TABLE screenshot_metadata (
+        screenshot_id    BLOB PRIMARY KEY,
+        timestamp_us     INTEGER NOT NULL,
+        session_id       BLOB NOT NULL,
+        sequence         INTEGER NOT NULL,
+        window_title     TEXT NOT NULL,
+        app_name         TEXT NOT NULL,
+        region_x INTEGER NOT NULL, region_y INTEGER NOT NULL,
+        region_width INTEGER NOT NULL, region_height INTEGER NOT NULL,
+        width INTEGER NOT NULL, height INTEGER NOT NULL,
+        format           TEXT NOT NULL,
+        size_bytes       INTEGER NOT NULL,
+        storage          TEXT NOT NULL,
+        text_density     REAL,
+        ui_element_count INTEGER,
+        dominant_colors  TEXT,
+        privacy_masked   INTEGER NOT NULL,
+        analysis_error   TEXT
+      ) WITHOUT ROWID""",
+      "CREATE INDEX idx_screenshots_timestamp ON screenshot_metadata(timestamp_us)");
+
+  private Schema() {
+  }
+
+  /** Brings the database to {@link #CURRENT_VERSION}; refuses a database from a newer build. */
+  public static void migrate(Connection c) throws SQLException {
+    int version = userVersion(c);
+    if (version > CURRENT_VERSION) {
+      throw new SQLException("database schema version " + version + " is newer than this build"
+          + " understands (" + CURRENT_VERSION + "); upgrade the storage module");
+    }
+    try (Statement st = c.createStatement()) {
+      if (version == 0) {
+        // Must precede the first table: lets compaction return free pages incrementally.
+        st.execute("PRAGMA auto_vacuum = INCREMENTAL");
+      }
+      while (version < CURRENT_VERSION) {
+        st.execute("BEGIN IMMEDIATE");
+        try {
+          for (String sql : stepTo(version + 1)) {
+            st.execute(sql);
+          }
+          st.execute("PRAGMA user_version = " + (version + 1));
+          st.execute("COMMIT");
+        } catch (SQLException e) {
+          st.execute("ROLLBACK");
+          throw e;
+        }
+        version++;
+      }
+    }
+  }
+
+  private static List<String> stepTo(int version) {
+    return switch (version) {
+      case 1 -> V1;
+      default -> throw new IllegalStateException("no migration to schema version " + version);
+    };
+  }
+
+  public static int userVersion(Connection c) throws SQLException {
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA user_version")) {
+      return rs.next() ? rs.getInt(1) : 0;
+    }
+  }
+
+  /** The block table holding events of the UTC day of {@code timestampMicros}. */
+  public static String blockTableFor(long timestampMicros) {
+    LocalDate day = Instant.ofEpochSecond(Math.floorDiv(timestampMicros, 1_000_000L))
+        .atZone(ZoneOffset.UTC).toLocalDate();
+    return BLOCK_TABLE_PREFIX + DAY.format(day);
+  }
+
+  /** The first microsecond of the day a block table covers. */
+  public static long dayStartMicros(String blockTable) {
+    LocalDate day = LocalDate.parse(blockTable.substring(BLOCK_TABLE_PREFIX.length()), DAY);
+    return day.atStartOfDay(ZoneOffset.UTC).toEpochSecond() * 1_000_000L;
+  }
+
+  public static List<String> createBlockTable(String table) {
+    return List.of(
+        "CREATE TABLE IF NOT EXISTS " + table + " ("
+            + " session_key INTEGER NOT NULL,"
+            + " start_us INTEGER NOT NULL,"
+            + " end_us INTEGER NOT NULL,"
+            + " first_seq INTEGER NOT NULL,"
+            + " last_seq INTEGER NOT NULL,"
+            + " event_count INTEGER NOT NULL,"
+            + " type_mask INTEGER NOT NULL,"
+            + " payload BLOB NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS " + table + "_time ON " + table + "(start_us)",
+        "CREATE INDEX IF NOT EXISTS " + table + "_session ON " + table + "(session_key, first_seq)");
+  }
+
+  /** All block tables present, oldest first. */
+  public static List<String> blockTables(Connection c) throws SQLException {
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB '"
+            + BLOCK_TABLE_PREFIX + "[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]' ORDER BY name")) {
+      List<String> out = new java.util.ArrayList<>();
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+      return out;
+    }
+  }
+}

@@ -1,0 +1,197 @@
+package dev.skellyjelly.storage.store;
+
+import dev.skellyjelly.storage.Addresses;
+import dev.skellyjelly.storage.ErrorCode;
+import dev.skellyjelly.storage.batch.WindowRecord;
+import dev.skellyjelly.storage.config.StorageConfig;
+import dev.skellyjelly.storage.metrics.StorageMetrics;
+import dev.skellyjelly.storage.receive.IngestChunk;
+import dev.skellyjelly.storage.screenshot.ScreenshotMetadata;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The only writer of the database, deployed as a <em>worker</em> verticle: its handlers run one
+ * at a time on a worker thread, which owns the single JDBC connection (as ActivityWatch's
+ * datastore worker owns its own). Work is staged as it arrives and committed every write interval,
+ * or at once when the write batch is full; requests are answered only after their commit.
+ * Transient {@code SQLITE_BUSY} is retried with backoff; a permanent failure fails every waiting
+ * request with {@code DATABASE} and counts the events as dropped.
+ */
+public final class WriterVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WriterVerticle.class);
+  private static final long MAX_RETRY_DELAY_MS = 5_000;
+
+  private final StorageConfig config;
+  private final StorageMetrics metrics;
+  private final List<Message<?>> waiting = new ArrayList<>();
+  private EventStore store;
+  private long flushTimer = -1;
+  private long retryDelayMs;
+  private boolean writable = true;
+
+  public WriterVerticle(StorageConfig config, StorageMetrics metrics) {
+    this.config = config;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<?> start() throws Exception {
+    store = EventStore.open(config.databasePath(), config.synchronous());
+    updateDatabaseSize();
+    var bus = vertx.eventBus();
+    return Future.all(
+        bus.<IngestChunk>localConsumer(Addresses.WRITE_EVENTS, this::onEvents).completion(),
+        bus.<WindowRecord>localConsumer(Addresses.WRITE_WINDOW, m -> {
+          store.stageWindow(m.body());
+          stageDone(m);
+        }).completion(),
+        bus.<ScreenshotMetadata>localConsumer(Addresses.WRITE_SCREENSHOT_METADATA, m -> {
+          store.stageScreenshot(m.body());
+          stageDone(m);
+        }).completion(),
+        bus.localConsumer(Addresses.WRITE_FLUSH, m -> {
+          waiting.add(m);
+          flush();
+        }).completion());
+  }
+
+  private void onEvents(Message<IngestChunk> message) {
+    try {
+      int duplicates = store.stage(message.body().events());
+      if (duplicates > 0) {
+        metrics.duplicates(duplicates);
+      }
+    } catch (SQLException | RuntimeException e) {
+      message.fail(ErrorCode.DATABASE.failureCode(), "DATABASE: cannot check stored sequences: "
+          + e.getMessage());
+      return;
+    }
+    stageDone(message);
+  }
+
+  /** A staged message waits for the commit; the batch commits at once when it is full. */
+  private void stageDone(Message<?> message) {
+    if (message.replyAddress() != null) {
+      waiting.add(message);
+    }
+    metrics.queuedEvents(store.stagedEventCount());
+    if (store.stagedEventCount() >= config.writeBatchMaxEvents()) {
+      flush();
+    } else if (flushTimer < 0) {
+      flushTimer = vertx.setTimer(config.writeInterval().toMillis(), id -> {
+        flushTimer = -1;
+        flush();
+      });
+    }
+  }
+
+  private void flush() {
+    if (flushTimer >= 0) {
+      vertx.cancelTimer(flushTimer);
+      flushTimer = -1;
+    }
+    if (!store.hasStagedWork()) {
+      answerWaiting();
+      return;
+    }
+    try {
+      EventStore.CommitResult result = store.commit();
+      retryDelayMs = 0;
+      writable = true;
+      metrics.dbWrite(result.events(), result.nanos());
+      metrics.stored(result.events());
+      metrics.queuedEvents(0);
+      answerWaiting();
+      vertx.eventBus().publish(Addresses.WRITE_COMMITTED, new JsonObject()
+          .put("events", result.events()).put("blocks", result.blocks())
+          .put("windows", result.windows()).put("screenshots", result.screenshots())
+          .put("millis", result.nanos() / 1e6));
+      updateDatabaseSize();
+    } catch (SQLException | RuntimeException e) {
+      onCommitFailure(e);
+    }
+  }
+
+  private void answerWaiting() {
+    for (Message<?> m : waiting) {
+      m.reply(null);
+    }
+    waiting.clear();
+  }
+
+  private void onCommitFailure(Exception e) {
+    writable = false;
+    if (isTransient(e)) {
+      retryDelayMs = retryDelayMs == 0 ? 50 : Math.min(MAX_RETRY_DELAY_MS, retryDelayMs * 2);
+      LOG.warn("database busy (" + e.getMessage() + "); retrying the commit in " + retryDelayMs
+          + " ms, nothing is lost");
+      flushTimer = vertx.setTimer(retryDelayMs, id -> {
+        flushTimer = -1;
+        flush();
+      });
+      return;
+    }
+    int lost = store.stagedEventCount();
+    LOG.error("write transaction failed, " + lost + " events not stored: " + e.getMessage()
+        + ". Check free disk space and that " + config.databasePath() + " is writable.", e);
+    String reason = "DATABASE: the write transaction failed (" + e.getMessage() + "); the events"
+        + " were not stored, retry later";
+    int requests = 0;
+    for (Message<?> m : waiting) {
+      m.fail(ErrorCode.DATABASE.failureCode(), reason);
+      requests++;
+    }
+    waiting.clear();
+    store.discardStaged();
+    metrics.queuedEvents(0);
+    metrics.dropped(StorageMetrics.DropReason.DATABASE, lost);
+    LOG.debug("failed " + requests + " waiting requests");
+  }
+
+  /** SQLITE_BUSY / SQLITE_LOCKED: another connection holds the lock for a moment. */
+  private static boolean isTransient(Exception e) {
+    String msg = String.valueOf(e.getMessage());
+    return msg.contains("SQLITE_BUSY") || msg.contains("SQLITE_LOCKED");
+  }
+
+  /** Whether the last commit succeeded: readiness reports it. */
+  public boolean writable() {
+    return writable;
+  }
+
+  private void updateDatabaseSize() {
+    Path db = config.databasePath();
+    long size = 0;
+    for (String suffix : new String[] {"", "-wal"}) {
+      Path p = Path.of(db + suffix);
+      try {
+        size += Files.exists(p) ? Files.size(p) : 0;
+      } catch (java.io.IOException e) {
+        LOG.debug("cannot read size of " + p + ": " + e.getMessage());
+      }
+    }
+    metrics.databaseBytes(size);
+  }
+
+  @Override
+  public Future<?> stop() throws Exception {
+    flush();
+    if (store.hasStagedWork()) {
+      LOG.error("stopping with " + store.stagedEventCount() + " events that could not be committed");
+      metrics.dropped(StorageMetrics.DropReason.SHUTDOWN, store.stagedEventCount());
+    }
+    store.close();
+    return Future.succeededFuture();
+  }
+}
