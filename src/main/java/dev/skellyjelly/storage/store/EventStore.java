@@ -197,6 +197,7 @@ public final class EventStore implements AutoCloseable {
         for (String sql : Schema.createBlockTable(table)) {
           st.execute(sql);
         }
+        Schema.recreateBlockView(connection);
       } catch (SQLException e) {
         blockTables.remove(table);
         throw e;

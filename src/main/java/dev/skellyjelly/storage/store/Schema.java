@@ -156,6 +156,32 @@ public final class Schema {
         "CREATE INDEX IF NOT EXISTS " + table + "_session ON " + table + "(session_key, first_seq)");
   }
 
+  /** Name of the view over every day table: {@code SELECT sum(event_count) FROM event_blocks}. */
+  public static final String BLOCK_VIEW = "event_blocks";
+
+  /**
+   * Recreates the {@code event_blocks} view as the union of the day tables, so tools such as the
+   * sqlite3 shell can query all blocks at once. Call after creating or dropping a day table.
+   */
+  public static void recreateBlockView(Connection c) throws SQLException {
+    List<String> tables = blockTables(c);
+    try (Statement st = c.createStatement()) {
+      st.execute("DROP VIEW IF EXISTS " + BLOCK_VIEW);
+      if (tables.isEmpty()) {
+        return;
+      }
+      StringBuilder sql = new StringBuilder("CREATE VIEW " + BLOCK_VIEW + " AS ");
+      for (int i = 0; i < tables.size(); i++) {
+        if (i > 0) {
+          sql.append(" UNION ALL ");
+        }
+        sql.append("SELECT '").append(tables.get(i)).append("' AS day_table, rowid AS block_rowid, *")
+            .append(" FROM ").append(tables.get(i));
+      }
+      st.execute(sql.toString());
+    }
+  }
+
   /** All block tables present, oldest first. */
   public static List<String> blockTables(Connection c) throws SQLException {
     try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
