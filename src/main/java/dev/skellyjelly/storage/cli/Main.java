@@ -19,6 +19,7 @@ public final class Main {
   private static Map<String, Command> commands() {
     List<Command> all = new java.util.ArrayList<>();
     all.add(new RunCommand());
+    all.add(new DemoCommand());
     Map<String, Command> commands = new LinkedHashMap<>();
     for (Command c : all) {
       commands.put(c.name(), c);

@@ -1,8 +1,6 @@
 package dev.skellyjelly.storage.cli;
 
-import dev.skellyjelly.storage.config.ConfigLoader;
 import dev.skellyjelly.storage.config.StorageConfig;
-import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -40,13 +38,7 @@ final class RunCommand implements Command {
   public int run(Args args) throws Exception {
     Path configFile = args.path("config", "conf/storage.toml");
     args.rejectUnknown();
-    Vertx loader = Vertx.vertx();
-    StorageConfig config;
-    try {
-      config = ConfigLoader.load(loader, configFile).await();
-    } finally {
-      loader.close().await();
-    }
+    StorageConfig config = StorageConfig.fromJson(ConfigFiles.loadJson(configFile));
     ModuleHost host = ModuleHost.start(config);
     LOG.info("storage module running: config {}, database {}", configFile.toAbsolutePath(),
         config.databasePath());

@@ -30,6 +30,18 @@ public final class ConfigLoader {
   }
 
   static Future<StorageConfig> load(Vertx vertx, Path file, Map<String, String> env) {
+    return loadJson(vertx, file, env).map(StorageConfig::fromJson);
+  }
+
+  /**
+   * The merged JSON form, before validation, for tools that override a few keys (the demo points
+   * {@code database_path} at its own file) and then call {@link StorageConfig#fromJson}.
+   */
+  public static Future<JsonObject> loadJson(Vertx vertx, Path file) {
+    return loadJson(vertx, file, System.getenv());
+  }
+
+  static Future<JsonObject> loadJson(Vertx vertx, Path file, Map<String, String> env) {
     if (!Files.isRegularFile(file)) {
       return Future.failedFuture(new ConfigException("config file " + file.toAbsolutePath()
           + " does not exist; pass --config FILE or copy conf/storage.toml there"));
@@ -45,7 +57,7 @@ public final class ConfigLoader {
         .eventually(retriever::close)
         .recover(err -> Future.failedFuture(new ConfigException("cannot read " + file + ": "
             + rootMessage(err), err)))
-        .map(json -> StorageConfig.fromJson(withEnvironment(json, env)));
+        .map(json -> withEnvironment(json, env));
   }
 
   /** Applies SKELLY_STORAGE_KEY style variables over the tables they name. */

@@ -1,0 +1,182 @@
+package dev.skellyjelly.storage.cli;
+
+import dev.skellyjelly.storage.Addresses;
+import dev.skellyjelly.storage.StorageClock;
+import dev.skellyjelly.storage.config.StorageConfig;
+import dev.skellyjelly.storage.store.SqliteFiles;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code demo}: the module plus a synthetic Data Capture on the same Vert.x, sending the desktop
+ * mix at a set rate with a screenshot every two seconds; prints progress, then one JSON line
+ * with what was generated and what the database holds.
+ */
+final class DemoCommand implements Command {
+
+  @Override
+  public String name() {
+    return "demo";
+  }
+
+  @Override
+  public String summary() {
+    return "run the module with a synthetic Data Capture and report what was stored";
+  }
+
+  @Override
+  public String help() {
+    return """
+        usage: launcher/storage demo [--seconds S] [--rate N] [--db FILE] [--config FILE]
+                                     [--http-port P]
+
+        Starts the module (settings from the config file, database and screenshot directory
+        replaced by the demo's own) and a synthetic capture session that sends a realistic
+        mix of all seven event kinds at N events/s for S seconds, plus a screenshot every 2 s
+        (every 4th one 5 MiB, to use the file route). Progress goes to stderr; the last line
+        of stdout is JSON: generated, stored, windows, screenshots, dropped, db, screenshotDir.
+
+          --seconds S      how long to generate (default 20)
+          --rate N         events per second (default 2000)
+          --db FILE        database file, replaced if present (default data/demo/events.db)
+          --config FILE    TOML configuration (default conf/storage.toml)
+          --http-port P    port of the HTTP endpoints (default: the config's)""";
+  }
+
+  @Override
+  public int run(Args args) throws Exception {
+    long seconds = args.number("seconds", 20, 1, 86_400);
+    long rate = args.number("rate", 2000, 1, 1_000_000);
+    Path db = args.path("db", "data/demo/events.db").toAbsolutePath();
+    Path configFile = args.path("config", "conf/storage.toml");
+    String httpPort = args.string("http-port", null);
+    args.rejectUnknown();
+
+    JsonObject json = ConfigFiles.loadJson(configFile);
+    Path demoDir = db.getParent();
+    ConfigFiles.table(json, "storage")
+        .put("database_path", db.toString())
+        .put("screenshot_dir", demoDir.resolve("screenshots").toString())
+        .put("backup_dir", demoDir.resolve("backups").toString());
+    if (httpPort != null) {
+      ConfigFiles.table(json, "http").put("port", httpPort);
+    }
+    StorageConfig config = StorageConfig.fromJson(json);
+    for (String suffix : new String[] {"", "-wal", "-shm"}) {
+      Files.deleteIfExists(Path.of(db + suffix));
+    }
+
+    ModuleHost host = ModuleHost.start(config);
+    Generator generator;
+    try {
+      generator = new Generator(host.vertx(), rate, seconds);
+      generator.run().await();
+    } finally {
+      System.err.println("demo: stopping the module (open window emitted, buffer committed)");
+      host.close();
+    }
+    JsonObject result = count(db)
+        .put("generated", generator.events.get())
+        .put("screenshotsGenerated", generator.screenshots.get())
+        .put("acknowledgedScreenshots", generator.acknowledgedScreenshots.get())
+        .put("seconds", seconds)
+        .put("rate", rate)
+        .put("db", db.toString())
+        .put("screenshotDir", config.screenshotDir().toString())
+        .put("screenshotFilesLeft", countFiles(config.screenshotDir()))
+        .put("query", "SELECT sum(event_count) FROM event_blocks;");
+    System.out.println(result.encode());
+    return result.getLong("stored").equals(result.getLong("generated")) ? 0 : 1;
+  }
+
+  /** Sends the mix from a periodic timer on an event loop, 100 ticks a second. */
+  private static final class Generator {
+    private final Vertx vertx;
+    private final long rate;
+    private final long seconds;
+    private final SyntheticCapture capture = new SyntheticCapture(UUID.randomUUID(), 42);
+    final AtomicLong events = new AtomicLong();
+    final AtomicLong screenshots = new AtomicLong();
+    final AtomicLong acknowledgedScreenshots = new AtomicLong();
+
+    Generator(Vertx vertx, long rate, long seconds) {
+      this.vertx = vertx;
+      this.rate = rate;
+      this.seconds = seconds;
+    }
+
+    io.vertx.core.Future<Void> run() {
+      Promise<Void> done = Promise.promise();
+      long start = System.nanoTime();
+      long[] nextScreenshotAt = {0};
+      vertx.setPeriodic(10, id -> {
+        long elapsedNanos = System.nanoTime() - start;
+        if (elapsedNanos >= seconds * 1_000_000_000L) {
+          vertx.cancelTimer(id);
+          done.complete();
+          return;
+        }
+        long due = elapsedNanos * rate / 1_000_000_000L;
+        long now = StorageClock.SYSTEM.wallMicros();
+        var bus = vertx.eventBus();
+        for (long n = events.get(); n < due; n++) {
+          bus.send(Addresses.EVENTS_RAW, capture.next(now));
+          events.incrementAndGet();
+        }
+        if (elapsedNanos >= nextScreenshotAt[0]) {
+          nextScreenshotAt[0] += 2_000_000_000L;
+          boolean large = screenshots.getAndIncrement() % 4 == 3;
+          bus.request(Addresses.EVENTS_RAW, capture.screenshot(now, large))
+              .onSuccess(r -> acknowledgedScreenshots.incrementAndGet())
+              .onFailure(err -> System.err.println("demo: screenshot refused: " + err.getMessage()));
+        }
+      });
+      vertx.setPeriodic(1000, id -> {
+        if (done.future().isComplete()) {
+          vertx.cancelTimer(id);
+          return;
+        }
+        System.err.printf("demo: %ds generated=%d screenshots=%d%n",
+            (System.nanoTime() - start) / 1_000_000_000L, events.get(), screenshots.get());
+      });
+      return done.future();
+    }
+  }
+
+  /** What the database holds, read with a read-only connection after the module stopped. */
+  static JsonObject count(Path db) throws SQLException, java.io.IOException {
+    try (Connection c = SqliteFiles.openReader(db); Statement st = c.createStatement()) {
+      return new JsonObject()
+          .put("stored", single(st, "SELECT coalesce(sum(event_count), 0) FROM event_blocks"))
+          .put("blocks", single(st, "SELECT count(*) FROM event_blocks"))
+          .put("windows", single(st, "SELECT count(*) FROM windows"))
+          .put("windowEvents", single(st, "SELECT coalesce(sum(event_count), 0) FROM windows"))
+          .put("screenshots", single(st, "SELECT count(*) FROM screenshot_metadata"))
+          .put("dbBytes", Files.size(db));
+    }
+  }
+
+  private static long single(Statement st, String sql) throws SQLException {
+    try (ResultSet rs = st.executeQuery(sql)) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
+  }
+
+  private static long countFiles(Path dir) throws java.io.IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (var files = Files.list(dir)) {
+      return files.count();
+    }
+  }
+}
