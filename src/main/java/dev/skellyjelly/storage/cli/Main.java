@@ -20,6 +20,7 @@ public final class Main {
     List<Command> all = new java.util.ArrayList<>();
     all.add(new RunCommand());
     all.add(new DemoCommand());
+    all.add(new BenchCommand());
     Map<String, Command> commands = new LinkedHashMap<>();
     for (Command c : all) {
       commands.put(c.name(), c);

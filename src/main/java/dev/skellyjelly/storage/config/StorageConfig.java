@@ -46,7 +46,7 @@ public record StorageConfig(
   private static final long MB = 1024L * 1024L;
 
   /** The HTTP endpoints: metrics, health, read-only queries and the dashboard. */
-  public record Http(boolean enabled, String host, int port) {
+  public record Http(boolean enabled, String host, int port, boolean vertxEventBusMetrics) {
   }
 
   /** The clustered event bus (Hazelcast). Off by default: the module runs embedded. */
@@ -118,7 +118,7 @@ public record StorageConfig(
 
   private static Http readHttp(ConfigReader r) {
     Http http = new Http(r.bool("enabled", true), r.text("host", "127.0.0.1"),
-        (int) r.integer("port", 8686, 0, 65_535));
+        (int) r.integer("port", 8686, 0, 65_535), r.bool("vertx_event_bus_metrics", false));
     r.rejectUnknownKeys();
     return http;
   }

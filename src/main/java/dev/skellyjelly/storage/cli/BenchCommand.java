@@ -1,0 +1,232 @@
+package dev.skellyjelly.storage.cli;
+
+import dev.skellyjelly.storage.Addresses;
+import dev.skellyjelly.storage.config.StorageConfig;
+import dev.skellyjelly.storage.event.EventEncoding;
+import dev.skellyjelly.storage.event.RawEvent;
+import dev.skellyjelly.storage.store.EventStore;
+import dev.skellyjelly.storage.store.SqliteFiles;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * {@code bench}: ingest throughput, bus → committed, against a baseline measured in the same run
+ * on the same events — a plain sqlite-jdbc batched insert, one row per event (the single-event
+ * wire bytes as payload, keyed by session and sequence), one transaction per 10,000 rows, with
+ * the same WAL/synchronous settings.
+ */
+final class BenchCommand implements Command {
+
+  /** Events the producer keeps in flight: well under the write-queue bound, so none is refused. */
+  private static final int IN_FLIGHT = 60_000;
+  /** Every this-many-th event is a request, whose reply (after commit) moves the window on. */
+  private static final int ACK_EVERY = 2_000;
+  private static final int SESSIONS = 4;
+
+  @Override
+  public String name() {
+    return "bench";
+  }
+
+  @Override
+  public String summary() {
+    return "measure ingest (bus -> committed) against a raw sqlite-jdbc insert of the same events";
+  }
+
+  @Override
+  public String help() {
+    return """
+        usage: launcher/storage bench [--events N] [--dir DIR]
+
+        Generates N events of the demo mix (4 capture sessions), then
+          1. inserts them with plain sqlite-jdbc, one row per event, a transaction per 10,000
+             (the baseline), and
+          2. sends them through the event bus into the module until the last is committed.
+        The last stdout line is JSON: eventsPerSec, rawSqlitePerSec, ratio, bytesPerEvent,
+        rawBytesPerEvent, dropped. Targets: >= 300,000 events/s, ratio >= 0.6, <= 16 B/event.
+
+          --events N   how many events (default 2000000)
+          --dir DIR    where the two databases go; emptied first (default data/bench)""";
+  }
+
+  @Override
+  public int run(Args args) throws Exception {
+    int count = (int) args.number("events", 2_000_000, 1_000, 50_000_000);
+    Path dir = args.path("dir", "data/bench").toAbsolutePath();
+    args.rejectUnknown();
+    Files.createDirectories(dir);
+    for (String name : new String[] {"raw.db", "raw.db-wal", "raw.db-shm", "module.db",
+        "module.db-wal", "module.db-shm"}) {
+      Files.deleteIfExists(dir.resolve(name));
+    }
+
+    System.err.println("bench: generating " + count + " events");
+    List<RawEvent> events = generate(count);
+
+    System.err.println("bench: baseline, plain sqlite-jdbc batched insert");
+    Path rawDb = dir.resolve("raw.db");
+    double rawSeconds = rawInsert(rawDb, events);
+    long rawBytes = checkpointedSize(rawDb);
+
+    System.err.println("bench: module, event bus -> committed blocks");
+    Path moduleDb = dir.resolve("module.db");
+    StorageConfig config = StorageConfig.fromJson(new JsonObject()
+        .put("storage", new JsonObject()
+            .put("database_path", moduleDb.toString())
+            .put("screenshot_dir", dir.resolve("screenshots").toString())
+            .put("backup_dir", dir.resolve("backups").toString())
+            .put("backup_interval_hours", 0))
+        .put("http", new JsonObject().put("enabled", false)));
+    ModuleHost host = ModuleHost.start(config);
+    double moduleSeconds;
+    double dropped;
+    try {
+      long t0 = System.nanoTime();
+      new Producer(host.vertx(), events).run().await();
+      moduleSeconds = (System.nanoTime() - t0) / 1e9;
+      dropped = host.registry().find("skelly.events.dropped").counters().stream()
+          .mapToDouble(c -> c.count()).sum();
+    } finally {
+      host.close();
+    }
+    long moduleBytes = checkpointedSize(moduleDb);
+    long stored = DemoCommand.count(moduleDb).getLong("stored");
+
+    double eventsPerSec = count / moduleSeconds;
+    double rawPerSec = count / rawSeconds;
+    JsonObject result = new JsonObject()
+        .put("events", count)
+        .put("stored", stored)
+        .put("dropped", (long) dropped)
+        .put("eventsPerSec", Math.round(eventsPerSec))
+        .put("rawSqlitePerSec", Math.round(rawPerSec))
+        .put("ratio", round(eventsPerSec / rawPerSec))
+        .put("bytesPerEvent", round((double) moduleBytes / count))
+        .put("rawBytesPerEvent", round((double) rawBytes / count))
+        .put("moduleSeconds", round(moduleSeconds))
+        .put("rawSeconds", round(rawSeconds));
+    System.out.println(result.encode());
+    return stored == count ? 0 : 1;
+  }
+
+  private static List<RawEvent> generate(int count) {
+    List<SyntheticCapture> sessions = new ArrayList<>();
+    for (int i = 0; i < SESSIONS; i++) {
+      sessions.add(new SyntheticCapture(UUID.randomUUID(), i));
+    }
+    List<RawEvent> events = new ArrayList<>(count);
+    long t = System.currentTimeMillis() * 1000L;
+    for (int i = 0; i < count; i++) {
+      t += 200 + (i % 7) * 50; // a few hundred microseconds apart, as at a high event rate
+      events.add(sessions.get(i % SESSIONS).next(t));
+    }
+    return events;
+  }
+
+  /** The baseline: one row per event, the wire bytes as payload, 10,000 rows a transaction. */
+  private static double rawInsert(Path db, List<RawEvent> events) throws Exception {
+    try (Connection c = SqliteFiles.openWriter(db, "NORMAL"); Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE events (timestamp_us INTEGER NOT NULL, session_id BLOB NOT NULL,"
+          + " sequence INTEGER NOT NULL, event_type INTEGER NOT NULL, data BLOB NOT NULL,"
+          + " PRIMARY KEY (session_id, sequence)) WITHOUT ROWID");
+      long t0 = System.nanoTime();
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO events VALUES (?, ?, ?, ?, ?)")) {
+        for (int i = 0; i < events.size(); i++) {
+          if (i % 10_000 == 0) {
+            st.execute("BEGIN IMMEDIATE");
+          }
+          RawEvent e = events.get(i);
+          ps.setLong(1, e.timestampMicros());
+          ps.setBytes(2, EventStore.uuidBytes(e.sessionId()));
+          ps.setLong(3, e.sequence());
+          ps.setInt(4, e.kind().code());
+          ps.setBytes(5, EventEncoding.encodeSingle(e));
+          ps.addBatch();
+          if (i % 10_000 == 9_999 || i == events.size() - 1) {
+            ps.executeBatch();
+            st.execute("COMMIT");
+          }
+        }
+      }
+      return (System.nanoTime() - t0) / 1e9;
+    }
+  }
+
+  /** File size once the WAL is folded back in, so both sides are measured alike. */
+  private static long checkpointedSize(Path db) throws Exception {
+    try (Connection c = SqliteFiles.openWriter(db, "NORMAL"); Statement st = c.createStatement()) {
+      st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot checkpoint " + db + ": " + e.getMessage(), e);
+    }
+    return Files.size(db);
+  }
+
+  private static double round(double d) {
+    return Double.parseDouble(String.format(Locale.ROOT, "%.3f", d));
+  }
+
+  /**
+   * Sends every event from one event loop, keeping at most {@link #IN_FLIGHT} unconfirmed: every
+   * {@link #ACK_EVERY}-th event is a request, answered after its commit; commits are in order, so
+   * its reply confirms everything sent before it.
+   */
+  private static final class Producer {
+    private final Vertx vertx;
+    private final List<RawEvent> events;
+    private final Promise<Void> done = Promise.promise();
+    private int sent;
+    private int confirmed;
+
+    Producer(Vertx vertx, List<RawEvent> events) {
+      this.vertx = vertx;
+      this.events = events;
+    }
+
+    Future<Void> run() {
+      vertx.runOnContext(v -> pump());
+      return done.future();
+    }
+
+    private void pump() {
+      EventBus bus = vertx.eventBus();
+      int burstEnd = Math.min(events.size(), sent + 4_096);
+      while (sent < burstEnd && sent - confirmed < IN_FLIGHT) {
+        int index = sent++;
+        RawEvent e = events.get(index);
+        if (index % ACK_EVERY == ACK_EVERY - 1 || index == events.size() - 1) {
+          bus.request(Addresses.EVENTS_RAW, e).onComplete(ar -> {
+            if (ar.failed()) {
+              done.tryFail(ar.cause());
+              return;
+            }
+            confirmed = Math.max(confirmed, index + 1);
+            if (confirmed == events.size()) {
+              done.tryComplete();
+            } else {
+              pump();
+            }
+          });
+        } else {
+          bus.send(Addresses.EVENTS_RAW, e);
+        }
+      }
+      if (sent < events.size() && sent - confirmed < IN_FLIGHT) {
+        vertx.runOnContext(v -> pump()); // let the loop breathe between bursts
+      }
+    }
+  }
+}
