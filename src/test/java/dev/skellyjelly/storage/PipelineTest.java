@@ -186,7 +186,56 @@ class PipelineTest {
   }
 
   @Test
-  void codecsRegisterOnAPlainVertx(Vertx vertx) {
+  void pastTheQueueBoundRequestsGetBackpressureAndSendsAreCountedAsDropped(Vertx vertx,
+      VertxTestContext ctx) {
+    // ~1 KiB of queue: about 16 events in flight; the write interval keeps them queued.
+    StorageConfig config = TestSupport.config(TestSupport.storageTable(dir)
+        .put("write_buffer_size_mb", 0.001).put("write_interval_ms", 300));
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    UUID session = UUID.randomUUID();
+    List<Future<Object>> replies = new ArrayList<>();
+    StorageModule.deploy(vertx, config, registry).compose(module -> {
+      for (int i = 0; i < 50; i++) {
+        replies.add(vertx.eventBus().request(Addresses.EVENTS_RAW,
+            new RawEvent.Keystroke(1_000 + i, session, i, 1, 0)).map(m -> m.body()));
+      }
+      for (int i = 50; i < 80; i++) {
+        vertx.eventBus().send(Addresses.EVENTS_RAW, new RawEvent.Keystroke(1_000 + i, session, i, 1, 0));
+      }
+      return Future.join(replies).otherwiseEmpty().map(module);
+    }).onComplete(ctx.succeeding(module -> ctx.verify(() -> {
+      List<Long> acked = new ArrayList<>();
+      int refused = 0;
+      for (Future<Object> r : replies) {
+        if (r.succeeded()) {
+          acked.add((Long) r.result());
+        } else {
+          ReplyException re = (ReplyException) r.cause();
+          assertEquals(ErrorCode.BACKPRESSURE.failureCode(), re.failureCode());
+          assertTrue(re.getMessage().contains("retry with backoff"), re.getMessage());
+          refused++;
+        }
+      }
+      assertTrue(refused > 0, "some requests were refused");
+      assertTrue(!acked.isEmpty(), "some requests were stored");
+      List<Long> storedSeqs = TestSupport.storedEvents(config.databasePath()).stream()
+          .map(RawEvent::sequence).filter(s -> s < 50).toList();
+      assertEquals(acked, storedSeqs, "exactly the acknowledged requests are stored");
+      double droppedSends = registry.get("skelly.events.dropped").tag("reason", "backpressure")
+          .counter().count();
+      assertEquals(30 + refused, (long) droppedSends, "every refusal is counted, sends included");
+      assertEquals(refused, (long) registry.get("skelly.backpressure.refusals").counter().count());
+      module.undeploy().onComplete(ctx.succeedingThenComplete());
+    })));
+  }
+
+  @Test
+  void localDeliveryPassesTheEventItselfWithoutCopying(Vertx vertx, VertxTestContext ctx) {
     Codecs.registerAll(vertx.eventBus());
+    var event = new RawEvent.MouseMove(1, UUID.randomUUID(), 0, 5, 6);
+    vertx.eventBus().<RawEvent>consumer("test.local", m -> ctx.verify(() -> {
+      assertTrue(m.body() == event, "same instance: transform() does not copy immutable events");
+      ctx.completeNow();
+    })).completion().onSuccess(v -> vertx.eventBus().send("test.local", event));
   }
 }

@@ -95,7 +95,8 @@ public final class ByteReader {
   }
 
   public String readString(String what) {
-    int len = readBoundedInt(remaining(), what + " length");
+    int len = readBoundedInt(Integer.MAX_VALUE, what + " length");
+    need(len, what);
     String s = new String(bytes, pos, len, StandardCharsets.UTF_8);
     pos += len;
     return s;

@@ -1,6 +1,10 @@
 package dev.skellyjelly.storage.event;
 
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageCodec;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Registers the codecs of {@link RawEvent} (each of its records) and {@link EventBatch} as default
@@ -11,26 +15,37 @@ import io.vertx.core.eventbus.EventBus;
 public final class Codecs {
 
   private static final String PREFIX = "skelly-jelly.";
+  private static final List<Class<? extends RawEvent>> EVENT_TYPES = List.of(
+      RawEvent.Keystroke.class, RawEvent.MouseMove.class, RawEvent.MouseClick.class,
+      RawEvent.WindowFocus.class, RawEvent.Screenshot.class, RawEvent.ProcessStart.class,
+      RawEvent.ResourceUsage.class);
 
   private Codecs() {
   }
 
+  /**
+   * Registers every codec on {@code bus}.
+   *
+   * @throws IllegalStateException if they are registered there already
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
   public static void registerAll(EventBus bus) {
-    register(bus, RawEvent.Keystroke.class);
-    register(bus, RawEvent.MouseMove.class);
-    register(bus, RawEvent.MouseClick.class);
-    register(bus, RawEvent.WindowFocus.class);
-    register(bus, RawEvent.Screenshot.class);
-    register(bus, RawEvent.ProcessStart.class);
-    register(bus, RawEvent.ResourceUsage.class);
-    bus.registerDefaultCodec(EventBatch.class, new WireCodec<>(PREFIX + "EventBatch.v"
-        + EventEncoding.VERSION, EventBatch.class, EventBatchEncoding::encode,
-        EventBatchEncoding::decode));
+    codecs().forEach((type, codec) -> bus.registerDefaultCodec((Class) type, (MessageCodec) codec));
   }
 
-  /** Vert.x picks a default codec by the body's exact class, so each record gets its own. */
-  private static <T extends RawEvent> void register(EventBus bus, Class<T> type) {
-    bus.registerDefaultCodec(type, new WireCodec<>(PREFIX + "RawEvent." + type.getSimpleName() + ".v"
-        + EventEncoding.VERSION, type, EventEncoding::encodeSingle, EventEncoding::decodeSingle));
+  /** One codec per type: Vert.x picks a default codec by the body's exact class. */
+  static Map<Class<?>, MessageCodec<?, ?>> codecs() {
+    Map<Class<?>, MessageCodec<?, ?>> codecs = new LinkedHashMap<>();
+    for (Class<? extends RawEvent> type : EVENT_TYPES) {
+      codecs.put(type, eventCodec(type));
+    }
+    codecs.put(EventBatch.class, new WireCodec<>(PREFIX + "EventBatch.v" + EventEncoding.VERSION,
+        EventBatch.class, EventBatchEncoding::encode, EventBatchEncoding::decode));
+    return codecs;
+  }
+
+  private static <T extends RawEvent> MessageCodec<T, T> eventCodec(Class<T> type) {
+    return new WireCodec<>(PREFIX + "RawEvent." + type.getSimpleName() + ".v" + EventEncoding.VERSION,
+        type, EventEncoding::encodeSingle, EventEncoding::decodeSingle);
   }
 }

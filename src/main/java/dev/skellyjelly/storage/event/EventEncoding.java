@@ -202,7 +202,7 @@ public final class EventEncoding {
         in.readBoundedInt(Integer.MAX_VALUE, "region width"),
         in.readBoundedInt(Integer.MAX_VALUE, "region height"));
     boolean masked = in.readByte() != 0;
-    int length = in.readBoundedInt(Math.min(MAX_SCREENSHOT_BYTES, in.remaining()), "image length");
+    int length = in.readBoundedInt(MAX_SCREENSHOT_BYTES, "image length");
     byte[] data = in.readBytes(length, "image data");
     return new RawEvent.Screenshot(timestamp, session, sequence, id, data, format, width, height,
         title, app, region, masked);
