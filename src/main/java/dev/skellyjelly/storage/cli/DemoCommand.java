@@ -77,15 +77,19 @@ final class DemoCommand implements Command {
 
     ModuleHost host = ModuleHost.start(config);
     Generator generator;
+    double dropped;
     try {
       generator = new Generator(host.vertx(), rate, seconds);
       generator.run().await();
     } finally {
+      dropped = host.registry().find("skelly.events.dropped").counters().stream()
+          .mapToDouble(c -> c.count()).sum();
       System.err.println("demo: stopping the module (open window emitted, buffer committed)");
       host.close();
     }
     JsonObject result = count(db)
         .put("generated", generator.events.get())
+        .put("dropped", (long) dropped)
         .put("screenshotsGenerated", generator.screenshots.get())
         .put("acknowledgedScreenshots", generator.acknowledgedScreenshots.get())
         .put("seconds", seconds)

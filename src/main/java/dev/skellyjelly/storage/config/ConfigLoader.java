@@ -84,6 +84,9 @@ public final class ConfigLoader {
     while (c.getCause() != null && c.getCause() != c) {
       c = c.getCause();
     }
-    return c == t ? String.valueOf(t.getMessage()) : t.getMessage() + " (" + c.getMessage() + ")";
+    String message = String.valueOf(t.getMessage());
+    return c == t || message.contains(String.valueOf(c.getMessage()).lines().findFirst().orElse(""))
+        ? message.lines().findFirst().orElse(message)
+        : message + " (" + c.getMessage() + ")";
   }
 }
