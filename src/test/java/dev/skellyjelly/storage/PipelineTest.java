@@ -60,6 +60,9 @@ class PipelineTest {
           Files.getPosixFilePermissions(config.databasePath())));
       assertEquals("rwx------", PosixFilePermissions.toString(
           Files.getPosixFilePermissions(config.databasePath().getParent())));
+      Path wal = Path.of(config.databasePath() + "-wal");
+      assertTrue(Files.exists(wal), "WAL mode");
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(wal)));
       module.undeploy().onComplete(ctx.succeedingThenComplete());
     })));
   }
