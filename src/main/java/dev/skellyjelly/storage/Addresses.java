@@ -39,6 +39,10 @@ public final class Addresses {
   public static final String BATCH_FLUSH = "storage.internal.batch.flush";
   /** Batcher → screenshot handler: a {@code WindowClosed} notice, which starts retention. */
   public static final String WINDOW_CLOSED = "storage.internal.window-closed";
+  /** Published (local) with a screenshot id once its bytes are verifiably deleted. */
+  public static final String SCREENSHOT_DELETED = "storage.internal.screenshots.deleted";
+  /** Published (local) by the disk guard: {@code true} while free space is below the threshold. */
+  public static final String DISK_GUARD = "storage.internal.disk-guard";
   /** Receiver → screenshot handler: a {@code RawEvent.Screenshot} to keep. */
   public static final String SCREENSHOTS_STORE = "storage.internal.screenshots.store";
 }

@@ -65,7 +65,7 @@ public final class StorageModule {
     List<Stage> stages = new ArrayList<>();
     stages.add(new Stage(() -> new WriterVerticle(config, metrics), true));
     stages.add(new Stage(() -> new BatcherVerticle(config, metrics, clock), false));
-    stages.add(new Stage(() -> new ScreenshotVerticle(config, metrics), false));
+    stages.add(new Stage(() -> new ScreenshotVerticle(config, metrics, clock), false));
     stages.add(new Stage(() -> new ReceiverVerticle(config, metrics), false));
     return module.deployInOrder(stages, 0).map(module)
         .recover(err -> module.undeploy().transform(ignored -> Future.failedFuture(err)));

@@ -36,6 +36,14 @@ public final class StorageMetrics {
   private final Timer batchCreation;
   private final Timer dbWrite;
   private final DistributionSummary dbWriteBatchSize;
+  private final Counter screenshotsReceived;
+  private final Counter screenshotsDeleted;
+  private final Counter screenshotEvictions;
+  private final Counter screenshotsNotWritten;
+  private final Counter expiredFetches;
+  private final Timer screenshotProcessing;
+  private final AtomicLong screenshotsInMemory = new AtomicLong();
+  private final AtomicLong screenshotsOnDisk = new AtomicLong();
   private final AtomicLong queuedEvents = new AtomicLong();
   private final AtomicLong databaseBytes = new AtomicLong();
 
@@ -78,6 +86,24 @@ public final class StorageMetrics {
     dbWriteBatchSize = DistributionSummary.builder("skelly.db.write.batch.events")
         .description("Events per write transaction").register(registry);
     registry.gauge("skelly.write.queue.events", queuedEvents);
+    screenshotsReceived = Counter.builder("skelly.screenshots.received")
+        .description("Screenshots received").register(registry);
+    screenshotsDeleted = Counter.builder("skelly.screenshots.deleted")
+        .description("Screenshots whose bytes were deleted and checked gone").register(registry);
+    screenshotEvictions = Counter.builder("skelly.screenshots.evicted")
+        .description("Screenshots pushed out of the memory cache by its bounds before their"
+            + " retention ended").register(registry);
+    screenshotsNotWritten = Counter.builder("skelly.screenshots.not.written")
+        .description("Large screenshots not written to disk because free space was low")
+        .register(registry);
+    expiredFetches = Counter.builder("skelly.screenshots.expired.fetches")
+        .description("Fetches of screenshots already deleted (answered EXPIRED)").register(registry);
+    screenshotProcessing = Timer.builder("skelly.screenshot.processing")
+        .description("Time to store a screenshot and commit its metadata")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(5)).register(registry);
+    registry.gauge("skelly.screenshots.in.memory", screenshotsInMemory);
+    registry.gauge("skelly.screenshots.on.disk", screenshotsOnDisk);
     io.micrometer.core.instrument.Gauge.builder("skelly.db.size", databaseBytes, AtomicLong::get)
         .baseUnit("bytes").description("Database file size including its WAL").register(registry);
     io.micrometer.core.instrument.Gauge.builder("skelly.write.interval", writeInterval,
@@ -135,6 +161,35 @@ public final class StorageMetrics {
 
   public void databaseBytes(long n) {
     databaseBytes.set(n);
+  }
+
+  public void screenshotReceived() {
+    screenshotsReceived.increment();
+  }
+
+  public void screenshotsDeleted(long n) {
+    screenshotsDeleted.increment(n);
+  }
+
+  public void screenshotEvicted() {
+    screenshotEvictions.increment();
+  }
+
+  public void screenshotNotWritten() {
+    screenshotsNotWritten.increment();
+  }
+
+  public void expiredFetch() {
+    expiredFetches.increment();
+  }
+
+  public void screenshotProcessed(long nanos) {
+    screenshotProcessing.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  public void screenshotsHeld(long inMemory, long onDisk) {
+    screenshotsInMemory.set(inMemory);
+    screenshotsOnDisk.set(onDisk);
   }
 
   public double droppedCount(DropReason reason) {

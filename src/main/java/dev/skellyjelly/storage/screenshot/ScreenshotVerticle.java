@@ -1,6 +1,11 @@
 package dev.skellyjelly.storage.screenshot;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.skellyjelly.storage.Addresses;
+import dev.skellyjelly.storage.ErrorCode;
+import dev.skellyjelly.storage.StorageClock;
 import dev.skellyjelly.storage.batch.WindowClosed;
 import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.event.RawEvent;
@@ -8,54 +13,336 @@ import dev.skellyjelly.storage.event.ScreenshotId;
 import dev.skellyjelly.storage.metrics.StorageMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.file.CopyOptions;
+import io.vertx.core.file.FileSystem;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Keeps screenshots until their window has closed and the retention has passed, records their
- * metadata and hands their ids to the batcher. (Minimal version: memory only; the full
- * lifecycle — size routing, temp files, image analysis, fetch — replaces it.)
+ * The screenshot manager. Screenshots below the memory threshold live in a Caffeine cache bounded
+ * by count and by bytes; larger ones in a private temp file (600 in a 700 directory, written to a
+ * temporary name and renamed). Metadata is extracted off the event loop and stored at once; the
+ * id joins the open window. Bytes are deleted {@code screenshot_retention_seconds} after the
+ * window that references them closes (DESIGN decision 4) by a deadline queue swept on a timer,
+ * each deletion checked. Leftover files from a crash are deleted in {@code start()}, before the
+ * receiver is deployed. Everything still held is deleted on stop.
  */
 public final class ScreenshotVerticle extends VerticleBase {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ScreenshotVerticle.class);
+  private static final String FILE_PERMS = "rw-------";
+  private static final String DIR_PERMS = "rwx------";
+  private static final int REMEMBERED_EXPIRED = 100_000;
+
+  /** Where a live screenshot's bytes are. */
+  private record Held(ScreenshotMetadata metadata, Path file) {
+    boolean onDisk() {
+      return file != null;
+    }
+  }
+
   private final StorageConfig config;
   private final StorageMetrics metrics;
-  private final Map<ScreenshotId, RawEvent.Screenshot> kept = new HashMap<>();
+  private final StorageClock clock;
+  private final ImageAnalysis analysis = new ImageAnalysis(ImageAnalysis.DEFAULT_MAX_SIDE);
+  private final Map<ScreenshotId, Held> held = new HashMap<>();
+  private final DeadlineQueue deadlines = new DeadlineQueue();
+  private final Deque<ScreenshotId> devModeKept = new ArrayDeque<>();
+  private final Cache<ScreenshotId, String> expired = Caffeine.newBuilder()
+      .maximumSize(REMEMBERED_EXPIRED).build();
+  private Cache<ScreenshotId, byte[]> memory;
+  private FileSystem fs;
+  private boolean diskLow;
+  private long sweepTimer = -1;
 
-  public ScreenshotVerticle(StorageConfig config, StorageMetrics metrics) {
+  public ScreenshotVerticle(StorageConfig config, StorageMetrics metrics, StorageClock clock) {
     this.config = config;
     this.metrics = metrics;
+    this.clock = clock;
   }
 
   @Override
   public Future<?> start() {
+    fs = vertx.fileSystem();
+    // Caffeine takes one bound; weighing each entry at least max_bytes / max_count enforces both:
+    // never more than the count, never more than the bytes.
+    long maxBytes = config.screenshotMemoryCacheMaxBytes();
+    int minWeight = (int) Math.min(Integer.MAX_VALUE,
+        (maxBytes + config.screenshotMemoryCacheSize() - 1) / config.screenshotMemoryCacheSize());
+    memory = Caffeine.newBuilder()
+        .maximumWeight(maxBytes)
+        .weigher((ScreenshotId id, byte[] bytes) -> Math.max(bytes.length, minWeight))
+        .executor(Runnable::run) // removal listener on the caller's thread: this event loop
+        .removalListener(this::onMemoryRemoval)
+        .build();
+    if (config.devMode()) {
+      LOG.warn("DEV MODE: the last {} screenshots are kept past their retention for debugging;"
+          + " never enable this on a machine whose screen is private", config.devModeScreenshotCount());
+    }
     var bus = vertx.eventBus();
-    return Future.all(
+    return sweepLeftovers().compose(v -> Future.all(
         bus.<RawEvent.Screenshot>localConsumer(Addresses.SCREENSHOTS_STORE, this::store).completion(),
         bus.<WindowClosed>localConsumer(Addresses.WINDOW_CLOSED, m -> scheduleDeletion(m.body()))
-            .completion());
+            .completion(),
+        bus.<Object>consumer(Addresses.SCREENSHOTS_GET, this::fetch).completion(),
+        bus.<Boolean>localConsumer(Addresses.DISK_GUARD, m -> diskLow = Boolean.TRUE.equals(m.body()))
+            .completion()))
+        .onSuccess(v -> armSweep());
+  }
+
+  /** Deletes every file a crashed run left behind, before any event is accepted. */
+  private Future<Void> sweepLeftovers() {
+    String dir = config.screenshotDir().toString();
+    return fs.mkdirs(dir, DIR_PERMS)
+        .compose(v -> fs.chmod(dir, DIR_PERMS)) // mkdirs is subject to the umask; an old dir too
+        .compose(v -> fs.readDir(dir))
+        .compose(files -> Future.all(files.stream().map(f -> fs.delete(f)).toList())
+            .onSuccess(v -> {
+              if (!files.isEmpty()) {
+                LOG.warn("deleted {} screenshot files left in {} by an earlier run that did not stop"
+                    + " cleanly", files.size(), dir);
+              } else {
+                LOG.info("no leftover screenshot files in {}", dir);
+              }
+              metrics.screenshotsDeleted(files.size());
+            }))
+        .mapEmpty();
   }
 
   private void store(Message<RawEvent.Screenshot> message) {
+    long t0 = System.nanoTime();
     RawEvent.Screenshot s = message.body();
-    kept.put(s.screenshotId(), s);
-    ScreenshotMetadata metadata = new ScreenshotMetadata(s.screenshotId(), s.timestampMicros(),
-        s.sessionId(), s.sequence(), s.windowTitle(), s.appName(), s.region(), s.width(), s.height(),
-        s.format(), s.data().length, "memory", null, null, null, s.privacyMasked(),
-        "not analysed");
+    metrics.screenshotReceived();
+    boolean toDisk = s.data().length >= config.screenshotMemoryThresholdBytes();
+    Future<Path> kept;
+    String storage;
+    if (!toDisk) {
+      memory.put(s.screenshotId(), s.data());
+      kept = Future.succeededFuture(null);
+      storage = "memory";
+    } else if (diskLow) {
+      // Disk guard: no screenshot files while space is low; metadata is still stored.
+      metrics.screenshotNotWritten();
+      kept = Future.succeededFuture(null);
+      storage = "not-kept-low-disk";
+    } else {
+      kept = writeFile(s);
+      storage = "disk";
+    }
+    Future<ImageAnalysisResult> analysed = vertx.executeBlocking(
+        () -> analysis.analyze(s.data(), s.format(), s.width(), s.height()), false);
     var bus = vertx.eventBus();
-    bus.request(Addresses.BATCH_SCREENSHOT, s.screenshotId())
-        .compose(v -> bus.request(Addresses.WRITE_SCREENSHOT_METADATA, metadata))
-        .onSuccess(v -> message.reply(null))
-        .onFailure(err -> message.fail(500, err.getMessage()));
+    Future.all(kept, analysed)
+        .compose(all -> {
+          ScreenshotMetadata metadata = metadata(s, analysed.result(), storage);
+          Path file = kept.result();
+          if (file != null || "memory".equals(storage)) {
+            held.put(s.screenshotId(), new Held(metadata, file));
+            metrics.screenshotsHeld(memory.estimatedSize(), countOnDisk());
+          }
+          rememberForDevMode(s.screenshotId());
+          return bus.request(Addresses.BATCH_SCREENSHOT, s.screenshotId())
+              .compose(v -> bus.request(Addresses.WRITE_SCREENSHOT_METADATA, metadata));
+        })
+        .onSuccess(v -> {
+          metrics.screenshotProcessed(System.nanoTime() - t0);
+          message.reply(null);
+        })
+        .onFailure(err -> {
+          LOG.error("screenshot {} could not be stored: {}", s.screenshotId(), err.getMessage());
+          message.fail(ErrorCode.DATABASE.failureCode(), "DATABASE: screenshot " + s.screenshotId()
+              + " could not be stored: " + err.getMessage());
+        });
+  }
+
+  /** Temp name first, then an atomic rename: a reader never sees half a screenshot. */
+  private Future<Path> writeFile(RawEvent.Screenshot s) {
+    Path target = config.screenshotDir().resolve(s.screenshotId() + ".img");
+    String temp = config.screenshotDir().resolve(s.screenshotId() + ".tmp").toString();
+    OpenOptions options = new OpenOptions().setCreateNew(true).setWrite(true).setPerms(FILE_PERMS);
+    return fs.open(temp, options)
+        .compose(file -> file.write(Buffer.buffer(s.data())).eventually(file::close))
+        .compose(v -> fs.move(temp, target.toString(),
+            new CopyOptions().setAtomicMove(true).setReplaceExisting(true)))
+        .map(target)
+        .onFailure(err -> fs.delete(temp));
+  }
+
+  private static ScreenshotMetadata metadata(RawEvent.Screenshot s, ImageAnalysisResult r,
+      String storage) {
+    boolean ok = !r.analysisFailed();
+    return new ScreenshotMetadata(s.screenshotId(), s.timestampMicros(), s.sessionId(),
+        s.sequence(), s.windowTitle(), s.appName(), s.region(),
+        r.width() > 0 ? r.width() : s.width(), r.height() > 0 ? r.height() : s.height(),
+        s.format(), s.data().length, storage, ok ? r.textDensity() : null,
+        ok ? r.uiElementCount() : null, ok ? ImageAnalysis.hex(r.dominantColors()) : null,
+        s.privacyMasked(), r.failureReason());
   }
 
   private void scheduleDeletion(WindowClosed closed) {
-    vertx.setTimer(Math.max(1, config.screenshotRetention().toMillis()), id -> {
-      for (ScreenshotId ref : closed.screenshotRefs()) {
-        kept.remove(ref);
-      }
+    long due = closed.closedAtMicros() + config.screenshotRetention().toNanos() / 1_000;
+    for (ScreenshotId id : closed.screenshotRefs()) {
+      deadlines.add(id, due);
+    }
+  }
+
+  private void armSweep() {
+    long interval = Math.max(5, Math.min(1_000, config.screenshotRetention().toMillis() / 4));
+    sweepTimer = vertx.setTimer(interval, id -> {
+      sweepExpired().onComplete(ar -> {
+        if (ar.failed()) {
+          LOG.error("screenshot deletion failed, retrying at the next sweep: {}", ar.cause().getMessage());
+        }
+        armSweep();
+      });
     });
+  }
+
+  /** Deletes every screenshot whose deadline has passed (dev mode keeps its last few). */
+  Future<Void> sweepExpired() {
+    List<Future<Void>> deletions = new ArrayList<>();
+    for (ScreenshotId id : deadlines.pollDue(clock.wallMicros())) {
+      if (config.devMode() && devModeKept.contains(id)) {
+        continue;
+      }
+      deletions.add(delete(id, "retention passed"));
+    }
+    return Future.all(deletions).mapEmpty();
+  }
+
+  private void rememberForDevMode(ScreenshotId id) {
+    if (!config.devMode()) {
+      return;
+    }
+    devModeKept.addLast(id);
+    while (devModeKept.size() > config.devModeScreenshotCount()) {
+      ScreenshotId dropped = devModeKept.removeFirst();
+      // Its deadline may already have passed while dev mode held it.
+      deadlines.add(dropped, clock.wallMicros());
+    }
+  }
+
+  /** Removes both copies, then checks that neither is left before counting the deletion. */
+  private Future<Void> delete(ScreenshotId id, String why) {
+    Held h = held.remove(id);
+    memory.invalidate(id);
+    expired.put(id, why);
+    if (h == null) {
+      return Future.succeededFuture();
+    }
+    Future<Void> fileGone = h.onDisk()
+        ? fs.delete(h.file().toString()).recover(err -> fs.exists(h.file().toString())
+            .compose(exists -> exists ? Future.failedFuture(err) : Future.succeededFuture()))
+        : Future.succeededFuture();
+    return fileGone
+        .compose(v -> h.onDisk() ? fs.exists(h.file().toString()) : Future.succeededFuture(false))
+        .compose(stillThere -> {
+          if (stillThere || memory.getIfPresent(id) != null) {
+            return Future.failedFuture("screenshot " + id + " is still present after deletion");
+          }
+          metrics.screenshotsDeleted(1);
+          metrics.screenshotsHeld(memory.estimatedSize(), countOnDisk());
+          vertx.eventBus().publish(Addresses.SCREENSHOT_DELETED, id.toString());
+          return Future.<Void>succeededFuture();
+        });
+  }
+
+  private void onMemoryRemoval(ScreenshotId id, byte[] bytes, RemovalCause cause) {
+    if (cause.wasEvicted()) {
+      // The byte or count bound pushed a screenshot out before its deadline: say so.
+      metrics.screenshotEvicted();
+      expired.put(id, "evicted from the memory cache before its retention ended (cache bound)");
+      held.remove(id);
+      LOG.warn("screenshot {} ({} bytes) evicted early by the memory cache bound; raise"
+          + " storage.screenshot_memory_cache_max_mb to keep screenshots for their full retention",
+          id, bytes == null ? 0 : bytes.length);
+    }
+  }
+
+  private void fetch(Message<Object> message) {
+    ScreenshotId id;
+    try {
+      Object body = message.body();
+      String text = body instanceof JsonObject json ? json.getString("id") : String.valueOf(body);
+      id = ScreenshotId.parse(text);
+    } catch (RuntimeException e) {
+      message.fail(ErrorCode.BAD_REQUEST.failureCode(), "BAD_REQUEST: send a screenshot id (UUID)"
+          + " or {\"id\": \"...\"}: " + e.getMessage());
+      return;
+    }
+    Held h = held.get(id);
+    if (h == null) {
+      String why = expired.getIfPresent(id);
+      if (why != null) {
+        metrics.expiredFetch();
+        message.fail(ErrorCode.EXPIRED.failureCode(), "EXPIRED: screenshot " + id + " was deleted ("
+            + why + "); its metadata stays in screenshot_metadata");
+      } else {
+        message.fail(ErrorCode.NOT_FOUND.failureCode(), "NOT_FOUND: no screenshot " + id);
+      }
+      return;
+    }
+    Future<byte[]> bytes = h.onDisk()
+        ? fs.readFile(h.file().toString()).map(Buffer::getBytes)
+        : Future.succeededFuture(memory.getIfPresent(id));
+    bytes.onComplete(ar -> {
+      if (ar.failed() || ar.result() == null) {
+        message.fail(ErrorCode.EXPIRED.failureCode(), "EXPIRED: screenshot " + id
+            + " was deleted while being fetched");
+        return;
+      }
+      message.reply(toJson(h.metadata()).put("data", ar.result()));
+    });
+  }
+
+  /** Metadata as JSON; {@code data} (added by fetch) is base64 in the JSON encoding. */
+  static JsonObject toJson(ScreenshotMetadata m) {
+    return new JsonObject()
+        .put("id", m.id().toString())
+        .put("timestampMicros", m.timestampMicros())
+        .put("sessionId", m.sessionId().toString())
+        .put("windowTitle", m.windowTitle())
+        .put("appName", m.appName())
+        .put("region", new JsonObject().put("x", m.region().x()).put("y", m.region().y())
+            .put("width", m.region().width()).put("height", m.region().height()))
+        .put("width", m.width())
+        .put("height", m.height())
+        .put("format", m.format().name())
+        .put("sizeBytes", m.sizeBytes())
+        .put("storage", m.storage())
+        .put("textDensity", m.textDensity())
+        .put("uiElementCount", m.uiElementCount())
+        .put("dominantColors", new JsonArray(new ArrayList<Object>(m.dominantColors())))
+        .put("privacyMasked", m.privacyMasked())
+        .put("analysisError", m.analysisError());
+  }
+
+  private long countOnDisk() {
+    return held.values().stream().filter(Held::onDisk).count();
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (sweepTimer >= 0) {
+      vertx.cancelTimer(sweepTimer);
+    }
+    // Privacy first: retention cannot be honoured while stopped, so nothing is left behind.
+    List<Future<Void>> deletions = new ArrayList<>();
+    for (ScreenshotId id : new ArrayList<>(held.keySet())) {
+      deletions.add(delete(id, "module stopped"));
+    }
+    return Future.join(deletions).onComplete(ar -> memory.invalidateAll());
   }
 }
