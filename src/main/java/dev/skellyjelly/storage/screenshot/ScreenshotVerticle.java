@@ -129,8 +129,7 @@ public final class ScreenshotVerticle extends VerticleBase {
     Future<Path> kept;
     String storage;
     if (!toDisk) {
-      memory.put(s.screenshotId(), s.data());
-      kept = Future.succeededFuture(null);
+      kept = Future.succeededFuture(null); // cached with its entry below, so both agree
       storage = "memory";
     } else if (diskLow) {
       // Disk guard: no screenshot files while space is low; metadata is still stored.
@@ -150,6 +149,9 @@ public final class ScreenshotVerticle extends VerticleBase {
           Path file = kept.result();
           if (file != null || "memory".equals(storage)) {
             held.put(s.screenshotId(), new Held(metadata, file));
+            if (file == null) {
+              memory.put(s.screenshotId(), s.data()); // may evict at once: the listener drops it
+            }
             metrics.screenshotsHeld(memory.estimatedSize(), countOnDisk());
           }
           rememberForDevMode(s.screenshotId());
