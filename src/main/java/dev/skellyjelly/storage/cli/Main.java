@@ -21,6 +21,7 @@ public final class Main {
     all.add(new RunCommand());
     all.add(new DemoCommand());
     all.add(new BenchCommand());
+    all.add(new BenchScreenshotsCommand());
     Map<String, Command> commands = new LinkedHashMap<>();
     for (Command c : all) {
       commands.put(c.name(), c);
