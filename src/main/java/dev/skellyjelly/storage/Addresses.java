@@ -43,6 +43,8 @@ public final class Addresses {
   public static final String SCREENSHOT_DELETED = "storage.internal.screenshots.deleted";
   /** Published (local) by the disk guard: {@code true} while free space is below the threshold. */
   public static final String DISK_GUARD = "storage.internal.disk-guard";
+  /** Published (local) by the writer: {@code true} after a commit, {@code false} after a failure. */
+  public static final String WRITER_STATUS = "storage.internal.status.writer";
   /** Receiver → screenshot handler: a {@code RawEvent.Screenshot} to keep. */
   public static final String SCREENSHOTS_STORE = "storage.internal.screenshots.store";
 }

@@ -5,7 +5,10 @@ import dev.skellyjelly.storage.batch.WindowClosed;
 import dev.skellyjelly.storage.batch.WindowRecord;
 import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.event.Codecs;
+import dev.skellyjelly.storage.metrics.ModuleStatus;
+import dev.skellyjelly.storage.metrics.ObservabilityVerticle;
 import dev.skellyjelly.storage.metrics.StorageMetrics;
+import dev.skellyjelly.storage.store.DiskGuardVerticle;
 import dev.skellyjelly.storage.receive.IngestChunk;
 import dev.skellyjelly.storage.receive.ReceiverVerticle;
 import dev.skellyjelly.storage.screenshot.ScreenshotMetadata;
@@ -47,6 +50,7 @@ public final class StorageModule {
 
   private final Vertx vertx;
   private final Deque<String> deployed = new ArrayDeque<>();
+  private final ModuleStatus status = new ModuleStatus();
 
   private StorageModule(Vertx vertx) {
     this.vertx = vertx;
@@ -66,8 +70,12 @@ public final class StorageModule {
     stages.add(new Stage(() -> new WriterVerticle(config, metrics), true));
     stages.add(new Stage(() -> new BatcherVerticle(config, metrics, clock), false));
     stages.add(new Stage(() -> new ScreenshotVerticle(config, metrics, clock), false));
+    stages.add(new Stage(() -> new DiskGuardVerticle(config, registry), false));
     stages.add(new Stage(() -> new ReceiverVerticle(config, metrics), false));
-    return module.deployInOrder(stages, 0).map(module)
+    stages.add(new Stage(() -> new ObservabilityVerticle(config, registry, module.status), false));
+    return module.deployInOrder(stages, 0)
+        .onSuccess(v -> module.status.deployed(true))
+        .map(module)
         .recover(err -> module.undeploy().transform(ignored -> Future.failedFuture(err)));
   }
 
@@ -93,6 +101,7 @@ public final class StorageModule {
 
   /** Undeploys every verticle, newest first; each waits for the one before it. */
   public Future<Void> undeploy() {
+    status.deployed(false);
     if (deployed.isEmpty()) {
       return Future.succeededFuture();
     }

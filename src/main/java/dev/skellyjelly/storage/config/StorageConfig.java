@@ -40,6 +40,7 @@ public record StorageConfig(
     Path backupDir,
     Duration backupInterval,
     int backupKeep,
+    int busyTimeoutMs,
     Http http,
     Cluster cluster) {
 
@@ -98,6 +99,7 @@ public record StorageConfig(
         s.path("backup_dir", "~/.skelly-jelly/backups"),
         Duration.ofHours(s.integer("backup_interval_hours", 24, 0, 8760)),
         (int) s.integer("backup_keep", 7, 1, 1000),
+        (int) s.integer("busy_timeout_ms", 5000, 1, 600_000),
         readHttp(new ConfigReader("http", json.getJsonObject("http"), problems)),
         readCluster(new ConfigReader("cluster", json.getJsonObject("cluster"), problems)));
     s.rejectUnknownKeys();

@@ -73,8 +73,9 @@ public final class StorageMetrics {
         .description("Time from receipt of an event to its hand-off to batcher and writer")
         .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(1_000))
         .maximumExpectedValue(Duration.ofMillis(100)).register(registry);
-    batchesCreated = Counter.builder("skelly.batches.created")
-        .description("Windows closed and emitted as EventBatch").register(registry);
+    batchesCreated = Counter.builder("skelly.batches")
+        .description("Batches created: windows closed and emitted as EventBatch (a name ending in"
+            + " _created is reserved in Prometheus)").register(registry);
     eventsPerBatch = DistributionSummary.builder("skelly.batch.events")
         .description("Events per emitted window").register(registry);
     batchCreation = Timer.builder("skelly.batch.creation")
@@ -85,7 +86,8 @@ public final class StorageMetrics {
         .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
     dbWriteBatchSize = DistributionSummary.builder("skelly.db.write.batch.events")
         .description("Events per write transaction").register(registry);
-    registry.gauge("skelly.write.queue.events", queuedEvents);
+    io.micrometer.core.instrument.Gauge.builder("skelly.write.queue.events", queuedEvents, AtomicLong::get)
+        .description("Events staged in the writer, waiting for their commit").register(registry);
     screenshotsReceived = Counter.builder("skelly.screenshots.received")
         .description("Screenshots received").register(registry);
     screenshotsDeleted = Counter.builder("skelly.screenshots.deleted")
@@ -102,8 +104,10 @@ public final class StorageMetrics {
         .description("Time to store a screenshot and commit its metadata")
         .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofSeconds(5)).register(registry);
-    registry.gauge("skelly.screenshots.in.memory", screenshotsInMemory);
-    registry.gauge("skelly.screenshots.on.disk", screenshotsOnDisk);
+    io.micrometer.core.instrument.Gauge.builder("skelly.screenshots.in.memory", screenshotsInMemory,
+        AtomicLong::get).description("Screenshots held in the memory cache").register(registry);
+    io.micrometer.core.instrument.Gauge.builder("skelly.screenshots.on.disk", screenshotsOnDisk,
+        AtomicLong::get).description("Screenshots held as temp files").register(registry);
     io.micrometer.core.instrument.Gauge.builder("skelly.db.size", databaseBytes, AtomicLong::get)
         .baseUnit("bytes").description("Database file size including its WAL").register(registry);
     io.micrometer.core.instrument.Gauge.builder("skelly.write.interval", writeInterval,

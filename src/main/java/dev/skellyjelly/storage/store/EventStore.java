@@ -58,7 +58,12 @@ public final class EventStore implements AutoCloseable {
 
   /** Opens (creating, 600 in a 700 directory, if needed) and migrates the database. */
   public static EventStore open(Path db, String synchronous) throws SQLException, java.io.IOException {
-    return new EventStore(SqliteFiles.openWriter(db, synchronous));
+    return open(db, synchronous, 5_000);
+  }
+
+  public static EventStore open(Path db, String synchronous, int busyTimeoutMs)
+      throws SQLException, java.io.IOException {
+    return new EventStore(SqliteFiles.openWriter(db, synchronous, busyTimeoutMs));
   }
 
   /** The writer's connection, for the maintenance jobs that run on the writer's thread. */

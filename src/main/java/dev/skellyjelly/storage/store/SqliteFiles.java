@@ -47,6 +47,12 @@ public final class SqliteFiles {
 
   /** The single writing connection: WAL, chosen synchronous mode, no generated-key fetching. */
   public static Connection openWriter(Path db, String synchronous) throws SQLException, IOException {
+    return openWriter(db, synchronous, 5_000);
+  }
+
+  /** As above, waiting at most {@code busyTimeoutMs} for another connection's lock. */
+  public static Connection openWriter(Path db, String synchronous, int busyTimeoutMs)
+      throws SQLException, IOException {
     ensurePrivateFile(db);
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -54,7 +60,7 @@ public final class SqliteFiles {
     config.enforceForeignKeys(true);
     config.setCacheSize(-10_000);
     config.setTempStore(SQLiteConfig.TempStore.MEMORY);
-    config.setBusyTimeout(5_000);
+    config.setBusyTimeout(busyTimeoutMs);
     config.setGetGeneratedKeys(false);
     return DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath(), config.toProperties());
   }

@@ -47,7 +47,7 @@ public final class WriterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() throws Exception {
-    store = EventStore.open(config.databasePath(), config.synchronous());
+    store = EventStore.open(config.databasePath(), config.synchronous(), config.busyTimeoutMs());
     updateDatabaseSize();
     var bus = vertx.eventBus();
     return Future.all(
@@ -108,7 +108,7 @@ public final class WriterVerticle extends VerticleBase {
     try {
       EventStore.CommitResult result = store.commit();
       retryDelayMs = 0;
-      writable = true;
+      setWritable(true, "last commit succeeded");
       metrics.dbWrite(result.events(), result.nanos());
       metrics.stored(result.events());
       metrics.queuedEvents(0);
@@ -131,7 +131,7 @@ public final class WriterVerticle extends VerticleBase {
   }
 
   private void onCommitFailure(Exception e) {
-    writable = false;
+    setWritable(false, e.getMessage());
     if (isTransient(e)) {
       retryDelayMs = retryDelayMs == 0 ? 50 : Math.min(MAX_RETRY_DELAY_MS, retryDelayMs * 2);
       LOG.warn("database busy (" + e.getMessage() + "); retrying the commit in " + retryDelayMs
@@ -165,9 +165,13 @@ public final class WriterVerticle extends VerticleBase {
     return msg.contains("SQLITE_BUSY") || msg.contains("SQLITE_LOCKED");
   }
 
-  /** Whether the last commit succeeded: readiness reports it. */
-  public boolean writable() {
-    return writable;
+  /** Readiness follows the last commit: published on every change. */
+  private void setWritable(boolean now, String detail) {
+    if (now != writable) {
+      writable = now;
+      vertx.eventBus().publish(Addresses.WRITER_STATUS, new JsonObject().put("writable", now)
+          .put("detail", detail));
+    }
   }
 
   private void updateDatabaseSize() {
