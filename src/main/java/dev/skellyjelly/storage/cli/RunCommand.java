@@ -34,14 +34,31 @@ final class RunCommand implements Command {
           --config FILE   TOML configuration (default conf/storage.toml)""";
   }
 
+  /** What a person checks first in the log: which files, which ports, which features. */
+  static String banner(Path configFile, StorageConfig config) {
+    return String.join("\n",
+        "Skelly-Jelly Storage is running",
+        "  config       " + configFile.toAbsolutePath(),
+        "  database     " + config.databasePath() + " (synchronous=" + config.synchronous() + ")",
+        "  screenshots  " + config.screenshotDir(),
+        "  http         " + (config.http().enabled()
+            ? "http://" + config.http().host() + ":" + config.http().port() + "/  (/metrics /health /ready)"
+            : "off"),
+        "  event bus    " + (config.cluster().enabled()
+            ? "clustered (" + config.cluster().hazelcastConfig() + ")" : "local"),
+        "  dev mode     " + (config.devMode()
+            ? "ON: keeps the last " + config.devModeScreenshotCount() + " screenshots" : "off"),
+        "  backups      " + (config.scheduledBackups()
+            ? "every " + config.backupInterval().toHours() + " h to " + config.backupDir() : "off"));
+  }
+
   @Override
   public int run(Args args) throws Exception {
     Path configFile = args.path("config", "conf/storage.toml");
     args.rejectUnknown();
     StorageConfig config = StorageConfig.fromJson(ConfigFiles.loadJson(configFile));
     ModuleHost host = ModuleHost.start(config);
-    LOG.info("storage module running: config {}, database {}", configFile.toAbsolutePath(),
-        config.databasePath());
+    LOG.info(banner(configFile, config));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("stopping: emitting the open window and committing the write buffer");
