@@ -22,6 +22,8 @@ public final class Main {
     all.add(new DemoCommand());
     all.add(new BenchCommand());
     all.add(new BenchScreenshotsCommand());
+    all.add(new CaptureCommand());
+    all.add(new AnalysisTapCommand());
     Map<String, Command> commands = new LinkedHashMap<>();
     for (Command c : all) {
       commands.put(c.name(), c);

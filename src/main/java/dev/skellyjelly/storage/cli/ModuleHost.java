@@ -46,11 +46,14 @@ final class ModuleHost implements AutoCloseable {
     return new VertxOptions().setMetricsOptions(metrics);
   }
 
-  /** Starts a local (non-clustered) Vert.x and deploys the module; blocks until it is up. */
+  /** Starts Vert.x (clustered when cluster.enabled) and deploys the module; blocks until up. */
   static ModuleHost start(StorageConfig config) {
     PrometheusMeterRegistry registry = newRegistry();
-    Vertx vertx = Vertx.builder().with(vertxOptions(config))
-        .withMetrics(new MicrometerMetricsFactory(registry)).build();
+    Vertx vertx = config.cluster().enabled()
+        ? ClusterNode.start(config.cluster(), vertxOptions(config),
+            b -> b.withMetrics(new MicrometerMetricsFactory(registry)))
+        : Vertx.builder().with(vertxOptions(config))
+            .withMetrics(new MicrometerMetricsFactory(registry)).build();
     return deployInto(vertx, config, registry);
   }
 

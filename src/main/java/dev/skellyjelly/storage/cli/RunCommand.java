@@ -24,14 +24,16 @@ final class RunCommand implements Command {
   @Override
   public String help() {
     return """
-        usage: launcher/storage run [--config FILE]
+        usage: launcher/storage run [--config FILE] [--cluster]
 
         Runs the module: receives events on storage.events.raw, emits windows on
         analysis.event-batches and stores events in the SQLite file named by
         storage.database_path. Stops cleanly on Ctrl-C / SIGTERM (open window emitted,
         write buffer committed).
 
-          --config FILE   TOML configuration (default conf/storage.toml)""";
+          --config FILE   TOML configuration (default conf/storage.toml)
+          --cluster       join the clustered event bus (Hazelcast, conf/cluster.xml), as
+                          cluster.enabled = true does""";
   }
 
   /** What a person checks first in the log: which files, which ports, which features. */
@@ -55,8 +57,13 @@ final class RunCommand implements Command {
   @Override
   public int run(Args args) throws Exception {
     Path configFile = args.path("config", "conf/storage.toml");
+    boolean cluster = args.flag("cluster");
     args.rejectUnknown();
-    StorageConfig config = StorageConfig.fromJson(ConfigFiles.loadJson(configFile));
+    var json = ConfigFiles.loadJson(configFile);
+    if (cluster) {
+      ConfigFiles.table(json, "cluster").put("enabled", true);
+    }
+    StorageConfig config = StorageConfig.fromJson(json);
     ModuleHost host = ModuleHost.start(config);
     LOG.info(banner(configFile, config));
     CountDownLatch stopped = new CountDownLatch(1);

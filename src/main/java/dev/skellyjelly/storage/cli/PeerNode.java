@@ -1,0 +1,52 @@
+package dev.skellyjelly.storage.cli;
+
+import dev.skellyjelly.storage.Addresses;
+import dev.skellyjelly.storage.client.StorageClient;
+import dev.skellyjelly.storage.config.StorageConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
+import java.nio.file.Path;
+
+/** A demo peer (capture or analysis) on the cluster: its own Vert.x with only the codecs. */
+final class PeerNode {
+  private PeerNode() {
+  }
+
+  /** Joins the cluster described by the config file's [cluster] table. */
+  static Vertx join(Path configFile, boolean cluster, String command) {
+    if (!cluster) {
+      throw new Args.UsageException(command + " is a separate process that reaches the module over"
+          + " the clustered event bus: pass --cluster");
+    }
+    var json = ConfigFiles.loadJson(configFile);
+    ConfigFiles.table(json, "cluster").put("enabled", true);
+    StorageConfig config = StorageConfig.fromJson(json);
+    Vertx vertx = ClusterNode.start(config.cluster(), new VertxOptions(), b -> b);
+    StorageClient.registerCodecs(vertx);
+    return vertx;
+  }
+
+  /** Asks {@code storage.health} until a storage node answers (or {@code timeoutMs} passes). */
+  static Future<Void> awaitStorage(Vertx vertx, long timeoutMs) {
+    Promise<Void> found = Promise.promise();
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    ask(vertx, found, deadline);
+    return found.future();
+  }
+
+  private static void ask(Vertx vertx, Promise<Void> found, long deadline) {
+    vertx.eventBus().request(Addresses.HEALTH, null, new DeliveryOptions().setSendTimeout(2000))
+        .onSuccess(r -> found.tryComplete())
+        .onFailure(err -> {
+          if (System.currentTimeMillis() > deadline) {
+            found.tryFail("no storage node answered on " + Addresses.HEALTH + ": " + err.getMessage()
+                + "; start one with launcher/storage run --cluster");
+          } else {
+            vertx.setTimer(200, t -> ask(vertx, found, deadline));
+          }
+        });
+  }
+}
