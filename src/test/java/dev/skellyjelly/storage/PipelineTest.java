@@ -242,6 +242,25 @@ class PipelineTest {
     })));
   }
 
+  /** What a producer without the codecs might try to send instead of a RawEvent. */
+  record LegacyKeystroke(long timestamp, int keyCode) implements java.io.Serializable {
+  }
+
+  @Test
+  void aSerializablePojoIsRefusedWithAClearError(Vertx vertx, VertxTestContext ctx) {
+    deploy(vertx, TestSupport.config(dir))
+        .compose(m -> vertx.eventBus().request(Addresses.EVENTS_RAW, new LegacyKeystroke(1, 65))
+            .transform(ar -> {
+              ctx.verify(() -> {
+                ReplyException re = (ReplyException) ar.cause();
+                assertEquals(ErrorCode.INVALID_EVENT.failureCode(), re.failureCode());
+                assertTrue(re.getMessage().contains("Codecs.registerAll"), re.getMessage());
+              });
+              return m.undeploy();
+            }))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
   @Test
   void localDeliveryPassesTheEventItselfWithoutCopying(Vertx vertx, VertxTestContext ctx) {
     Codecs.registerAll(vertx.eventBus());

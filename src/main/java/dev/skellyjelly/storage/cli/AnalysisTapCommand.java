@@ -80,7 +80,8 @@ final class AnalysisTapCommand implements Command {
       stop.await();
     }
     try {
-      vertx.close().await();
+      // Report first: on SIGTERM the JVM is already shutting down and leaving the cluster may
+      // take longer than the hook waits.
       if (out != null) {
         tally.write(out);
       }
@@ -89,6 +90,7 @@ final class AnalysisTapCommand implements Command {
     } finally {
       reported.countDown();
     }
+    vertx.close().await(10, TimeUnit.SECONDS);
     return 0;
   }
 
