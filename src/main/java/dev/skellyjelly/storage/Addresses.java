@@ -16,6 +16,8 @@ public final class Addresses {
   public static final String SCREENSHOTS_GET = "storage.screenshots.get";
   /** Request/reply: read-only queries (JSON). */
   public static final String QUERY = "storage.query";
+  /** Request/reply: take an online backup now; the reply names the file. */
+  public static final String BACKUP = "storage.backup";
   /** Request/reply: liveness and readiness (JSON). */
   public static final String HEALTH = "storage.health";
 
@@ -29,6 +31,8 @@ public final class Addresses {
   public static final String WRITE_SCREENSHOT_METADATA = "storage.internal.write.screenshot-metadata";
   /** Request/reply: commit everything buffered now (used on stop and by tools). */
   public static final String WRITE_FLUSH = "storage.internal.write.flush";
+  /** Request/reply: run a maintenance task now ({"task": "rollup" | "retention" | "compact"}). */
+  public static final String WRITE_MAINTENANCE = "storage.internal.write.maintenance";
   /** Published by the writer after each commit: a {@code WriteReport} (JSON). */
   public static final String WRITE_COMMITTED = "storage.internal.write.committed";
   /** Receiver → batcher: an {@code IngestChunk} for the current window. */

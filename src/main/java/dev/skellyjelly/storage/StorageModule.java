@@ -9,6 +9,7 @@ import dev.skellyjelly.storage.metrics.ModuleStatus;
 import dev.skellyjelly.storage.metrics.ObservabilityVerticle;
 import dev.skellyjelly.storage.metrics.StorageMetrics;
 import dev.skellyjelly.storage.store.DiskGuardVerticle;
+import dev.skellyjelly.storage.store.QueryVerticle;
 import dev.skellyjelly.storage.receive.IngestChunk;
 import dev.skellyjelly.storage.receive.ReceiverVerticle;
 import dev.skellyjelly.storage.screenshot.ScreenshotMetadata;
@@ -67,10 +68,11 @@ public final class StorageModule {
     StorageMetrics metrics = new StorageMetrics(registry, config.writeInterval());
     StorageModule module = new StorageModule(vertx);
     List<Stage> stages = new ArrayList<>();
-    stages.add(new Stage(() -> new WriterVerticle(config, metrics), true));
+    stages.add(new Stage(() -> new WriterVerticle(config, metrics, clock), true));
     stages.add(new Stage(() -> new BatcherVerticle(config, metrics, clock), false));
     stages.add(new Stage(() -> new ScreenshotVerticle(config, metrics, clock), false));
     stages.add(new Stage(() -> new DiskGuardVerticle(config, registry), false));
+    stages.add(new Stage(() -> new QueryVerticle(config, metrics), false));
     stages.add(new Stage(() -> new ReceiverVerticle(config, metrics), false));
     stages.add(new Stage(() -> new ObservabilityVerticle(config, registry, module.status), false));
     return module.deployInOrder(stages, 0)

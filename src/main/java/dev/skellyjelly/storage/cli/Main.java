@@ -24,6 +24,7 @@ public final class Main {
     all.add(new BenchScreenshotsCommand());
     all.add(new CaptureCommand());
     all.add(new AnalysisTapCommand());
+    all.addAll(StoreCommands.all());
     Map<String, Command> commands = new LinkedHashMap<>();
     for (Command c : all) {
       commands.put(c.name(), c);

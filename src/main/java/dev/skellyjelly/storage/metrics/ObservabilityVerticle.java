@@ -2,6 +2,7 @@ package dev.skellyjelly.storage.metrics;
 
 import dev.skellyjelly.storage.Addresses;
 import dev.skellyjelly.storage.config.StorageConfig;
+import dev.skellyjelly.storage.store.QueryHttpRoutes;
 import dev.skellyjelly.storage.store.SqliteFiles;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -91,6 +92,7 @@ public final class ObservabilityVerticle extends VerticleBase {
       json(ctx, r.ready() ? 200 : 503, r.report());
     });
     router.get("/api/dashboard").handler(this::dashboard);
+    QueryHttpRoutes.mount(router, vertx.eventBus());
     router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
     return health.compose(v -> vertx.createHttpServer().requestHandler(router)
             .listen(config.http().port(), config.http().host()))

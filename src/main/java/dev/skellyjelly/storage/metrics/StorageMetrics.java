@@ -45,6 +45,10 @@ public final class StorageMetrics {
   private final AtomicLong screenshotsInMemory = new AtomicLong();
   private final AtomicLong screenshotsOnDisk = new AtomicLong();
   private final AtomicLong queuedEvents = new AtomicLong();
+  private final Counter rollupRuns;
+  private final Counter retentionRuns;
+  private final Counter backupRuns;
+  private final Timer compactionPause;
   private final AtomicLong databaseBytes = new AtomicLong();
 
   public StorageMetrics(MeterRegistry registry, Duration writeInterval) {
@@ -88,6 +92,16 @@ public final class StorageMetrics {
         .description("Events per write transaction").register(registry);
     io.micrometer.core.instrument.Gauge.builder("skelly.write.queue.events", queuedEvents, AtomicLong::get)
         .description("Events staged in the writer, waiting for their commit").register(registry);
+    rollupRuns = Counter.builder("skelly.rollup.runs")
+        .description("Hourly/daily rollup runs").register(registry);
+    retentionRuns = Counter.builder("skelly.retention.runs")
+        .description("Retention runs (expired day tables dropped, old rollups deleted)")
+        .register(registry);
+    backupRuns = Counter.builder("skelly.backup.runs")
+        .description("Online backups written and verified").register(registry);
+    compactionPause = Timer.builder("skelly.compaction.pause")
+        .description("Longest single step of each compaction: the longest pause it caused ingest")
+        .register(registry);
     screenshotsReceived = Counter.builder("skelly.screenshots.received")
         .description("Screenshots received").register(registry);
     screenshotsDeleted = Counter.builder("skelly.screenshots.deleted")
@@ -165,6 +179,22 @@ public final class StorageMetrics {
 
   public void databaseBytes(long n) {
     databaseBytes.set(n);
+  }
+
+  public void rollupRun() {
+    rollupRuns.increment();
+  }
+
+  public void retentionRun() {
+    retentionRuns.increment();
+  }
+
+  public void backupRun() {
+    backupRuns.increment();
+  }
+
+  public void compactionPause(long nanos) {
+    compactionPause.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   public void screenshotReceived() {

@@ -399,6 +399,16 @@ public final class EventStore implements AutoCloseable {
     return out.toByteArray();
   }
 
+  static List<ScreenshotId> readScreenshotRefs(byte[] bytes) {
+    dev.skellyjelly.storage.event.ByteReader in = new dev.skellyjelly.storage.event.ByteReader(bytes);
+    int n = in.readBoundedInt(bytes.length / 16, "screenshot ref count");
+    List<ScreenshotId> refs = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      refs.add(new ScreenshotId(EventEncoding.readUuid(in)));
+    }
+    return refs;
+  }
+
   @Override
   public void close() throws SQLException {
     connection.close();

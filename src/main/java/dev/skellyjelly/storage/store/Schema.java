@@ -19,11 +19,12 @@ import java.util.List;
  *   <li>1 — sessions, session_seq_ranges, windows, event_aggregates_minute, screenshot_metadata;
  *       event blocks live in one table per UTC day ({@code event_blocks_YYYYMMDD}), created on
  *       demand, so retention is a {@code DROP TABLE}.</li>
+ *   <li>2 — event_aggregates_hourly and event_aggregates_daily, rolled up from the minute rows.</li>
  * </ul>
  */
 public final class Schema {
 
-  public static final int CURRENT_VERSION = 1;
+  public static final int CURRENT_VERSION = 2;
   public static final String BLOCK_TABLE_PREFIX = "event_blocks_";
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
 
@@ -83,6 +84,16 @@ public final class Schema {
       ) WITHOUT ROWID""",
       "CREATE INDEX idx_screenshots_timestamp ON screenshot_metadata(timestamp_us)");
 
+  private static final List<String> V2 = List.of(
+      rollupTable("event_aggregates_hourly", "hour_start_us"),
+      rollupTable("event_aggregates_daily", "day_start_us"));
+
+  private static String rollupTable(String name, String key) {
+    return "CREATE TABLE " + name + " (" + key + " INTEGER PRIMARY KEY, keystroke_count INTEGER NOT NULL,"
+        + " mouse_clicks INTEGER NOT NULL, window_switches INTEGER NOT NULL,"
+        + " active_time_ms INTEGER NOT NULL, screenshot_count INTEGER NOT NULL) WITHOUT ROWID";
+  }
+
   private Schema() {
   }
 
@@ -118,6 +129,7 @@ public final class Schema {
   private static List<String> stepTo(int version) {
     return switch (version) {
       case 1 -> V1;
+      case 2 -> V2;
       default -> throw new IllegalStateException("no migration to schema version " + version);
     };
   }

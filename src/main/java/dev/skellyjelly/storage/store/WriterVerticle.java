@@ -2,6 +2,7 @@ package dev.skellyjelly.storage.store;
 
 import dev.skellyjelly.storage.Addresses;
 import dev.skellyjelly.storage.ErrorCode;
+import dev.skellyjelly.storage.StorageClock;
 import dev.skellyjelly.storage.batch.WindowRecord;
 import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.metrics.StorageMetrics;
@@ -32,25 +33,54 @@ public final class WriterVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WriterVerticle.class);
   private static final long MAX_RETRY_DELAY_MS = 5_000;
 
+  private static final long ROLLUP_EVERY_MS = 60_000;
+  private static final long RETENTION_EVERY_MS = 3_600_000;
+
   private final StorageConfig config;
   private final StorageMetrics metrics;
+  private final StorageClock clock;
+  private Maintenance maintenance;
+  private final java.util.Map<String, Long> maintenanceTimers = new java.util.HashMap<>();
   private final List<Message<?>> waiting = new ArrayList<>();
   private EventStore store;
+  private DatabaseLock lock;
   private long flushTimer = -1;
   private long retryDelayMs;
   private boolean writable = true;
 
-  public WriterVerticle(StorageConfig config, StorageMetrics metrics) {
+  public WriterVerticle(StorageConfig config, StorageMetrics metrics, StorageClock clock) {
     this.config = config;
     this.metrics = metrics;
+    this.clock = clock;
   }
 
   @Override
   public Future<?> start() throws Exception {
-    store = EventStore.open(config.databasePath(), config.synchronous(), config.busyTimeoutMs());
+    lock = DatabaseLock.tryAcquire(config.databasePath());
+    if (lock == null) {
+      throw new IllegalStateException("another storage module is running against "
+          + config.databasePath() + " (its .lock is held); stop it or choose another database_path");
+    }
+    try {
+      store = EventStore.open(config.databasePath(), config.synchronous(), config.busyTimeoutMs());
+    } catch (Exception e) {
+      lock.close();
+      throw e;
+    }
+    maintenance = new Maintenance(store.connection());
     updateDatabaseSize();
+    schedule("rollup", ROLLUP_EVERY_MS);
+    schedule("retention", RETENTION_EVERY_MS);
+    schedule("compact", Math.max(60_000, config.compactionInterval().toMillis()));
     var bus = vertx.eventBus();
     return Future.all(
+        bus.<JsonObject>localConsumer(Addresses.WRITE_MAINTENANCE, m -> {
+          try {
+            m.reply(runMaintenance(m.body().getString("task", "")));
+          } catch (SQLException | RuntimeException e) {
+            m.fail(ErrorCode.DATABASE.failureCode(), "DATABASE: maintenance failed: " + e.getMessage());
+          }
+        }).completion(),
         bus.<IngestChunk>localConsumer(Addresses.WRITE_EVENTS, this::onEvents).completion(),
         bus.<WindowRecord>localConsumer(Addresses.WRITE_WINDOW, m -> {
           store.stageWindow(m.body());
@@ -165,6 +195,56 @@ public final class WriterVerticle extends VerticleBase {
     return msg.contains("SQLITE_BUSY") || msg.contains("SQLITE_LOCKED");
   }
 
+  /** Runs a maintenance task now, between commits on this thread; re-armed after it finishes. */
+  private void schedule(String task, long everyMs) {
+    long id = vertx.setTimer(everyMs, t -> {
+      try {
+        if (!"compact".equals(task) || !store.hasStagedWork()) { // compaction waits for quiet
+          runMaintenance(task);
+        }
+      } catch (SQLException | RuntimeException e) {
+        LOG.error("maintenance task " + task + " failed, retried next time: " + e.getMessage(), e);
+      }
+      schedule(task, everyMs);
+    });
+    maintenanceTimers.put(task, id);
+  }
+
+  private JsonObject runMaintenance(String task) throws SQLException {
+    long now = clock.wallMicros();
+    switch (task) {
+      case "rollup" -> {
+        long from = maintenance.rolledUpThrough();
+        maintenance.rollup(from, now + Maintenance.HOUR_MICROS);
+        metrics.rollupRun();
+        return new JsonObject().put("task", task).put("fromMicros", from);
+      }
+      case "retention" -> {
+        Maintenance.RetentionResult r = maintenance.retention(now, config.rawEventsRetentionDays(),
+            config.hourlyAggregatesRetentionDays(), config.dailySummariesRetentionDays(),
+            config.screenshotMetadataRetentionDays());
+        store.reloadBlockTables();
+        metrics.retentionRun();
+        if (!r.droppedTables().isEmpty()) {
+          LOG.info("retention dropped " + r.droppedTables() + " and " + r.windows() + " windows");
+        }
+        return new JsonObject().put("task", task).put("droppedTables", r.droppedTables())
+            .put("minuteRows", r.minuteRows()).put("hourlyRows", r.hourlyRows())
+            .put("dailyRows", r.dailyRows()).put("windows", r.windows())
+            .put("screenshotRows", r.screenshotRows());
+      }
+      case "compact" -> {
+        long pause = maintenance.compact(64);
+        metrics.compactionPause(pause);
+        LOG.info("compaction done; longest pause to ingest " + pause / 1_000_000.0 + " ms");
+        updateDatabaseSize();
+        return new JsonObject().put("task", task).put("longestPauseMs", pause / 1e6);
+      }
+      default -> throw new IllegalArgumentException("unknown maintenance task '" + task
+          + "' (rollup, retention, compact)");
+    }
+  }
+
   /** Readiness follows the last commit: published on every change. */
   private void setWritable(boolean now, String detail) {
     if (now != writable) {
@@ -190,12 +270,14 @@ public final class WriterVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() throws Exception {
+    maintenanceTimers.values().forEach(vertx::cancelTimer);
     flush();
     if (store.hasStagedWork()) {
       LOG.error("stopping with " + store.stagedEventCount() + " events that could not be committed");
       metrics.dropped(StorageMetrics.DropReason.SHUTDOWN, store.stagedEventCount());
     }
     store.close();
+    lock.close();
     return Future.succeededFuture();
   }
 }

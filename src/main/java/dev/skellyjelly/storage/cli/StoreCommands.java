@@ -1,0 +1,247 @@
+package dev.skellyjelly.storage.cli;
+
+import dev.skellyjelly.storage.config.StorageConfig;
+import dev.skellyjelly.storage.event.EventJson;
+import dev.skellyjelly.storage.event.RawEvent;
+import dev.skellyjelly.storage.store.Backup;
+import dev.skellyjelly.storage.store.EventReader;
+import dev.skellyjelly.storage.store.Schema;
+import dev.skellyjelly.storage.store.SqliteFiles;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import net.jpountz.lz4.LZ4FrameOutputStream;
+
+/** The store's tools: backup, restore, export and stats, run against the database file. */
+final class StoreCommands {
+  private StoreCommands() {
+  }
+
+  static List<Command> all() {
+    return List.of(new BackupCommand(), new RestoreCommand(), new ExportCommand(), new StatsCommand());
+  }
+
+  /** The configuration of {@code --config}, with {@code --db} replacing the database path. */
+  static StorageConfig config(Args args) {
+    Path configFile = args.path("config", "conf/storage.toml");
+    String db = args.string("db", null);
+    JsonObject json = ConfigFiles.loadJson(configFile);
+    if (db != null) {
+      ConfigFiles.table(json, "storage").put("database_path", Path.of(db).toAbsolutePath().toString());
+    }
+    return StorageConfig.fromJson(json);
+  }
+
+  static final class BackupCommand implements Command {
+    public String name() {
+      return "backup";
+    }
+
+    public String summary() {
+      return "write a verified online backup of the database (safe while the module runs)";
+    }
+
+    public String help() {
+      return """
+          usage: launcher/storage backup [--config FILE] [--db FILE]
+
+          VACUUM INTO a new file in storage.backup_dir, checked with PRAGMA integrity_check
+          before it is kept; keeps storage.backup_keep backups. Last line JSON: backup, bytes.""";
+    }
+
+    public int run(Args args) throws Exception {
+      StorageConfig config = config(args);
+      args.rejectUnknown();
+      Path backup = Backup.backup(config.databasePath(), config.backupDir(), config.backupKeep());
+      System.out.println(new JsonObject().put("backup", backup.toString())
+          .put("bytes", Files.size(backup)).put("integrity", "ok").encode());
+      return 0;
+    }
+  }
+
+  static final class RestoreCommand implements Command {
+    public String name() {
+      return "restore";
+    }
+
+    public String summary() {
+      return "replace the database by a backup (refused while the module runs)";
+    }
+
+    public String help() {
+      return """
+          usage: launcher/storage restore FILE [--config FILE] [--db FILE]
+
+          Checks FILE with PRAGMA integrity_check, refuses while a module holds the database's
+          lock, moves the current database aside (<db>.before-restore-<time>) and puts the backup
+          in its place. Last line JSON: restored, previous.""";
+    }
+
+    public int run(Args args) throws Exception {
+      StorageConfig config = config(args);
+      args.rejectUnknown();
+      if (args.positional().size() != 1) {
+        throw new Args.UsageException("name exactly one backup file to restore");
+      }
+      try {
+        Path previous = Backup.restore(Path.of(args.positional().get(0)), config.databasePath());
+        System.out.println(new JsonObject().put("restored", config.databasePath().toString())
+            .put("previous", previous == null ? null : previous.toString()).encode());
+        return 0;
+      } catch (IllegalStateException | IOException | SQLException e) {
+        System.err.println("storage restore: " + e.getMessage());
+        return 1;
+      }
+    }
+  }
+
+  static final class ExportCommand implements Command {
+    public String name() {
+      return "export";
+    }
+
+    public String summary() {
+      return "export a time range as gzip or LZ4-framed JSON Lines";
+    }
+
+    public String help() {
+      return """
+          usage: launcher/storage export --from TIME --to TIME --out FILE [--gzip | --lz4]
+                                         [--config FILE] [--db FILE]
+
+          Writes every event in [from, to) as one JSON object per line, gzip (default, .gz)
+          or LZ4 frame (--lz4, readable by lz4cat), to a temporary name renamed into place when
+          complete. TIME is epoch microseconds or ISO-8601 (2026-11-24T10:00:00Z).
+          Read-only: safe while the module runs. Last line JSON: out, events.""";
+    }
+
+    public int run(Args args) throws Exception {
+      StorageConfig config = config(args);
+      long from = time(args.string("from", null), "from");
+      long to = time(args.string("to", null), "to");
+      String out = args.string("out", null);
+      boolean lz4 = args.flag("lz4");
+      boolean gzip = args.flag("gzip");
+      args.rejectUnknown();
+      if (out == null) {
+        throw new Args.UsageException("--out FILE is required");
+      }
+      if (lz4 && gzip) {
+        throw new Args.UsageException("choose one of --gzip and --lz4");
+      }
+      Path target = Path.of(out).toAbsolutePath();
+      long events = export(config.databasePath(), new EventReader.Range(from, to, null, null), target, lz4);
+      System.out.println(new JsonObject().put("out", target.toString()).put("events", events)
+          .put("format", lz4 ? "lz4" : "gzip").encode());
+      return 0;
+    }
+
+    static long time(String value, String name) {
+      if (value == null) {
+        throw new Args.UsageException("--" + name + " is required");
+      }
+      try {
+        return value.matches("-?\\d+") ? Long.parseLong(value) : Instant.parse(value).toEpochMilli() * 1000;
+      } catch (RuntimeException e) {
+        throw new Args.UsageException("--" + name + " " + value + " is neither epoch microseconds nor"
+            + " ISO-8601 like 2026-11-24T10:00:00Z");
+      }
+    }
+
+    /** Page by page: memory stays at one page however long the range. */
+    static long export(Path db, EventReader.Range range, Path target, boolean lz4)
+        throws IOException, SQLException {
+      Path temp = target.resolveSibling(target.getFileName() + ".tmp");
+      long count = 0;
+      try (Connection c = SqliteFiles.openReader(db);
+          OutputStream file = Files.newOutputStream(temp);
+          OutputStream compressed = lz4 ? new LZ4FrameOutputStream(file) : new GZIPOutputStream(file);
+          BufferedWriter w = new BufferedWriter(new OutputStreamWriter(compressed, StandardCharsets.UTF_8))) {
+        EventReader reader = new EventReader(c);
+        EventReader.Cursor cursor = null;
+        do {
+          EventReader.Page page = reader.page(range, cursor, 5_000, st -> { });
+          for (RawEvent e : page.events()) {
+            w.write(EventJson.toJson(e).encode());
+            w.newLine();
+            count++;
+          }
+          cursor = page.next();
+        } while (cursor != null);
+      } catch (IOException | SQLException | RuntimeException e) {
+        Files.deleteIfExists(temp);
+        throw e;
+      }
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      return count;
+    }
+  }
+
+  static final class StatsCommand implements Command {
+    public String name() {
+      return "stats";
+    }
+
+    public String summary() {
+      return "print what the database holds, as JSON (read-only, safe while the module runs)";
+    }
+
+    public String help() {
+      return """
+          usage: launcher/storage stats [--db FILE] [--config FILE]
+
+          One JSON object: events, blocks, windows, screenshots (metadata rows), sessions,
+          oldest/newest event time, dbBytes (file plus WAL).""";
+    }
+
+    public int run(Args args) throws Exception {
+      StorageConfig config = config(args);
+      args.rejectUnknown();
+      System.out.println(stats(config.databasePath()).encode());
+      return 0;
+    }
+
+    static JsonObject stats(Path db) throws SQLException, IOException {
+      if (!Files.isRegularFile(db)) {
+        throw new IOException("no database at " + db + "; pass --db FILE or --config FILE");
+      }
+      try (Connection c = SqliteFiles.openReader(db); Statement st = c.createStatement()) {
+        boolean any = !Schema.blockTables(c).isEmpty();
+        long oldest = any ? single(st, "SELECT min(start_us) FROM event_blocks") : 0;
+        long newest = any ? single(st, "SELECT max(end_us) FROM event_blocks") : 0;
+        Path wal = Path.of(db + "-wal");
+        return new JsonObject()
+            .put("db", db.toString())
+            .put("events", any ? single(st, "SELECT coalesce(sum(event_count), 0) FROM event_blocks") : 0)
+            .put("blocks", any ? single(st, "SELECT count(*) FROM event_blocks") : 0)
+            .put("windows", single(st, "SELECT count(*) FROM windows"))
+            .put("screenshots", single(st, "SELECT count(*) FROM screenshot_metadata"))
+            .put("sessions", single(st, "SELECT count(*) FROM sessions"))
+            .put("oldestEventMicros", any ? oldest : null)
+            .put("newestEventMicros", any ? newest : null)
+            .put("oldestEvent", any ? Instant.ofEpochSecond(0, oldest * 1000).toString() : null)
+            .put("newestEvent", any ? Instant.ofEpochSecond(0, newest * 1000).toString() : null)
+            .put("dbBytes", Files.size(db) + (Files.exists(wal) ? Files.size(wal) : 0));
+      }
+    }
+
+    private static long single(Statement st, String sql) throws SQLException {
+      try (ResultSet rs = st.executeQuery(sql)) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package dev.skellyjelly.storage.store;
+
+import dev.skellyjelly.storage.event.EventKind;
+import dev.skellyjelly.storage.event.RawEvent;
+import dev.skellyjelly.storage.event.SequenceRanges;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * Reads events back out of the blocks, a page at a time: never more than one page plus one
+ * block in memory, however long the range. Blocks whose type mask has none of the wanted kinds
+ * are skipped without decoding. The cursor says where the next page starts.
+ */
+public final class EventReader {
+
+  /** Where a page stopped: the block (table, rowid) and how many of its events were returned. */
+  public record Cursor(String table, long rowid, int offset) {
+    public String encode() {
+      return table + ":" + rowid + ":" + offset;
+    }
+
+    public static Cursor parse(String text) {
+      String[] p = text.split(":");
+      if (p.length != 3 || !p[0].startsWith(Schema.BLOCK_TABLE_PREFIX)) {
+        throw new IllegalArgumentException("cursor '" + text + "' is not one this module returned");
+      }
+      return new Cursor(p[0], Long.parseLong(p[1]), Integer.parseInt(p[2]));
+    }
+  }
+
+  /** One page of events and the cursor of the next, or {@code null} at the end. */
+  public record Page(List<RawEvent> events, Cursor next) {
+  }
+
+  /** What to read. {@code session} and {@code kinds} narrow it; an empty kinds set means all. */
+  public record Range(long fromMicros, long toMicros, UUID session, Set<EventKind> kinds) {
+    public Range {
+      if (toMicros <= fromMicros) {
+        throw new IllegalArgumentException("'to' (" + toMicros + ") must be after 'from' (" + fromMicros + ")");
+      }
+      kinds = kinds == null || kinds.isEmpty() ? EnumSet.allOf(EventKind.class) : EnumSet.copyOf(kinds);
+    }
+
+    int mask() {
+      int m = 0;
+      for (EventKind k : kinds) {
+        m |= k.maskBit();
+      }
+      return m;
+    }
+
+    boolean matches(RawEvent e) {
+      return e.timestampMicros() >= fromMicros && e.timestampMicros() < toMicros && kinds.contains(e.kind())
+          && (session == null || session.equals(e.sessionId()));
+    }
+  }
+
+  /** Blocks span at most a write interval; look back this far for ones starting before 'from'. */
+  private static final long BLOCK_SPAN_MICROS = 120_000_000L;
+
+  private final Connection connection;
+  private final BlockCodec codec = new BlockCodec();
+
+  public EventReader(Connection connection) {
+    this.connection = connection;
+  }
+
+  /** Reads up to {@code limit} events of {@code range} from {@code cursor} (null: the start). */
+  public Page page(Range range, Cursor cursor, int limit, Consumer<Statement> onStatement)
+      throws SQLException {
+    List<RawEvent> out = new ArrayList<>(Math.min(limit, 4096));
+    for (String table : Schema.blockTables(connection)) {
+      long dayStart = Schema.dayStartMicros(table);
+      if (dayStart >= range.toMicros() || dayStart + Maintenance.DAY_MICROS <= range.fromMicros() - BLOCK_SPAN_MICROS
+          || (cursor != null && table.compareTo(cursor.table()) < 0)) {
+        continue;
+      }
+      long afterRowid = cursor != null && table.equals(cursor.table()) ? cursor.rowid() : Long.MIN_VALUE;
+      String sql = "SELECT b.rowid, s.session_id, b.payload FROM " + table + " b JOIN sessions s"
+          + " ON s.session_key = b.session_key WHERE b.start_us >= ? AND b.start_us < ?"
+          + " AND b.end_us >= ? AND (b.type_mask & ?) != 0 AND b.rowid >= ?"
+          + (range.session() != null ? " AND s.session_id = ?" : "") + " ORDER BY b.rowid";
+      try (PreparedStatement ps = connection.prepareStatement(sql)) {
+        onStatement.accept(ps);
+        ps.setLong(1, range.fromMicros() - BLOCK_SPAN_MICROS);
+        ps.setLong(2, range.toMicros());
+        ps.setLong(3, range.fromMicros());
+        ps.setInt(4, range.mask());
+        ps.setLong(5, afterRowid);
+        if (range.session() != null) {
+          ps.setBytes(6, EventStore.uuidBytes(range.session()));
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            long rowid = rs.getLong(1);
+            List<RawEvent> block = codec.decode(rs.getBytes(3), EventStore.uuidFrom(rs.getBytes(2)));
+            int skip = cursor != null && table.equals(cursor.table()) && rowid == cursor.rowid()
+                ? cursor.offset() : 0;
+            for (int i = skip; i < block.size(); i++) {
+              RawEvent e = block.get(i);
+              if (!range.matches(e)) {
+                continue;
+              }
+              if (out.size() == limit) {
+                return new Page(out, new Cursor(table, rowid, i));
+              }
+              out.add(e);
+            }
+          }
+        }
+      }
+    }
+    return new Page(out, null);
+  }
+
+  /** The events of a window, by its members (per-session sequence ranges), in sequence order. */
+  public List<RawEvent> window(long startMicros, long endMicros, Map<UUID, SequenceRanges> members)
+      throws SQLException {
+    List<RawEvent> out = new ArrayList<>();
+    for (Map.Entry<UUID, SequenceRanges> m : members.entrySet()) {
+      List<long[]> intervals = m.getValue().intervals();
+      if (intervals.isEmpty()) {
+        continue;
+      }
+      long lo = intervals.get(0)[0];
+      long hi = intervals.get(intervals.size() - 1)[1];
+      for (String table : Schema.blockTables(connection)) {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT b.payload FROM " + table
+            + " b JOIN sessions s ON s.session_key = b.session_key WHERE s.session_id = ?"
+            + " AND b.first_seq <= ? AND b.last_seq >= ? ORDER BY b.first_seq")) {
+          ps.setBytes(1, EventStore.uuidBytes(m.getKey()));
+          ps.setLong(2, hi);
+          ps.setLong(3, lo);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              for (RawEvent e : codec.decode(rs.getBytes(1), m.getKey())) {
+                if (m.getValue().contains(e.sequence())) {
+                  out.add(e);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    out.sort(java.util.Comparator.comparing(RawEvent::sessionId).thenComparingLong(RawEvent::sequence));
+    return out;
+  }
+}

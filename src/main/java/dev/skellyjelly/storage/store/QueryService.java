@@ -1,0 +1,260 @@
+package dev.skellyjelly.storage.store;
+
+import dev.skellyjelly.storage.event.EventJson;
+import dev.skellyjelly.storage.event.EventKind;
+import dev.skellyjelly.storage.event.RawEvent;
+import dev.skellyjelly.storage.event.ScreenshotId;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * The read-only queries, as JSON in and JSON out, on one read-only connection. Every bad
+ * parameter is an {@link IllegalArgumentException} whose message names it.
+ *
+ * <ul>
+ *   <li>{@code events}: from, to (epoch µs), optional session, kinds, cursor, limit (≤ 10,000) —
+ *       one page and the cursor of the next</li>
+ *   <li>{@code aggregates}: from, to, optional resolution minute|hour|day (default: minute up to
+ *       a day, hour up to 60 days, day beyond)</li>
+ *   <li>{@code windows}: from, to — the recorded windows; {@code window}: id — one window
+ *       re-materialised with its events (replay)</li>
+ *   <li>{@code screenshots}: from, to — screenshot metadata</li>
+ * </ul>
+ */
+public final class QueryService {
+
+  public static final int MAX_PAGE = 10_000;
+
+  private QueryService() {
+  }
+
+  public static JsonObject run(Connection c, JsonObject q, Consumer<Statement> onStatement)
+      throws SQLException {
+    String type = q.getString("type");
+    if (type == null) {
+      throw new IllegalArgumentException("parameter 'type' is missing: events, aggregates, windows,"
+          + " window or screenshots");
+    }
+    return switch (type) {
+      case "events" -> events(c, q, onStatement);
+      case "aggregates" -> aggregates(c, q, onStatement);
+      case "windows" -> windows(c, q, onStatement);
+      case "window" -> window(c, q);
+      case "screenshots" -> screenshots(c, q, onStatement);
+      default -> throw new IllegalArgumentException("parameter 'type' = '" + type + "' is not one of"
+          + " events, aggregates, windows, window, screenshots");
+    };
+  }
+
+  static long micros(JsonObject q, String name) {
+    Object v = q.getValue(name);
+    if (v == null) {
+      throw new IllegalArgumentException("parameter '" + name + "' is missing: epoch microseconds"
+          + " or an ISO-8601 instant");
+    }
+    try {
+      if (v instanceof Number n) {
+        return n.longValue();
+      }
+      String s = v.toString();
+      return s.matches("-?\\d+") ? Long.parseLong(s)
+          : java.time.Instant.parse(s).toEpochMilli() * 1000L;
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("parameter '" + name + "' = '" + v + "' is neither epoch"
+          + " microseconds nor an ISO-8601 instant like 2026-11-24T10:00:00Z");
+    }
+  }
+
+  private static int limit(JsonObject q) {
+    Object v = q.getValue("limit", 1000);
+    int n;
+    try {
+      n = v instanceof Number num ? num.intValue() : Integer.parseInt(v.toString());
+    } catch (NumberFormatException e) {
+      n = -1;
+    }
+    if (n < 1 || n > MAX_PAGE) {
+      throw new IllegalArgumentException("parameter 'limit' = " + v + " must be 1.." + MAX_PAGE);
+    }
+    return n;
+  }
+
+  private static EventReader.Range range(JsonObject q) {
+    UUID session = null;
+    if (q.getValue("session") != null) {
+      try {
+        session = UUID.fromString(q.getValue("session").toString());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("parameter 'session' = '" + q.getValue("session")
+            + "' is not a UUID");
+      }
+    }
+    Set<EventKind> kinds = EnumSet.noneOf(EventKind.class);
+    Object k = q.getValue("kinds");
+    if (k != null) {
+      Iterable<?> names = k instanceof JsonArray a ? a : java.util.Arrays.asList(k.toString().split(","));
+      for (Object name : names) {
+        try {
+          kinds.add(EventKind.fromName(name.toString().trim()));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("parameter 'kinds': " + e.getMessage());
+        }
+      }
+    }
+    return new EventReader.Range(micros(q, "from"), micros(q, "to"), session, kinds);
+  }
+
+  private static JsonObject events(Connection c, JsonObject q, Consumer<Statement> onStatement)
+      throws SQLException {
+    EventReader.Range range = range(q);
+    String cursorText = q.getString("cursor");
+    EventReader.Cursor cursor;
+    try {
+      cursor = cursorText == null ? null : EventReader.Cursor.parse(cursorText);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("parameter 'cursor': " + e.getMessage());
+    }
+    EventReader.Page page = new EventReader(c).page(range, cursor, limit(q), onStatement);
+    JsonArray events = new JsonArray();
+    for (RawEvent e : page.events()) {
+      events.add(EventJson.toJson(e));
+    }
+    return new JsonObject().put("events", events)
+        .put("next", page.next() == null ? null : page.next().encode());
+  }
+
+  private static JsonObject aggregates(Connection c, JsonObject q, Consumer<Statement> onStatement)
+      throws SQLException {
+    long from = micros(q, "from");
+    long to = micros(q, "to");
+    if (to <= from) {
+      throw new IllegalArgumentException("parameter 'to' must be after 'from'");
+    }
+    String resolution = q.getString("resolution", to - from <= Maintenance.DAY_MICROS ? "minute"
+        : to - from <= 60 * Maintenance.DAY_MICROS ? "hour" : "day");
+    String table;
+    String key;
+    switch (resolution) {
+      case "minute" -> {
+        table = "event_aggregates_minute";
+        key = "minute_start_us";
+      }
+      case "hour" -> {
+        table = "event_aggregates_hourly";
+        key = "hour_start_us";
+      }
+      case "day" -> {
+        table = "event_aggregates_daily";
+        key = "day_start_us";
+      }
+      default -> throw new IllegalArgumentException("parameter 'resolution' = '" + resolution
+          + "' must be minute, hour or day");
+    }
+    JsonArray rows = new JsonArray();
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + key + ", keystroke_count, mouse_clicks,"
+        + " window_switches, active_time_ms, screenshot_count FROM " + table + " WHERE " + key
+        + " >= ? AND " + key + " < ? ORDER BY " + key)) {
+      onStatement.accept(ps);
+      ps.setLong(1, from);
+      ps.setLong(2, to);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.add(new JsonObject().put("startMicros", rs.getLong(1)).put("keystrokes", rs.getLong(2))
+              .put("mouseClicks", rs.getLong(3)).put("windowSwitches", rs.getLong(4))
+              .put("activeTimeMs", rs.getLong(5)).put("screenshots", rs.getLong(6)));
+        }
+      }
+    }
+    return new JsonObject().put("resolution", resolution).put("rows", rows);
+  }
+
+  private static JsonObject windows(Connection c, JsonObject q, Consumer<Statement> onStatement)
+      throws SQLException {
+    long from = micros(q, "from");
+    long to = micros(q, "to");
+    JsonArray rows = new JsonArray();
+    try (PreparedStatement ps = c.prepareStatement("SELECT window_id, start_us, end_us, event_count"
+        + " FROM windows WHERE start_us >= ? AND start_us < ? ORDER BY start_us LIMIT ?")) {
+      onStatement.accept(ps);
+      ps.setLong(1, from);
+      ps.setLong(2, to);
+      ps.setInt(3, limit(q));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.add(new JsonObject().put("windowId", EventStore.uuidFrom(rs.getBytes(1)).toString())
+              .put("startMicros", rs.getLong(2)).put("endMicros", rs.getLong(3))
+              .put("eventCount", rs.getInt(4)));
+        }
+      }
+    }
+    return new JsonObject().put("windows", rows);
+  }
+
+  /** Replay: the window as the Analysis Engine received it (events in session, sequence order). */
+  private static JsonObject window(Connection c, JsonObject q) throws SQLException {
+    UUID id;
+    try {
+      id = UUID.fromString(String.valueOf(q.getValue("id")));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("parameter 'id' = '" + q.getValue("id") + "' is not a window id (UUID)");
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT start_us, end_us, members, screenshot_refs"
+        + " FROM windows WHERE window_id = ?")) {
+      ps.setBytes(1, EventStore.uuidBytes(id));
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+        long start = rs.getLong(1);
+        long end = rs.getLong(2);
+        JsonArray events = new JsonArray();
+        for (RawEvent e : new EventReader(c).window(start, end, WindowMembers.decode(rs.getBytes(3)))) {
+          events.add(EventJson.toJson(e));
+        }
+        JsonArray refs = new JsonArray();
+        for (ScreenshotId ref : EventStore.readScreenshotRefs(rs.getBytes(4))) {
+          refs.add(ref.toString());
+        }
+        return new JsonObject().put("windowId", id.toString()).put("startMicros", start)
+            .put("endMicros", end).put("events", events).put("screenshotRefs", refs);
+      }
+    }
+  }
+
+  private static JsonObject screenshots(Connection c, JsonObject q, Consumer<Statement> onStatement)
+      throws SQLException {
+    long from = micros(q, "from");
+    long to = micros(q, "to");
+    JsonArray rows = new JsonArray();
+    try (PreparedStatement ps = c.prepareStatement("SELECT screenshot_id, timestamp_us, window_title,"
+        + " app_name, width, height, format, storage, text_density, ui_element_count,"
+        + " dominant_colors, privacy_masked, analysis_error FROM screenshot_metadata"
+        + " WHERE timestamp_us >= ? AND timestamp_us < ? ORDER BY timestamp_us LIMIT ?")) {
+      onStatement.accept(ps);
+      ps.setLong(1, from);
+      ps.setLong(2, to);
+      ps.setInt(3, limit(q));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.add(new JsonObject().put("id", EventStore.uuidFrom(rs.getBytes(1)).toString())
+              .put("timestampMicros", rs.getLong(2)).put("windowTitle", rs.getString(3))
+              .put("appName", rs.getString(4)).put("width", rs.getInt(5)).put("height", rs.getInt(6))
+              .put("format", rs.getString(7)).put("storage", rs.getString(8))
+              .put("textDensity", rs.getObject(9)).put("uiElementCount", rs.getObject(10))
+              .put("dominantColors", rs.getString(11) == null ? null : new JsonArray(rs.getString(11)))
+              .put("privacyMasked", rs.getInt(12) == 1).put("analysisError", rs.getString(13)));
+        }
+      }
+    }
+    return new JsonObject().put("screenshots", rows);
+  }
+}

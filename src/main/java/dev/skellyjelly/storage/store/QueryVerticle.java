@@ -1,0 +1,170 @@
+package dev.skellyjelly.storage.store;
+
+import dev.skellyjelly.storage.Addresses;
+import dev.skellyjelly.storage.ErrorCode;
+import dev.skellyjelly.storage.config.StorageConfig;
+import dev.skellyjelly.storage.metrics.StorageMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Read-only queries on {@code storage.query}: a pool of {@code database_pool_size} read-only
+ * connections (never the writer's), each query on a worker of its own executor. Every query has
+ * a deadline, {@code query_timeout_ms}: when it passes, the running statement is cancelled
+ * (sqlite3_interrupt), the caller gets {@code TIMEOUT}, and the connection goes back to the pool
+ * usable.
+ */
+public final class QueryVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(QueryVerticle.class);
+
+  private final StorageConfig config;
+  private final StorageMetrics metrics;
+  private BlockingQueue<Connection> pool;
+  private long backupTimer = -1;
+  private WorkerExecutor readers;
+
+  public QueryVerticle(StorageConfig config, StorageMetrics metrics) {
+    this.config = config;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<?> start() {
+    int size = config.databasePoolSize();
+    pool = new ArrayBlockingQueue<>(size);
+    readers = vertx.createSharedWorkerExecutor("skelly-readers", size);
+    return readers.executeBlocking(() -> {
+      for (int i = 0; i < size; i++) {
+        pool.add(SqliteFiles.openReader(config.databasePath()));
+      }
+      return null;
+    }, false).compose(v -> Future.all(
+        vertx.eventBus().<JsonObject>consumer(Addresses.QUERY, this::onQuery).completion(),
+        vertx.eventBus().consumer(Addresses.BACKUP, m -> backup().onComplete(ar -> {
+          if (ar.succeeded()) {
+            m.reply(new JsonObject().put("backup", ar.result().toString()));
+          } else {
+            m.fail(ErrorCode.DATABASE.failureCode(), "DATABASE: backup failed: " + ar.cause().getMessage());
+          }
+        })).completion()))
+        .onSuccess(v -> scheduleBackup());
+  }
+
+  /** A verified online backup, on a reader thread: the writer is never held up. */
+  Future<java.nio.file.Path> backup() {
+    return readers.executeBlocking(() -> Backup.backup(config.databasePath(), config.backupDir(),
+        config.backupKeep()), false).onSuccess(p -> metrics.backupRun());
+  }
+
+  private void scheduleBackup() {
+    if (!config.scheduledBackups()) {
+      return;
+    }
+    backupTimer = vertx.setTimer(config.backupInterval().toMillis(), id -> backup().onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.error("scheduled backup failed: {}", ar.cause().getMessage());
+      } else {
+        LOG.info("scheduled backup written to {}", ar.result());
+      }
+      scheduleBackup();
+    }));
+  }
+
+  private void onQuery(Message<JsonObject> message) {
+    if (!(message.body() instanceof JsonObject)) {
+      message.fail(ErrorCode.BAD_REQUEST.failureCode(), "BAD_REQUEST: send a JSON object such as"
+          + " {\"type\": \"events\", \"from\": ..., \"to\": ...}");
+      return;
+    }
+    query(message.body()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        message.reply(ar.result());
+      } else if (ar.cause() instanceof ReplyException re) {
+        message.fail(re.failureCode(), re.getMessage());
+      } else {
+        message.fail(ErrorCode.DATABASE.failureCode(), "DATABASE: " + ar.cause().getMessage());
+      }
+    });
+  }
+
+  /** Runs one query with its deadline; failures carry the bus failure code. */
+  Future<JsonObject> query(JsonObject q) {
+    AtomicReference<Statement> running = new AtomicReference<>();
+    AtomicBoolean pastDeadline = new AtomicBoolean();
+    long deadline = vertx.setTimer(config.queryTimeout().toMillis(), id -> {
+      pastDeadline.set(true);
+      Statement st = running.get();
+      if (st != null) {
+        try {
+          st.cancel(); // sqlite3_interrupt: the statement stops at its next step
+        } catch (SQLException e) {
+          // Already finished or closed: nothing left to interrupt.
+        }
+      }
+    });
+    return readers.executeBlocking(() -> {
+      Connection c = pool.take();
+      try {
+        return QueryService.run(c, q, st -> {
+          running.set(st);
+          if (pastDeadline.get()) {
+            throw new IllegalStateException("deadline passed before the statement started");
+          }
+        });
+      } finally {
+        running.set(null);
+        pool.put(c);
+      }
+    }, false).eventually(() -> {
+      vertx.cancelTimer(deadline);
+      return Future.succeededFuture();
+    }).transform(ar -> {
+      if (ar.succeeded()) {
+        return ar.result() == null
+            ? fail(ErrorCode.NOT_FOUND, "nothing found for " + q.encode())
+            : Future.succeededFuture(ar.result());
+      }
+      Throwable err = ar.cause();
+      if (pastDeadline.get()) {
+        return fail(ErrorCode.TIMEOUT, "the query ran past its deadline of "
+            + config.queryTimeout().toMillis() + " ms and was interrupted; narrow the range, use a"
+            + " smaller limit, or raise storage.query_timeout_ms");
+      }
+      if (err instanceof IllegalArgumentException) {
+        return fail(ErrorCode.BAD_REQUEST, err.getMessage());
+      }
+      return fail(ErrorCode.DATABASE, String.valueOf(err.getMessage()));
+    });
+  }
+
+  private static Future<JsonObject> fail(ErrorCode code, String message) {
+    return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code.failureCode(),
+        code.name() + ": " + message));
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(backupTimer);
+    return readers.executeBlocking(() -> {
+      for (Connection c : pool) {
+        c.close();
+      }
+      return null;
+    }, false).eventually(() -> readers.close());
+  }
+}
