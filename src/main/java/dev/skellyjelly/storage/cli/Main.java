@@ -25,6 +25,7 @@ public final class Main {
     all.add(new CaptureCommand());
     all.add(new AnalysisTapCommand());
     all.addAll(StoreCommands.all());
+    all.add(new BenchStoreCommand());
     Map<String, Command> commands = new LinkedHashMap<>();
     for (Command c : all) {
       commands.put(c.name(), c);
