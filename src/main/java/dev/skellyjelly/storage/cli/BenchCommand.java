@@ -103,7 +103,7 @@ final class BenchCommand implements Command {
       host.close();
     }
     long moduleBytes = checkpointedSize(moduleDb);
-    long stored = DemoCommand.count(moduleDb).getLong("stored");
+    long stored = StoreCommands.StatsCommand.stats(moduleDb).getLong("events");
 
     double eventsPerSec = count / moduleSeconds;
     double rawPerSec = count / rawSeconds;

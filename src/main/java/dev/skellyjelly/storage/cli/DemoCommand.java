@@ -3,16 +3,11 @@ package dev.skellyjelly.storage.cli;
 import dev.skellyjelly.storage.Addresses;
 import dev.skellyjelly.storage.StorageClock;
 import dev.skellyjelly.storage.config.StorageConfig;
-import dev.skellyjelly.storage.store.SqliteFiles;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -87,7 +82,13 @@ final class DemoCommand implements Command {
       System.err.println("demo: stopping the module (open window emitted, buffer committed)");
       host.close();
     }
-    JsonObject result = count(db)
+    JsonObject stats = StoreCommands.StatsCommand.stats(db);
+    JsonObject result = new JsonObject()
+        .put("stored", stats.getLong("events"))
+        .put("windows", stats.getLong("windows"))
+        .put("windowEvents", stats.getLong("windowEvents"))
+        .put("screenshots", stats.getLong("screenshots"))
+        .put("dbBytes", stats.getLong("dbBytes"))
         .put("generated", generator.events.get())
         .put("dropped", (long) dropped)
         .put("screenshotsGenerated", generator.screenshots.get())
@@ -153,25 +154,6 @@ final class DemoCommand implements Command {
             (System.nanoTime() - start) / 1_000_000_000L, events.get(), screenshots.get());
       });
       return done.future();
-    }
-  }
-
-  /** What the database holds, read with a read-only connection after the module stopped. */
-  static JsonObject count(Path db) throws SQLException, java.io.IOException {
-    try (Connection c = SqliteFiles.openReader(db); Statement st = c.createStatement()) {
-      return new JsonObject()
-          .put("stored", single(st, "SELECT coalesce(sum(event_count), 0) FROM event_blocks"))
-          .put("blocks", single(st, "SELECT count(*) FROM event_blocks"))
-          .put("windows", single(st, "SELECT count(*) FROM windows"))
-          .put("windowEvents", single(st, "SELECT coalesce(sum(event_count), 0) FROM windows"))
-          .put("screenshots", single(st, "SELECT count(*) FROM screenshot_metadata"))
-          .put("dbBytes", Files.size(db));
-    }
-  }
-
-  private static long single(Statement st, String sql) throws SQLException {
-    try (ResultSet rs = st.executeQuery(sql)) {
-      return rs.next() ? rs.getLong(1) : 0;
     }
   }
 

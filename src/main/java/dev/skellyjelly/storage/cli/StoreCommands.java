@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
@@ -220,16 +219,17 @@ final class StoreCommands {
       }
       try (Connection c = SqliteFiles.openReader(db); Statement st = c.createStatement()) {
         boolean any = !Schema.blockTables(c).isEmpty();
-        long oldest = any ? single(st, "SELECT min(start_us) FROM event_blocks") : 0;
-        long newest = any ? single(st, "SELECT max(end_us) FROM event_blocks") : 0;
+        long oldest = any ? SqliteFiles.queryLong(st, "SELECT min(start_us) FROM event_blocks") : 0;
+        long newest = any ? SqliteFiles.queryLong(st, "SELECT max(end_us) FROM event_blocks") : 0;
         Path wal = Path.of(db + "-wal");
         return new JsonObject()
             .put("db", db.toString())
-            .put("events", any ? single(st, "SELECT coalesce(sum(event_count), 0) FROM event_blocks") : 0)
-            .put("blocks", any ? single(st, "SELECT count(*) FROM event_blocks") : 0)
-            .put("windows", single(st, "SELECT count(*) FROM windows"))
-            .put("screenshots", single(st, "SELECT count(*) FROM screenshot_metadata"))
-            .put("sessions", single(st, "SELECT count(*) FROM sessions"))
+            .put("events", any ? SqliteFiles.queryLong(st, "SELECT coalesce(sum(event_count), 0) FROM event_blocks") : 0)
+            .put("blocks", any ? SqliteFiles.queryLong(st, "SELECT count(*) FROM event_blocks") : 0)
+            .put("windows", SqliteFiles.queryLong(st, "SELECT count(*) FROM windows"))
+            .put("windowEvents", SqliteFiles.queryLong(st, "SELECT coalesce(sum(event_count), 0) FROM windows"))
+            .put("screenshots", SqliteFiles.queryLong(st, "SELECT count(*) FROM screenshot_metadata"))
+            .put("sessions", SqliteFiles.queryLong(st, "SELECT count(*) FROM sessions"))
             .put("oldestEventMicros", any ? oldest : null)
             .put("newestEventMicros", any ? newest : null)
             .put("oldestEvent", any ? Instant.ofEpochSecond(0, oldest * 1000).toString() : null)
@@ -238,10 +238,5 @@ final class StoreCommands {
       }
     }
 
-    private static long single(Statement st, String sql) throws SQLException {
-      try (ResultSet rs = st.executeQuery(sql)) {
-        return rs.next() ? rs.getLong(1) : 0;
-      }
-    }
   }
 }

@@ -177,26 +177,38 @@ public final class QueryService {
     return new JsonObject().put("resolution", resolution).put("rows", rows);
   }
 
-  private static JsonObject windows(Connection c, JsonObject q, Consumer<Statement> onStatement)
-      throws SQLException {
+  private interface RowMapper {
+    JsonObject map(ResultSet rs) throws SQLException;
+  }
+
+  /** Rows of {@code sql} (whose parameters are from, to, limit) for the query's range. */
+  private static JsonArray rangeRows(Connection c, JsonObject q, Consumer<Statement> onStatement,
+      String sql, RowMapper mapper) throws SQLException {
     long from = micros(q, "from");
     long to = micros(q, "to");
     JsonArray rows = new JsonArray();
-    try (PreparedStatement ps = c.prepareStatement("SELECT window_id, start_us, end_us, event_count"
-        + " FROM windows WHERE start_us >= ? AND start_us < ? ORDER BY start_us LIMIT ?")) {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
       onStatement.accept(ps);
       ps.setLong(1, from);
       ps.setLong(2, to);
       ps.setInt(3, limit(q));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          rows.add(new JsonObject().put("windowId", EventStore.uuidFrom(rs.getBytes(1)).toString())
-              .put("startMicros", rs.getLong(2)).put("endMicros", rs.getLong(3))
-              .put("eventCount", rs.getInt(4)));
+          rows.add(mapper.map(rs));
         }
       }
     }
-    return new JsonObject().put("windows", rows);
+    return rows;
+  }
+
+  private static JsonObject windows(Connection c, JsonObject q, Consumer<Statement> onStatement)
+      throws SQLException {
+    return new JsonObject().put("windows", rangeRows(c, q, onStatement,
+        "SELECT window_id, start_us, end_us, event_count FROM windows"
+            + " WHERE start_us >= ? AND start_us < ? ORDER BY start_us LIMIT ?",
+        rs -> new JsonObject().put("windowId", EventStore.uuidFrom(rs.getBytes(1)).toString())
+            .put("startMicros", rs.getLong(2)).put("endMicros", rs.getLong(3))
+            .put("eventCount", rs.getInt(4))));
   }
 
   /** Replay: the window as the Analysis Engine received it (events in session, sequence order). */
@@ -232,29 +244,17 @@ public final class QueryService {
 
   private static JsonObject screenshots(Connection c, JsonObject q, Consumer<Statement> onStatement)
       throws SQLException {
-    long from = micros(q, "from");
-    long to = micros(q, "to");
-    JsonArray rows = new JsonArray();
-    try (PreparedStatement ps = c.prepareStatement("SELECT screenshot_id, timestamp_us, window_title,"
-        + " app_name, width, height, format, storage, text_density, ui_element_count,"
-        + " dominant_colors, privacy_masked, analysis_error FROM screenshot_metadata"
-        + " WHERE timestamp_us >= ? AND timestamp_us < ? ORDER BY timestamp_us LIMIT ?")) {
-      onStatement.accept(ps);
-      ps.setLong(1, from);
-      ps.setLong(2, to);
-      ps.setInt(3, limit(q));
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          rows.add(new JsonObject().put("id", EventStore.uuidFrom(rs.getBytes(1)).toString())
-              .put("timestampMicros", rs.getLong(2)).put("windowTitle", rs.getString(3))
-              .put("appName", rs.getString(4)).put("width", rs.getInt(5)).put("height", rs.getInt(6))
-              .put("format", rs.getString(7)).put("storage", rs.getString(8))
-              .put("textDensity", rs.getObject(9)).put("uiElementCount", rs.getObject(10))
-              .put("dominantColors", rs.getString(11) == null ? null : new JsonArray(rs.getString(11)))
-              .put("privacyMasked", rs.getInt(12) == 1).put("analysisError", rs.getString(13)));
-        }
-      }
-    }
-    return new JsonObject().put("screenshots", rows);
+    return new JsonObject().put("screenshots", rangeRows(c, q, onStatement,
+        "SELECT screenshot_id, timestamp_us, window_title, app_name, width, height, format, storage,"
+            + " text_density, ui_element_count, dominant_colors, privacy_masked, analysis_error"
+            + " FROM screenshot_metadata WHERE timestamp_us >= ? AND timestamp_us < ?"
+            + " ORDER BY timestamp_us LIMIT ?",
+        rs -> new JsonObject().put("id", EventStore.uuidFrom(rs.getBytes(1)).toString())
+            .put("timestampMicros", rs.getLong(2)).put("windowTitle", rs.getString(3))
+            .put("appName", rs.getString(4)).put("width", rs.getInt(5)).put("height", rs.getInt(6))
+            .put("format", rs.getString(7)).put("storage", rs.getString(8))
+            .put("textDensity", rs.getObject(9)).put("uiElementCount", rs.getObject(10))
+            .put("dominantColors", rs.getString(11) == null ? null : new JsonArray(rs.getString(11)))
+            .put("privacyMasked", rs.getInt(12) == 1).put("analysisError", rs.getString(13))));
   }
 }

@@ -75,6 +75,13 @@ public final class SqliteFiles {
     return DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath(), config.toProperties());
   }
 
+  /** The first column of the first row of {@code sql} as a long, 0 when there is no row. */
+  public static long queryLong(java.sql.Statement st, String sql) throws SQLException {
+    try (java.sql.ResultSet rs = st.executeQuery(sql)) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
+  }
+
   /** The JDBC URL for the read-only pool of the Vert.x JDBC client. */
   public static String readOnlyUrl(Path db) {
     return "jdbc:sqlite:file:" + db.toAbsolutePath() + "?mode=ro";
