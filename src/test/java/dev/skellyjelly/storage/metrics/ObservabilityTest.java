@@ -182,6 +182,42 @@ class ObservabilityTest {
   }
 
   @Test
+  void theQueryApiStreamsEventsAsJsonLinesAndNamesBadParameters(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
+    StorageConfig config = config(TestSupport.storageTable(dir));
+    StorageModule.deploy(vertx, config, registry, dev.skellyjelly.storage.StorageClock.SYSTEM)
+        .compose(module -> {
+          Future<?> sent = Future.succeededFuture();
+          for (int i = 0; i < 5000; i += 500) {
+            int first = i;
+            sent = sent.compose(v -> {
+              List<Future<Object>> batch = new java.util.ArrayList<>();
+              for (int j = first; j < first + 500; j++) {
+                batch.add(vertx.eventBus().request(Addresses.EVENTS_RAW,
+                    new RawEvent.MouseMove(2_000_000L + j, session, j, j, j)).map(m -> m.body()));
+              }
+              return Future.all(batch);
+            });
+          }
+          return sent.compose(v -> get(vertx, "/api/events?from=2000000&to=2005000&kinds=mouse_move", 200))
+              .compose(stream -> {
+                ctx.verify(() -> {
+                  List<String> lines = stream.toString().lines().toList();
+                  assertEquals(5000, lines.size(), "every event, one JSON object per line, across pages");
+                  assertEquals(4999, new JsonObject(lines.get(4999)).getLong("sequence"));
+                });
+                return get(vertx, "/api/aggregates?from=soon&to=2005000", 400);
+              })
+              .map(bad -> {
+                ctx.verify(() -> assertTrue(bad.toString().contains("parameter 'from'"), bad.toString()));
+                return module;
+              });
+        })
+        .compose(StorageModule::undeploy)
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
   void theDashboardAndItsDataAreServedByTheModule(Vertx vertx, VertxTestContext ctx) throws Exception {
     StorageConfig config = config(TestSupport.storageTable(dir));
     StorageModule.deploy(vertx, config, registry, dev.skellyjelly.storage.StorageClock.SYSTEM)
