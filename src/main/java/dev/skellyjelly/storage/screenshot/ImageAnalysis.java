@@ -74,6 +74,16 @@ public final class ImageAnalysis {
   }
 
   private Decoded encoded(byte[] data, ImageFormat format) {
+    if (format == ImageFormat.PNG) {
+      try {
+        PngDecoder.Decoded png = PngDecoder.decode(data, maxAnalysisSide);
+        if (png != null) {
+          return new Decoded(png.grid(), png.width(), png.height(), null);
+        }
+      } catch (IOException e) {
+        return Decoded.failure(e.getMessage());
+      }
+    }
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
       Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(
           format == ImageFormat.PNG ? "png" : "jpeg");

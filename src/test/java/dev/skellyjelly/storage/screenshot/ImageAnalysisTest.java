@@ -192,6 +192,33 @@ class ImageAnalysisTest {
   }
 
   @Test
+  void theFastPngDecoderMatchesImageIoPixelForPixel() throws Exception {
+    for (int type : new int[] {BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_INT_ARGB}) {
+      BufferedImage img = new BufferedImage(301, 177, type);
+      Graphics2D g = img.createGraphics();
+      java.util.Random random = new java.util.Random(type);
+      for (int y = 0; y < img.getHeight(); y++) {
+        for (int x = 0; x < img.getWidth(); x++) {
+          img.setRGB(x, y, 0xFF000000 | (x * 0x010203 + y * 0x030201) ^ random.nextInt(0x202020));
+        }
+      }
+      g.setColor(Color.WHITE);
+      g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
+      g.drawString("PNG filters: Sub Up Average Paeth", 5, 90);
+      g.dispose();
+      PngDecoder.Decoded d = PngDecoder.decode(encode(img, "png"), 1024); // no downscaling
+      assertEquals(301, d.width());
+      assertEquals(301, d.grid().width);
+      assertEquals(177, d.grid().height);
+      for (int y = 0; y < img.getHeight(); y++) {
+        for (int x = 0; x < img.getWidth(); x++) {
+          assertEquals(img.getRGB(x, y) & 0xFFFFFF, d.grid().rgb[y * 301 + x], "pixel " + x + "," + y);
+        }
+      }
+    }
+  }
+
+  @Test
   void aFullHdRawScreenshotKeepsItsOriginalDimensions() {
     byte[] raw = raw(threeBlocks(), true);
     ImageAnalysisResult r = new ImageAnalysis(256).analyze(raw, ImageFormat.RAW_BGRA, 900, 300);
