@@ -63,23 +63,18 @@ public final class StorageMetrics {
           .description("Events not stored, by reason; requests among them got a failure reply")
           .tag("reason", r.name().toLowerCase(java.util.Locale.ROOT)).register(registry));
     }
-    decodeErrors = Counter.builder("skelly.decode.errors")
-        .description("Messages whose bytes could not be decoded").register(registry);
-    backpressureRefusals = Counter.builder("skelly.backpressure.refusals")
-        .description("Requests refused with BACKPRESSURE because the write queue was full")
-        .register(registry);
-    duplicates = Counter.builder("skelly.events.duplicates")
-        .description("Retried events already stored (same session and sequence), skipped")
-        .register(registry);
-    eventsStored = Counter.builder("skelly.events.stored")
-        .description("Events committed to the database").register(registry);
+    decodeErrors = counter("skelly.decode.errors", "Messages whose bytes could not be decoded");
+    backpressureRefusals = counter("skelly.backpressure.refusals",
+        "Requests refused with BACKPRESSURE because the write queue was full");
+    duplicates = counter("skelly.events.duplicates",
+        "Retried events already stored (same session and sequence), skipped");
+    eventsStored = counter("skelly.events.stored", "Events committed to the database");
     processingLatency = Timer.builder("skelly.event.processing.latency")
         .description("Time from receipt of an event to its hand-off to batcher and writer")
         .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(1_000))
         .maximumExpectedValue(Duration.ofMillis(100)).register(registry);
-    batchesCreated = Counter.builder("skelly.batches")
-        .description("Batches created: windows closed and emitted as EventBatch (a name ending in"
-            + " _created is reserved in Prometheus)").register(registry);
+    batchesCreated = counter("skelly.batches", "Batches created: windows closed and emitted as"
+        + " EventBatch (a name ending in _created is reserved in Prometheus)");
     eventsPerBatch = DistributionSummary.builder("skelly.batch.events")
         .description("Events per emitted window").register(registry);
     batchCreation = Timer.builder("skelly.batch.creation")
@@ -90,44 +85,47 @@ public final class StorageMetrics {
         .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
     dbWriteBatchSize = DistributionSummary.builder("skelly.db.write.batch.events")
         .description("Events per write transaction").register(registry);
-    io.micrometer.core.instrument.Gauge.builder("skelly.write.queue.events", queuedEvents, AtomicLong::get)
-        .description("Events staged in the writer, waiting for their commit").register(registry);
-    rollupRuns = Counter.builder("skelly.rollup.runs")
-        .description("Hourly/daily rollup runs").register(registry);
-    retentionRuns = Counter.builder("skelly.retention.runs")
-        .description("Retention runs (expired day tables dropped, old rollups deleted)")
-        .register(registry);
-    backupRuns = Counter.builder("skelly.backup.runs")
-        .description("Online backups written and verified").register(registry);
+    gauge("skelly.write.queue.events", queuedEvents,
+        "Events staged in the writer, waiting for their commit");
+    rollupRuns = counter("skelly.rollup.runs", "Hourly/daily rollup runs");
+    retentionRuns = counter("skelly.retention.runs",
+        "Retention runs (expired day tables dropped, old rollups deleted)");
+    backupRuns = counter("skelly.backup.runs", "Online backups written and verified");
     compactionPause = Timer.builder("skelly.compaction.pause")
         .description("Longest single step of each compaction: the longest pause it caused ingest")
         .register(registry);
-    screenshotsReceived = Counter.builder("skelly.screenshots.received")
-        .description("Screenshots received").register(registry);
-    screenshotsDeleted = Counter.builder("skelly.screenshots.deleted")
-        .description("Screenshots whose bytes were deleted and checked gone").register(registry);
-    screenshotEvictions = Counter.builder("skelly.screenshots.evicted")
-        .description("Screenshots pushed out of the memory cache by its bounds before their"
-            + " retention ended").register(registry);
-    screenshotsNotWritten = Counter.builder("skelly.screenshots.not.written")
-        .description("Large screenshots not written to disk because free space was low")
-        .register(registry);
-    expiredFetches = Counter.builder("skelly.screenshots.expired.fetches")
-        .description("Fetches of screenshots already deleted (answered EXPIRED)").register(registry);
+    screenshotsReceived = counter("skelly.screenshots.received", "Screenshots received");
+    screenshotsDeleted = counter("skelly.screenshots.deleted",
+        "Screenshots whose bytes were deleted and checked gone");
+    screenshotEvictions = counter("skelly.screenshots.evicted",
+        "Screenshots pushed out of the memory cache by its bounds before their"
+            + " retention ended");
+    screenshotsNotWritten = counter("skelly.screenshots.not.written",
+        "Large screenshots not written to disk because free space was low");
+    expiredFetches = counter("skelly.screenshots.expired.fetches",
+        "Fetches of screenshots already deleted (answered EXPIRED)");
     screenshotProcessing = Timer.builder("skelly.screenshot.processing")
         .description("Time to store a screenshot and commit its metadata")
         .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofSeconds(5)).register(registry);
-    io.micrometer.core.instrument.Gauge.builder("skelly.screenshots.in.memory", screenshotsInMemory,
-        AtomicLong::get).description("Screenshots held in the memory cache").register(registry);
-    io.micrometer.core.instrument.Gauge.builder("skelly.screenshots.on.disk", screenshotsOnDisk,
-        AtomicLong::get).description("Screenshots held as temp files").register(registry);
+    gauge("skelly.screenshots.in.memory", screenshotsInMemory,
+        "Screenshots held in the memory cache");
+    gauge("skelly.screenshots.on.disk", screenshotsOnDisk, "Screenshots held as temp files");
     io.micrometer.core.instrument.Gauge.builder("skelly.db.size", databaseBytes, AtomicLong::get)
         .baseUnit("bytes").description("Database file size including its WAL").register(registry);
     io.micrometer.core.instrument.Gauge.builder("skelly.write.interval", writeInterval,
         d -> d.toNanos() / 1e9).baseUnit("seconds")
         .description("Longest time an acknowledged-by-send event waits before commit: what a crash"
             + " can lose of fire-and-forget events").register(registry);
+  }
+
+  private Counter counter(String name, String description) {
+    return Counter.builder(name).description(description).register(registry);
+  }
+
+  private void gauge(String name, AtomicLong value, String description) {
+    io.micrometer.core.instrument.Gauge.builder(name, value, AtomicLong::get)
+        .description(description).register(registry);
   }
 
   public MeterRegistry registry() {
