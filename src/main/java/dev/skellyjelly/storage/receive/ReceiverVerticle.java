@@ -151,12 +151,9 @@ public final class ReceiverVerticle extends VerticleBase {
     inFlightBytes += bytes;
     var bus = vertx.eventBus();
     bus.send(Addresses.BATCH_EVENTS, chunk);
+    // A failed write is counted as dropped by the writer, which knows how many it lost.
     bus.request(Addresses.WRITE_EVENTS, chunk, writeOptions).onComplete(ar -> {
       inFlightBytes -= bytes;
-      if (ar.failed()) {
-        long unanswered = chunk.events().size() - requests.size();
-        metrics.dropped(StorageMetrics.DropReason.DATABASE, unanswered);
-      }
       answer(requests, ar.failed() ? ar.cause() : null);
     });
   }
