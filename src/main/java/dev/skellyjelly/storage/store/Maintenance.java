@@ -110,7 +110,11 @@ public final class Maintenance {
     try (Statement st = connection.createStatement()) {
       for (int step = 0; step < maxSteps && freePages(st) > 0; step++) {
         long t0 = System.nanoTime();
-        st.execute("PRAGMA incremental_vacuum(" + VACUUM_PAGES_PER_STEP + ")");
+        // SQLite frees one page per step of this pragma and the driver steps a statement once
+        // (measured: 64 calls of incremental_vacuum(256) freed 64 pages), so one page per call.
+        for (int page = 0; page < VACUUM_PAGES_PER_STEP; page++) {
+          st.execute("PRAGMA incremental_vacuum(1)");
+        }
         longest = Math.max(longest, System.nanoTime() - t0);
       }
       long t0 = System.nanoTime();

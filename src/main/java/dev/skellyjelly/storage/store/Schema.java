@@ -106,8 +106,10 @@ public final class Schema {
     }
     try (Statement st = c.createStatement()) {
       if (version == 0) {
-        // Must precede the first table: lets compaction return free pages incrementally.
+        // Must precede the first table: lets compaction return free pages incrementally. WAL
+        // mode has already written the header, so the empty file is rebuilt (instant) to apply it.
         st.execute("PRAGMA auto_vacuum = INCREMENTAL");
+        st.execute("VACUUM");
       }
       while (version < CURRENT_VERSION) {
         st.execute("BEGIN IMMEDIATE");

@@ -143,6 +143,30 @@ class StoreTest {
   }
 
   @Test
+  void compactionReturnsFreedPagesAndReportsItsLongestPause(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
+    Path db = dir.resolve("db/events.db");
+    fill(db, T0, 200_000, 1_000_000L); // 200,000 s ≈ 2.3 days, one event a second
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    StorageConfig config = TestSupport.config(TestSupport.storageTable(dir));
+    long sizeBefore = java.nio.file.Files.size(db);
+    StorageModule.deploy(vertx, config, registry, new ManualClock(T0 + 9 * DAY))
+        .compose(m -> vertx.eventBus().<JsonObject>request(Addresses.WRITE_MAINTENANCE,
+                new JsonObject().put("task", "retention"))
+            .compose(r -> vertx.eventBus().<JsonObject>request(Addresses.WRITE_MAINTENANCE,
+                new JsonObject().put("task", "compact")))
+            .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+              assertTrue(r.body().getDouble("longestPauseMs") >= 0);
+              assertEquals(1, registry.get("skelly.compaction.pause").timer().count());
+              try (Connection c = SqliteFiles.openReader(db)) {
+                assertEquals(0, single(c, "PRAGMA freelist_count"), "freed pages returned");
+              }
+              assertTrue(java.nio.file.Files.size(db) < sizeBefore, "the file shrank");
+              m.undeploy().onComplete(ctx.succeedingThenComplete());
+            }))));
+  }
+
+  @Test
   void aMillionEventsStreamInBoundedPagesAndADeadlineInterrupts(Vertx vertx, VertxTestContext ctx)
       throws Exception {
     Path db = dir.resolve("db/events.db");
