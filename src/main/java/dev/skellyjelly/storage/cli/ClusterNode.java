@@ -35,6 +35,8 @@ final class ClusterNode {
       throw new ConfigException("cannot read Hazelcast config " + cluster.hazelcastConfig() + ": "
           + e.getMessage(), e);
     }
+    // Only members with the same name join: two clusters on one host never mix their events.
+    hazelcast.setClusterName(cluster.name());
     options.getEventBusOptions()
         .setHost(cluster.host())
         .setPort(cluster.port())

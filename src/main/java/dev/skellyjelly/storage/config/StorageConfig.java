@@ -51,7 +51,7 @@ public record StorageConfig(
   }
 
   /** The clustered event bus (Hazelcast). Off by default: the module runs embedded. */
-  public record Cluster(boolean enabled, Path hazelcastConfig, String host, int port,
+  public record Cluster(boolean enabled, Path hazelcastConfig, String name, String host, int port,
       String publicHost) {
   }
 
@@ -127,7 +127,8 @@ public record StorageConfig(
 
   private static Cluster readCluster(ConfigReader r) {
     Cluster cluster = new Cluster(r.bool("enabled", false),
-        r.path("hazelcast_config", "conf/cluster.xml"), r.text("host", "127.0.0.1"),
+        r.path("hazelcast_config", "conf/cluster.xml"), r.text("name", "skelly-jelly"),
+        r.text("host", "127.0.0.1"),
         (int) r.integer("port", 0, 0, 65_535), r.text("public_host", "127.0.0.1"));
     r.rejectUnknownKeys();
     return cluster;

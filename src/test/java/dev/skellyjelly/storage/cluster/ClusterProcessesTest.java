@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -138,6 +139,7 @@ class ClusterProcessesTest {
         "[http]",
         "enabled = false",
         "[cluster]",
+        "name = \"test-" + UUID.randomUUID() + "\"", // never joins another run's cluster
         "hazelcast_config = \"" + Path.of("conf/cluster.xml").toAbsolutePath() + "\"",
         ""));
     String cfg = config.toString();
