@@ -65,9 +65,6 @@ public final class EventReader {
     }
   }
 
-  /** Blocks span at most a write interval; look back this far for ones starting before 'from'. */
-  private static final long BLOCK_SPAN_MICROS = 120_000_000L;
-
   private final Connection connection;
   private final BlockCodec codec = new BlockCodec();
 
@@ -80,25 +77,24 @@ public final class EventReader {
       throws SQLException {
     List<RawEvent> out = new ArrayList<>(Math.min(limit, 4096));
     for (String table : Schema.blockTables(connection)) {
+      // A day table holds only events of its UTC day (writers split blocks at midnight).
       long dayStart = Schema.dayStartMicros(table);
-      if (dayStart >= range.toMicros() || dayStart + Maintenance.DAY_MICROS <= range.fromMicros() - BLOCK_SPAN_MICROS
+      if (dayStart >= range.toMicros() || dayStart + Maintenance.DAY_MICROS <= range.fromMicros()
           || (cursor != null && table.compareTo(cursor.table()) < 0)) {
         continue;
       }
       long afterRowid = cursor != null && table.equals(cursor.table()) ? cursor.rowid() : Long.MIN_VALUE;
       String sql = "SELECT b.rowid, s.session_id, b.payload FROM " + table + " b JOIN sessions s"
-          + " ON s.session_key = b.session_key WHERE b.start_us >= ? AND b.start_us < ?"
-          + " AND b.end_us >= ? AND (b.type_mask & ?) != 0 AND b.rowid >= ?"
+          + " ON s.session_key = b.session_key WHERE b.rowid IN (" + overlapping(table) + ")"
+          + " AND (b.type_mask & ?) != 0 AND b.rowid >= ?"
           + (range.session() != null ? " AND s.session_id = ?" : "") + " ORDER BY b.rowid";
       try (PreparedStatement ps = connection.prepareStatement(sql)) {
         onStatement.accept(ps);
-        ps.setLong(1, range.fromMicros() - BLOCK_SPAN_MICROS);
-        ps.setLong(2, range.toMicros());
-        ps.setLong(3, range.fromMicros());
-        ps.setInt(4, range.mask());
-        ps.setLong(5, afterRowid);
+        int p = bindOverlap(ps, range);
+        ps.setInt(p++, range.mask());
+        ps.setLong(p++, afterRowid);
         if (range.session() != null) {
-          ps.setBytes(6, EventStore.uuidBytes(range.session()));
+          ps.setBytes(p, EventStore.uuidBytes(range.session()));
         }
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
@@ -121,6 +117,29 @@ public final class EventReader {
       }
     }
     return new Page(out, null);
+  }
+
+  /**
+   * The rowids of every block of {@code table} whose [start_us, end_us] overlaps the range, in
+   * two disjoint halves that each use an index: a short block overlapping the range starts at
+   * most {@link Schema#SHORT_BLOCK_SPAN_MICROS} before it; long blocks have their own partial
+   * index. Parameters: from − span, to, from, from, to (see {@link #bindOverlap}).
+   */
+  static String overlapping(String table) {
+    return "SELECT rowid FROM " + table + " WHERE start_us >= ? AND start_us < ? AND end_us >= ?"
+        + " AND NOT (" + Schema.LONG_BLOCK_TERM + ")"
+        + " UNION ALL SELECT rowid FROM " + table + " WHERE " + Schema.LONG_BLOCK_TERM
+        + " AND end_us >= ? AND start_us < ?";
+  }
+
+  /** Binds {@link #overlapping}'s parameters from index 1; returns the next free index. */
+  static int bindOverlap(PreparedStatement ps, Range range) throws SQLException {
+    ps.setLong(1, range.fromMicros() - Schema.SHORT_BLOCK_SPAN_MICROS);
+    ps.setLong(2, range.toMicros());
+    ps.setLong(3, range.fromMicros());
+    ps.setLong(4, range.fromMicros());
+    ps.setLong(5, range.toMicros());
+    return 6;
   }
 
   /** The events of a window, by its members (per-session sequence ranges), in sequence order. */

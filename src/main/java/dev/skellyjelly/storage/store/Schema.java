@@ -20,11 +20,21 @@ import java.util.List;
  *       event blocks live in one table per UTC day ({@code event_blocks_YYYYMMDD}), created on
  *       demand, so retention is a {@code DROP TABLE}.</li>
  *   <li>2 — event_aggregates_hourly and event_aggregates_daily, rolled up from the minute rows.</li>
+ *   <li>3 — a partial index of the <em>long</em> blocks of each day table (span over
+ *       {@link #SHORT_BLOCK_SPAN_MICROS}), so that readers find every block overlapping a range
+ *       whatever its span; {@code settings}, the module's own key/value marks.</li>
  * </ul>
  */
 public final class Schema {
 
-  public static final int CURRENT_VERSION = 2;
+  public static final int CURRENT_VERSION = 3;
+
+  /**
+   * Blocks spanning at most this long are found through the start-time index (a range's short
+   * blocks start at most this long before it); longer ones — a backlog committed at once, a merged
+   * block — through the partial index {@code <table>_long}, which holds only them.
+   */
+  public static final long SHORT_BLOCK_SPAN_MICROS = 120_000_000L;
   public static final String BLOCK_TABLE_PREFIX = "event_blocks_";
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
 
@@ -88,6 +98,10 @@ public final class Schema {
       rollupTable("event_aggregates_hourly", "hour_start_us"),
       rollupTable("event_aggregates_daily", "day_start_us"));
 
+  private static final List<String> V3 = List.of(
+      // The module's own marks (e.g. who created the database); never user data.
+      "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID");
+
   private static String rollupTable(String name, String key) {
     return "CREATE TABLE " + name + " (" + key + " INTEGER PRIMARY KEY, keystroke_count INTEGER NOT NULL,"
         + " mouse_clicks INTEGER NOT NULL, window_switches INTEGER NOT NULL,"
@@ -114,7 +128,7 @@ public final class Schema {
       while (version < CURRENT_VERSION) {
         st.execute("BEGIN IMMEDIATE");
         try {
-          for (String sql : stepTo(version + 1)) {
+          for (String sql : stepTo(c, version + 1)) {
             st.execute(sql);
           }
           st.execute("PRAGMA user_version = " + (version + 1));
@@ -128,10 +142,17 @@ public final class Schema {
     }
   }
 
-  private static List<String> stepTo(int version) {
+  private static List<String> stepTo(Connection c, int version) throws SQLException {
     return switch (version) {
       case 1 -> V1;
       case 2 -> V2;
+      case 3 -> {
+        List<String> sql = new java.util.ArrayList<>(V3);
+        for (String table : blockTables(c)) {
+          sql.add(longBlockIndex(table));
+        }
+        yield sql;
+      }
       default -> throw new IllegalStateException("no migration to schema version " + version);
     };
   }
@@ -167,7 +188,16 @@ public final class Schema {
             + " type_mask INTEGER NOT NULL,"
             + " payload BLOB NOT NULL)",
         "CREATE INDEX IF NOT EXISTS " + table + "_time ON " + table + "(start_us)",
-        "CREATE INDEX IF NOT EXISTS " + table + "_session ON " + table + "(session_key, first_seq)");
+        "CREATE INDEX IF NOT EXISTS " + table + "_session ON " + table + "(session_key, first_seq)",
+        longBlockIndex(table));
+  }
+
+  /** The term that selects long blocks; readers repeat it verbatim so the partial index applies. */
+  public static final String LONG_BLOCK_TERM = "end_us - start_us > " + SHORT_BLOCK_SPAN_MICROS;
+
+  private static String longBlockIndex(String table) {
+    return "CREATE INDEX IF NOT EXISTS " + table + "_long ON " + table + "(end_us) WHERE "
+        + LONG_BLOCK_TERM;
   }
 
   /** Name of the view over every day table: {@code SELECT sum(event_count) FROM event_blocks}. */
