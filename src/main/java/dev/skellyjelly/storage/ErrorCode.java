@@ -16,6 +16,8 @@ public enum ErrorCode {
   NOT_FOUND(404),
   /** The database failed to commit; the events were not stored. */
   DATABASE(500),
+  /** A paging cursor refers to blocks that were merged since: restart the query without it. */
+  STALE_CURSOR(409),
   /** A query ran past its deadline and was interrupted. */
   TIMEOUT(504),
   /** The module is stopping or not ready. */

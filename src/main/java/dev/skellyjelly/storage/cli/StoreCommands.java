@@ -142,10 +142,16 @@ final class StoreCommands {
         throw new Args.UsageException("choose one of --gzip and --lz4");
       }
       Path target = Path.of(out).toAbsolutePath();
-      long events = export(config.databasePath(), new EventReader.Range(from, to, null, null), target, lz4);
+      List<EventReader.UnreadableBlock> unreadable = new java.util.ArrayList<>();
+      long events = export(config.databasePath(), new EventReader.Range(from, to, null, null), target, lz4,
+          unreadable);
+      for (EventReader.UnreadableBlock b : unreadable) {
+        System.err.println("storage export: skipped block " + b.rowid() + " of " + b.table() + ": "
+            + b.reason());
+      }
       System.out.println(new JsonObject().put("out", target.toString()).put("events", events)
-          .put("format", lz4 ? "lz4" : "gzip").encode());
-      return 0;
+          .put("format", lz4 ? "lz4" : "gzip").put("unreadableBlocks", unreadable.size()).encode());
+      return unreadable.isEmpty() ? 0 : 1;
     }
 
     static long time(String value, String name) {
@@ -160,19 +166,24 @@ final class StoreCommands {
       }
     }
 
-    /** Page by page: memory stays at one page however long the range. */
-    static long export(Path db, EventReader.Range range, Path target, boolean lz4)
-        throws IOException, SQLException {
+    /**
+     * Page by page (memory stays at one page however long the range), in one read snapshot; the
+     * blocks that cannot be read are skipped and added to {@code unreadable}.
+     */
+    static long export(Path db, EventReader.Range range, Path target, boolean lz4,
+        List<EventReader.UnreadableBlock> unreadable) throws IOException, SQLException {
       Path temp = target.resolveSibling(target.getFileName() + ".tmp");
       long count = 0;
       try (Connection c = SqliteFiles.openReader(db);
           OutputStream file = Files.newOutputStream(temp);
           OutputStream compressed = lz4 ? new LZ4FrameOutputStream(file) : new GZIPOutputStream(file);
           BufferedWriter w = new BufferedWriter(new OutputStreamWriter(compressed, StandardCharsets.UTF_8))) {
+        c.setAutoCommit(false); // one snapshot for the whole export
         EventReader reader = new EventReader(c);
         EventReader.Cursor cursor = null;
         do {
           EventReader.Page page = reader.page(range, cursor, 5_000, st -> { });
+          unreadable.addAll(page.unreadable());
           for (RawEvent e : page.events()) {
             w.write(EventJson.toJson(e).encode());
             w.newLine();

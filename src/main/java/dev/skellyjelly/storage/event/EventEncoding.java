@@ -94,6 +94,15 @@ public final class EventEncoding {
     out.writeSignedVarLong(event.sequence() - ctx.previousSequence - 1);
     ctx.previousTimestamp = event.timestampMicros();
     ctx.previousSequence = event.sequence();
+    writeFields(out, out, event, ctx);
+  }
+
+  /**
+   * The fields after kind, timestamp and sequence: pointer positions (as deltas) go to
+   * {@code positions}, everything else to {@code out} — the same writer for the row layout, two
+   * columns for sealed blocks.
+   */
+  public static void writeFields(ByteWriter out, ByteWriter positions, RawEvent event, Context ctx) {
     switch (event.kind()) {
       case KEYSTROKE -> {
         RawEvent.Keystroke k = (RawEvent.Keystroke) event;
@@ -102,11 +111,11 @@ public final class EventEncoding {
       }
       case MOUSE_MOVE -> {
         RawEvent.MouseMove m = (RawEvent.MouseMove) event;
-        writePosition(out, ctx, m.x(), m.y());
+        writePosition(positions, ctx, m.x(), m.y());
       }
       case MOUSE_CLICK -> {
         RawEvent.MouseClick c = (RawEvent.MouseClick) event;
-        writePosition(out, ctx, c.x(), c.y());
+        writePosition(positions, ctx, c.x(), c.y());
         out.writeByte(c.button().ordinal());
         out.writeVarLong(c.clickCount());
       }
@@ -158,17 +167,23 @@ public final class EventEncoding {
     long sequence = ctx.previousSequence + 1 + in.readSignedVarLong();
     ctx.previousTimestamp = timestamp;
     ctx.previousSequence = sequence;
+    return readFields(in, in, kind, timestamp, session, sequence, ctx);
+  }
+
+  /** Reads what {@link #writeFields} wrote for an event of {@code kind}. */
+  public static RawEvent readFields(ByteReader in, ByteReader positions, EventKind kind, long timestamp,
+      UUID session, long sequence, Context ctx) {
     try {
       return switch (kind) {
         case KEYSTROKE -> new RawEvent.Keystroke(timestamp, session, sequence,
             in.readBoundedInt(Integer.MAX_VALUE, "key code"),
             in.readBoundedInt(Integer.MAX_VALUE, "modifiers"));
         case MOUSE_MOVE -> {
-          readPosition(in, ctx);
+          readPosition(positions, ctx);
           yield new RawEvent.MouseMove(timestamp, session, sequence, ctx.previousX, ctx.previousY);
         }
         case MOUSE_CLICK -> {
-          readPosition(in, ctx);
+          readPosition(positions, ctx);
           MouseButton button = MouseButton.fromOrdinal(in.readByte());
           int clicks = in.readBoundedInt(Integer.MAX_VALUE, "click count");
           yield new RawEvent.MouseClick(timestamp, session, sequence, ctx.previousX, ctx.previousY,

@@ -48,6 +48,8 @@ public final class StorageMetrics {
   private final Counter rollupRuns;
   private final Counter retentionRuns;
   private final Counter backupRuns;
+  private final Counter unreadableBlocks;
+  private final Counter mergedBlocks;
   private final Timer compactionPause;
   private final AtomicLong databaseBytes = new AtomicLong();
 
@@ -91,6 +93,9 @@ public final class StorageMetrics {
     retentionRuns = counter("skelly.retention.runs",
         "Retention runs (expired day tables dropped, old rollups deleted)");
     backupRuns = counter("skelly.backup.runs", "Online backups written and verified");
+    unreadableBlocks = counter("skelly.blocks.unreadable", "Event blocks skipped by a read because they"
+        + " do not decode or disagree with their stored span (each named in the reply and the log)");
+    mergedBlocks = counter("skelly.blocks.merged", "Fresh event blocks replaced by sealed blocks");
     compactionPause = Timer.builder("skelly.compaction.pause")
         .description("Longest single step of each compaction: the longest pause it caused ingest")
         .register(registry);
@@ -185,6 +190,14 @@ public final class StorageMetrics {
 
   public void retentionRun() {
     retentionRuns.increment();
+  }
+
+  public void unreadableBlocks(long n) {
+    unreadableBlocks.increment(n);
+  }
+
+  public void blocksMerged(long n) {
+    mergedBlocks.increment(n);
   }
 
   public void backupRun() {

@@ -14,15 +14,23 @@ import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4FastDecompressor;
 
 /**
- * The payload of one event block (DESIGN decision 10): the events of one session from one write,
- * in sequence order, as {@link EventEncoding} bodies sharing one delta context, then LZ4.
+ * The payload of one event block (DESIGN decision 10), in one of two formats told apart by the
+ * first byte. A <em>fresh</em> block holds the events of one session from one write, in sequence
+ * order, as {@link EventEncoding} bodies sharing one delta context, then LZ4 — cheap to write at
+ * every commit. A <em>sealed</em> block ({@link SealedBlockFormat}) is what merging writes: many
+ * fresh blocks' events in columns under zstd, denser by half.
  *
  * <pre>
- * payload := version:u8  rawLength:varint  lz4(count:varint body*)
+ * fresh   := 1:u8  rawLength:varint  lz4(count:varint body*)
+ * sealed  := 2:u8  ... (see SealedBlockFormat)
  * </pre>
  * The session is not repeated per event: it is the block row's {@code session_key}.
  */
 public final class BlockCodec {
+
+  /** First byte of a fresh block (the body layout of wire version 1). */
+  public static final int FRESH = 1;
+  public static final int SEALED = SealedBlockFormat.FORMAT;
 
   private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
   /** Blocks larger than this when decompressed are corrupt (a write holds at most a few MB). */
@@ -44,16 +52,34 @@ public final class BlockCodec {
     int rawLength = raw.length();
     int max = compressor.maxCompressedLength(rawLength);
     byte[] out = new byte[1 + 5 + max];
-    out[0] = (byte) EventEncoding.VERSION;
+    out[0] = (byte) FRESH;
     int headerLength = 1 + writeVarInt(out, 1, rawLength);
     int compressed = compressor.compress(raw.array(), 0, rawLength, out, headerLength, max);
     return java.util.Arrays.copyOf(out, headerLength + compressed);
   }
 
-  /** Decodes a payload written by {@link #encode}; corrupt payloads throw a decode error. */
+  /** Encodes events of one session, already in sequence order, as one sealed block. */
+  public byte[] encodeSealed(List<RawEvent> events) {
+    return SealedBlockFormat.encode(events);
+  }
+
+  /** The format of a payload: {@link #FRESH}, {@link #SEALED} or another (corrupt) byte. */
+  public static int format(byte[] payload) {
+    return payload.length == 0 ? -1 : payload[0] & 0xFF;
+  }
+
+  /** Decodes a payload of either format; corrupt payloads throw a decode error. */
   public List<RawEvent> decode(byte[] payload, UUID session) {
+    int format = format(payload);
+    if (format == SEALED) {
+      return SealedBlockFormat.decode(payload, session, MAX_RAW_BYTES);
+    }
+    if (format != FRESH) {
+      throw new EventDecodeException("event block format " + format + " is not one this build reads ("
+          + FRESH + " fresh, " + SEALED + " sealed); upgrade the storage module");
+    }
     ByteReader header = new ByteReader(payload);
-    EventEncoding.checkVersion(header.readByte(), "event block");
+    header.readByte();
     int rawLength = header.readBoundedInt(MAX_RAW_BYTES, "block length");
     byte[] rawBytes = new byte[rawLength];
     try {

@@ -1,5 +1,6 @@
 package dev.skellyjelly.storage.store;
 
+import dev.skellyjelly.storage.event.EventDecodeException;
 import dev.skellyjelly.storage.event.EventKind;
 import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.event.SequenceRanges;
@@ -23,23 +24,45 @@ import java.util.function.Consumer;
  */
 public final class EventReader {
 
-  /** Where a page stopped: the block (table, rowid) and how many of its events were returned. */
-  public record Cursor(String table, long rowid, int offset) {
+  /**
+   * Where a page stopped: the block (table, rowid), how many of its events were returned, and
+   * the table's merge generation then — a merge renumbers blocks, so an older cursor is refused.
+   */
+  public record Cursor(String table, long rowid, int offset, long generation) {
     public String encode() {
-      return table + ":" + rowid + ":" + offset;
+      return table + ":" + rowid + ":" + offset + ":" + generation;
     }
 
     public static Cursor parse(String text) {
       String[] p = text.split(":");
-      if (p.length != 3 || !p[0].startsWith(Schema.BLOCK_TABLE_PREFIX)) {
-        throw new IllegalArgumentException("cursor '" + text + "' is not one this module returned");
+      try {
+        if (p.length == 4 && p[0].startsWith(Schema.BLOCK_TABLE_PREFIX)) {
+          return new Cursor(p[0], Long.parseLong(p[1]), Integer.parseInt(p[2]), Long.parseLong(p[3]));
+        }
+      } catch (NumberFormatException e) {
+        // falls through to the refusal below
       }
-      return new Cursor(p[0], Long.parseLong(p[1]), Integer.parseInt(p[2]));
+      throw new IllegalArgumentException("cursor '" + text + "' is not one this module returned");
     }
   }
 
-  /** One page of events and the cursor of the next, or {@code null} at the end. */
-  public record Page(List<RawEvent> events, Cursor next) {
+  /** The blocks of a day table were merged after the cursor was issued. */
+  public static final class StaleCursorException extends RuntimeException {
+    StaleCursorException(Cursor cursor) {
+      super("the blocks under cursor '" + cursor.encode() + "' were merged after it was issued;"
+          + " run the query again from its beginning (without a cursor)");
+    }
+  }
+
+  /** A block that was skipped because it cannot be read; never a silent gap. */
+  public record UnreadableBlock(String table, long rowid, String reason) {
+  }
+
+  /**
+   * One page of events, the cursor of the next ({@code null} at the end), and the blocks of the
+   * range that were skipped because they do not decode or disagree with their stored span.
+   */
+  public record Page(List<RawEvent> events, Cursor next, List<UnreadableBlock> unreadable) {
   }
 
   /** What to read. {@code session} and {@code kinds} narrow it; an empty kinds set means all. */
@@ -72,10 +95,33 @@ public final class EventReader {
     this.connection = connection;
   }
 
-  /** Reads up to {@code limit} events of {@code range} from {@code cursor} (null: the start). */
+  /**
+   * Reads up to {@code limit} events of {@code range} from {@code cursor} (null: the start), in
+   * one read snapshot (the caller's transaction, if it holds one), so a merge committing meanwhile
+   * is seen wholly or not at all.
+   */
   public Page page(Range range, Cursor cursor, int limit, Consumer<Statement> onStatement)
       throws SQLException {
+    boolean ownSnapshot = connection.getAutoCommit();
+    if (ownSnapshot) {
+      connection.setAutoCommit(false);
+    }
+    try {
+      return readPage(range, cursor, limit, onStatement);
+    } finally {
+      if (ownSnapshot) {
+        connection.setAutoCommit(true); // ends the read transaction
+      }
+    }
+  }
+
+  private Page readPage(Range range, Cursor cursor, int limit, Consumer<Statement> onStatement)
+      throws SQLException {
     List<RawEvent> out = new ArrayList<>(Math.min(limit, 4096));
+    List<UnreadableBlock> unreadable = new ArrayList<>();
+    if (cursor != null && BlockMerger.generation(connection, cursor.table()) != cursor.generation()) {
+      throw new StaleCursorException(cursor);
+    }
     for (String table : Schema.blockTables(connection)) {
       // A day table holds only events of its UTC day (writers split blocks at midnight).
       long dayStart = Schema.dayStartMicros(table);
@@ -84,7 +130,7 @@ public final class EventReader {
         continue;
       }
       long afterRowid = cursor != null && table.equals(cursor.table()) ? cursor.rowid() : Long.MIN_VALUE;
-      String sql = "SELECT b.rowid, s.session_id, b.payload FROM " + table + " b JOIN sessions s"
+      String sql = "SELECT b.rowid, s.session_id, b.payload, b.start_us, b.end_us, b.event_count FROM " + table + " b JOIN sessions s"
           + " ON s.session_key = b.session_key WHERE b.rowid IN (" + overlapping(table) + ")"
           + " AND (b.type_mask & ?) != 0 AND b.rowid >= ?"
           + (range.session() != null ? " AND s.session_id = ?" : "") + " ORDER BY b.rowid";
@@ -99,7 +145,13 @@ public final class EventReader {
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             long rowid = rs.getLong(1);
-            List<RawEvent> block = codec.decode(rs.getBytes(3), EventStore.uuidFrom(rs.getBytes(2)));
+            List<RawEvent> block;
+            try {
+              block = decodeChecked(rs);
+            } catch (EventDecodeException e) {
+              unreadable.add(new UnreadableBlock(table, rowid, e.getMessage()));
+              continue;
+            }
             int skip = cursor != null && table.equals(cursor.table()) && rowid == cursor.rowid()
                 ? cursor.offset() : 0;
             for (int i = skip; i < block.size(); i++) {
@@ -108,7 +160,8 @@ public final class EventReader {
                 continue;
               }
               if (out.size() == limit) {
-                return new Page(out, new Cursor(table, rowid, i));
+                return new Page(out, new Cursor(table, rowid, i, BlockMerger.generation(connection, table)),
+                    unreadable);
               }
               out.add(e);
             }
@@ -116,7 +169,24 @@ public final class EventReader {
         }
       }
     }
-    return new Page(out, null);
+    return new Page(out, null, unreadable);
+  }
+
+  /** Decodes the current row's block and checks it against its stored span and count. */
+  private List<RawEvent> decodeChecked(ResultSet rs) throws SQLException {
+    List<RawEvent> block = codec.decode(rs.getBytes(3), EventStore.uuidFrom(rs.getBytes(2)));
+    long start = rs.getLong(4);
+    long end = rs.getLong(5);
+    if (block.size() != rs.getInt(6)) {
+      throw new EventDecodeException("holds " + block.size() + " events, its row says " + rs.getInt(6));
+    }
+    for (RawEvent e : block) {
+      if (e.timestampMicros() < start || e.timestampMicros() > end) {
+        throw new EventDecodeException("event " + e.sequence() + " at " + e.timestampMicros()
+            + " lies outside the block's stored span [" + start + ", " + end + "]");
+      }
+    }
+    return block;
   }
 
   /**

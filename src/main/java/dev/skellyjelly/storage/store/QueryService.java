@@ -128,8 +128,22 @@ public final class QueryService {
     for (RawEvent e : page.events()) {
       events.add(EventJson.toJson(e));
     }
-    return new JsonObject().put("events", events)
+    JsonObject reply = new JsonObject().put("events", events)
         .put("next", page.next() == null ? null : page.next().encode());
+    if (!page.unreadable().isEmpty()) {
+      reply.put("errors", unreadableJson(page.unreadable()));
+    }
+    return reply;
+  }
+
+  /** Skipped blocks as typed errors: {code: DECODE, table, block, message}. */
+  static JsonArray unreadableJson(java.util.List<EventReader.UnreadableBlock> blocks) {
+    JsonArray errors = new JsonArray();
+    for (EventReader.UnreadableBlock b : blocks) {
+      errors.add(new JsonObject().put("code", "DECODE").put("table", b.table()).put("block", b.rowid())
+          .put("message", "block " + b.rowid() + " of " + b.table() + " was skipped: " + b.reason()));
+    }
+    return errors;
   }
 
   private static JsonObject aggregates(Connection c, JsonObject q, Consumer<Statement> onStatement)

@@ -135,11 +135,20 @@ public final class QueryVerticle extends VerticleBase {
       return Future.succeededFuture();
     }).transform(ar -> {
       if (ar.succeeded()) {
-        return ar.result() == null
-            ? fail(ErrorCode.NOT_FOUND, "nothing found for " + q.encode())
-            : Future.succeededFuture(ar.result());
+        if (ar.result() == null) {
+          return fail(ErrorCode.NOT_FOUND, "nothing found for " + q.encode());
+        }
+        io.vertx.core.json.JsonArray errors = ar.result().getJsonArray("errors");
+        if (errors != null) {
+          metrics.unreadableBlocks(errors.size());
+          LOG.error("query skipped unreadable blocks: {}", errors.encode());
+        }
+        return Future.succeededFuture(ar.result());
       }
       Throwable err = ar.cause();
+      if (err instanceof EventReader.StaleCursorException) {
+        return fail(ErrorCode.STALE_CURSOR, err.getMessage());
+      }
       if (pastDeadline.get()) {
         return fail(ErrorCode.TIMEOUT, "the query ran past its deadline of "
             + config.queryTimeout().toMillis() + " ms and was interrupted; narrow the range, use a"

@@ -22,7 +22,9 @@ import java.util.List;
  *   <li>2 — event_aggregates_hourly and event_aggregates_daily, rolled up from the minute rows.</li>
  *   <li>3 — a partial index of the <em>long</em> blocks of each day table (span over
  *       {@link #SHORT_BLOCK_SPAN_MICROS}), so that readers find every block overlapping a range
- *       whatever its span; {@code settings}, the module's own key/value marks.</li>
+ *       whatever its span; a {@code sealed} flag on blocks (1: written by merging) with a partial
+ *       index of the fresh ones, which merging reads; {@code settings}, the module's own
+ *       key/value marks.</li>
  * </ul>
  */
 public final class Schema {
@@ -131,6 +133,9 @@ public final class Schema {
           for (String sql : stepTo(c, version + 1)) {
             st.execute(sql);
           }
+          if (version + 1 == 3) {
+            recreateBlockView(c); // the view lists the new column
+          }
           st.execute("PRAGMA user_version = " + (version + 1));
           st.execute("COMMIT");
         } catch (SQLException e) {
@@ -149,7 +154,9 @@ public final class Schema {
       case 3 -> {
         List<String> sql = new java.util.ArrayList<>(V3);
         for (String table : blockTables(c)) {
+          sql.add("ALTER TABLE " + table + " ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0");
           sql.add(longBlockIndex(table));
+          sql.add(freshBlockIndex(table));
         }
         yield sql;
       }
@@ -186,10 +193,17 @@ public final class Schema {
             + " last_seq INTEGER NOT NULL,"
             + " event_count INTEGER NOT NULL,"
             + " type_mask INTEGER NOT NULL,"
-            + " payload BLOB NOT NULL)",
+            + " payload BLOB NOT NULL,"
+            + " sealed INTEGER NOT NULL DEFAULT 0)",
         "CREATE INDEX IF NOT EXISTS " + table + "_time ON " + table + "(start_us)",
         "CREATE INDEX IF NOT EXISTS " + table + "_session ON " + table + "(session_key, first_seq)",
-        longBlockIndex(table));
+        longBlockIndex(table),
+        freshBlockIndex(table));
+  }
+
+  /** Fresh (not yet merged) blocks, by start: what merging looks for. */
+  private static String freshBlockIndex(String table) {
+    return "CREATE INDEX IF NOT EXISTS " + table + "_fresh ON " + table + "(start_us) WHERE sealed = 0";
   }
 
   /** The term that selects long blocks; readers repeat it verbatim so the partial index applies. */

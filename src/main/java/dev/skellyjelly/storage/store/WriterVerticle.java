@@ -34,12 +34,17 @@ public final class WriterVerticle extends VerticleBase {
   private static final long MAX_RETRY_DELAY_MS = 5_000;
 
   private static final long ROLLUP_EVERY_MS = 60_000;
+  /** An hour's blocks are merged once the hour has been over this long (late commits land first). */
+  private static final long MERGE_GRACE_MICROS = 60_000_000L;
+  /** Events re-encoded per merge step: a few tens of ms, so commits never wait long. */
+  private static final long MERGE_EVENTS_PER_STEP = 100_000;
   private static final long RETENTION_EVERY_MS = 3_600_000;
 
   private final StorageConfig config;
   private final StorageMetrics metrics;
   private final StorageClock clock;
   private Maintenance maintenance;
+  private BlockMerger merger;
   private final java.util.Map<String, Long> maintenanceTimers = new java.util.HashMap<>();
   private final List<Message<?>> waiting = new ArrayList<>();
   private EventStore store;
@@ -68,9 +73,11 @@ public final class WriterVerticle extends VerticleBase {
       throw e;
     }
     maintenance = new Maintenance(store.connection());
+    merger = new BlockMerger(store.connection());
     updateDatabaseSize();
     schedule("rollup", ROLLUP_EVERY_MS);
     schedule("retention", RETENTION_EVERY_MS);
+    schedule("merge", config.mergeInterval().toMillis());
     schedule("compact", Math.max(60_000, config.compactionInterval().toMillis()));
     var bus = vertx.eventBus();
     return Future.all(
@@ -197,15 +204,23 @@ public final class WriterVerticle extends VerticleBase {
 
   /** Runs a maintenance task now, between commits on this thread; re-armed after it finishes. */
   private void schedule(String task, long everyMs) {
-    long id = vertx.setTimer(everyMs, t -> {
+    schedule(task, everyMs, everyMs);
+  }
+
+  /** Runs {@code task} after {@code delayMs}, then every {@code everyMs}; a step with more to do follows at once. */
+  private void schedule(String task, long delayMs, long everyMs) {
+    long id = vertx.setTimer(delayMs, t -> {
       try {
         if (!"compact".equals(task) || !store.hasStagedWork()) { // compaction waits for quiet
-          runMaintenance(task);
+          if (runMaintenance(task).getBoolean("more", false)) {
+            schedule(task, 1, everyMs); // the next step soon, after whatever commit is due
+            return;
+          }
         }
       } catch (SQLException | RuntimeException e) {
         LOG.error("maintenance task " + task + " failed, retried next time: " + e.getMessage(), e);
       }
-      schedule(task, everyMs);
+      schedule(task, everyMs, everyMs);
     });
     maintenanceTimers.put(task, id);
   }
@@ -233,6 +248,18 @@ public final class WriterVerticle extends VerticleBase {
             .put("dailyRows", r.dailyRows()).put("windows", r.windows())
             .put("screenshotRows", r.screenshotRows());
       }
+      case "merge" -> {
+        BlockMerger.Result r = merger.merge(now - MERGE_GRACE_MICROS, MERGE_EVENTS_PER_STEP);
+        metrics.blocksMerged(r.blocksIn());
+        if (r.groups() > 0) {
+          LOG.debug("merged {} blocks into {} sealed blocks ({} events, {} -> {} bytes)", r.blocksIn(),
+              r.groups(), r.events(), r.bytesIn(), r.bytesOut());
+        }
+        return new JsonObject().put("task", task).put("blocksIn", r.blocksIn()).put("blocksOut", r.groups())
+            .put("events", r.events()).put("bytesIn", r.bytesIn()).put("bytesOut", r.bytesOut())
+            .put("skipped", new io.vertx.core.json.JsonArray(new ArrayList<Object>(r.skipped())))
+            .put("more", r.more());
+      }
       case "compact" -> {
         long pause = maintenance.compact(64);
         metrics.compactionPause(pause);
@@ -241,7 +268,7 @@ public final class WriterVerticle extends VerticleBase {
         return new JsonObject().put("task", task).put("longestPauseMs", pause / 1e6);
       }
       default -> throw new IllegalArgumentException("unknown maintenance task '" + task
-          + "' (rollup, retention, compact)");
+          + "' (rollup, retention, merge, compact)");
     }
   }
 

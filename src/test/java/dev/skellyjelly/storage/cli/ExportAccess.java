@@ -9,6 +9,7 @@ public final class ExportAccess {
   }
 
   public static long export(Path db, long from, long to, Path out, boolean lz4) throws Exception {
-    return StoreCommands.ExportCommand.export(db, new EventReader.Range(from, to, null, null), out, lz4);
+    return StoreCommands.ExportCommand.export(db, new EventReader.Range(from, to, null, null), out, lz4,
+        new java.util.ArrayList<>());
   }
 }

@@ -1,0 +1,212 @@
+package dev.skellyjelly.storage.store;
+
+import dev.skellyjelly.storage.event.EventDecodeException;
+import dev.skellyjelly.storage.event.RawEvent;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Merges the small blocks of live capture into one sealed block per session and hour, once the
+ * hour is over: the events of every block of that session starting in that hour (fresh ones, and
+ * a sealed one that late events joined) are re-encoded into one {@link SealedBlockFormat} block
+ * that replaces exactly them — same session, the union of their sequence numbers — in one
+ * transaction. A crash leaves the old blocks or the new one, never both; a reader's query sees one
+ * or the other. Each merge of a day table bumps its generation in {@code settings}, so that a
+ * cursor issued before the merge is refused rather than answered with events twice or not at all.
+ *
+ * <p>Runs on the writer's connection and thread, a bounded number of events per call so that
+ * ingest never waits long; call again while {@link Result#more()}.
+ */
+public final class BlockMerger {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BlockMerger.class);
+
+  /** What one call merged; {@code more} when sealed groups are left for the next call. */
+  public record Result(int groups, int blocksIn, long events, long bytesIn, long bytesOut,
+      List<String> skipped, boolean more) {
+  }
+
+  private record Group(String table, long sessionKey, long hourStart) {
+  }
+
+  private record Block(long rowid, byte[] payload) {
+  }
+
+  private final Connection connection;
+  private final BlockCodec codec = new BlockCodec();
+
+  public BlockMerger(Connection connection) {
+    this.connection = connection;
+  }
+
+  /** The {@code settings} key holding how many merges changed {@code table}. */
+  static String generationKey(String table) {
+    return "merge_generation:" + table;
+  }
+
+  /**
+   * Merges the groups whose hour ended before {@code sealedBeforeMicros}, until about
+   * {@code maxEvents} events have been re-encoded.
+   */
+  public Result merge(long sealedBeforeMicros, long maxEvents) throws SQLException {
+    long sealedHourEnd = Math.floorDiv(sealedBeforeMicros, Maintenance.HOUR_MICROS) * Maintenance.HOUR_MICROS;
+    int groups = 0;
+    int blocksIn = 0;
+    long events = 0;
+    long bytesIn = 0;
+    long bytesOut = 0;
+    List<String> skipped = new ArrayList<>();
+    for (Group group : sealedGroups(sealedHourEnd)) {
+      if (events >= maxEvents) {
+        return new Result(groups, blocksIn, events, bytesIn, bytesOut, skipped, true);
+      }
+      try (Statement st = connection.createStatement()) {
+        st.execute("BEGIN IMMEDIATE");
+        try {
+          List<Block> blocks = blocksOf(group);
+          List<RawEvent> merged = decodeAll(group, blocks);
+          byte[] payload = codec.encodeSealed(merged);
+          insertSealed(group, merged, payload);
+          deleteBlocks(group.table(), blocks);
+          bumpGeneration(group.table());
+          st.execute("COMMIT");
+          groups++;
+          blocksIn += blocks.size();
+          events += merged.size();
+          bytesIn += blocks.stream().mapToLong(b -> b.payload().length).sum();
+          bytesOut += payload.length;
+        } catch (EventDecodeException e) {
+          st.execute("ROLLBACK");
+          // Never merge what cannot be read back: the group stays as it is, and says why.
+          String what = group.table() + " session_key " + group.sessionKey() + " hour "
+              + group.hourStart() + ": " + e.getMessage();
+          LOG.error("not merging the blocks of " + what);
+          skipped.add(what);
+        } catch (SQLException | RuntimeException e) {
+          st.execute("ROLLBACK");
+          throw e;
+        }
+      }
+    }
+    return new Result(groups, blocksIn, events, bytesIn, bytesOut, skipped, false);
+  }
+
+  /** (table, session, hour) of every fresh block in an hour that has ended, oldest first. */
+  private Set<Group> sealedGroups(long sealedHourEnd) throws SQLException {
+    Set<Group> groups = new LinkedHashSet<>();
+    for (String table : Schema.blockTables(connection)) {
+      if (Schema.dayStartMicros(table) >= sealedHourEnd) {
+        continue;
+      }
+      try (PreparedStatement ps = connection.prepareStatement("SELECT DISTINCT session_key, start_us / "
+          + Maintenance.HOUR_MICROS + " FROM " + table + " WHERE sealed = 0 AND start_us < ?")) {
+        ps.setLong(1, sealedHourEnd);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            groups.add(new Group(table, rs.getLong(1), rs.getLong(2) * Maintenance.HOUR_MICROS));
+          }
+        }
+      }
+    }
+    return groups;
+  }
+
+  private List<Block> blocksOf(Group g) throws SQLException {
+    List<Block> blocks = new ArrayList<>();
+    try (PreparedStatement ps = connection.prepareStatement("SELECT rowid, payload FROM " + g.table()
+        + " WHERE session_key = ? AND start_us >= ? AND start_us < ?")) {
+      ps.setLong(1, g.sessionKey());
+      ps.setLong(2, g.hourStart());
+      ps.setLong(3, g.hourStart() + Maintenance.HOUR_MICROS);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          blocks.add(new Block(rs.getLong(1), rs.getBytes(2)));
+        }
+      }
+    }
+    return blocks;
+  }
+
+  private List<RawEvent> decodeAll(Group g, List<Block> blocks) {
+    // The session's UUID is not needed to re-encode; a placeholder keeps the decoder's contract.
+    UUID session = new UUID(0, g.sessionKey());
+    List<RawEvent> events = new ArrayList<>();
+    for (Block b : blocks) {
+      try {
+        events.addAll(codec.decode(b.payload(), session));
+      } catch (EventDecodeException e) {
+        throw new EventDecodeException("block rowid " + b.rowid() + " does not decode: " + e.getMessage(), e);
+      }
+    }
+    events.sort(Comparator.comparingLong(RawEvent::sequence));
+    for (int i = 1; i < events.size(); i++) {
+      if (events.get(i).sequence() == events.get(i - 1).sequence()) {
+        throw new EventDecodeException("sequence " + events.get(i).sequence() + " is stored twice");
+      }
+    }
+    return events;
+  }
+
+  private void insertSealed(Group g, List<RawEvent> events, byte[] payload) throws SQLException {
+    long start = Long.MAX_VALUE;
+    long end = Long.MIN_VALUE;
+    int mask = 0;
+    for (RawEvent e : events) {
+      start = Math.min(start, e.timestampMicros());
+      end = Math.max(end, e.timestampMicros());
+      mask |= e.kind().maskBit();
+    }
+    try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + g.table()
+        + " (session_key, start_us, end_us, first_seq, last_seq, event_count, type_mask, payload, sealed)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)")) {
+      ps.setLong(1, g.sessionKey());
+      ps.setLong(2, start);
+      ps.setLong(3, end);
+      ps.setLong(4, events.get(0).sequence());
+      ps.setLong(5, events.get(events.size() - 1).sequence());
+      ps.setInt(6, events.size());
+      ps.setInt(7, mask);
+      ps.setBytes(8, payload);
+      ps.executeUpdate();
+    }
+  }
+
+  private void deleteBlocks(String table, List<Block> blocks) throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + table + " WHERE rowid = ?")) {
+      for (Block b : blocks) {
+        ps.setLong(1, b.rowid());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private void bumpGeneration(String table) throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement("INSERT INTO settings (key, value) VALUES (?, '1')"
+        + " ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")) {
+      ps.setString(1, generationKey(table));
+      ps.executeUpdate();
+    }
+  }
+
+  /** How many merges have changed {@code table} (0: none). */
+  static long generation(Connection c, String table) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT value FROM settings WHERE key = ?")) {
+      ps.setString(1, generationKey(table));
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Long.parseLong(rs.getString(1)) : 0;
+      }
+    }
+  }
+}
