@@ -122,7 +122,7 @@ final class BenchStoreCommand implements Command {
   }
 
   /** Median of 7 timed runs after 2 warm-ups; checks the query returned something. */
-  private static double time(Connection c, JsonObject q, String field, int atLeast) throws Exception {
+  static double time(Connection c, JsonObject q, String field, int atLeast) throws Exception {
     double[] ms = new double[7];
     for (int i = -2; i < ms.length; i++) {
       long t0 = System.nanoTime();
@@ -140,7 +140,7 @@ final class BenchStoreCommand implements Command {
     return round(ms[ms.length / 2]);
   }
 
-  private static double round(double d) {
+  static double round(double d) {
     return Double.parseDouble(String.format(Locale.ROOT, "%.3f", d));
   }
 }

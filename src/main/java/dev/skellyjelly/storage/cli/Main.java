@@ -26,6 +26,7 @@ public final class Main {
     all.add(new AnalysisTapCommand());
     all.addAll(StoreCommands.all());
     all.add(new BenchStoreCommand());
+    all.add(new BenchLiveCommand());
     Map<String, Command> commands = new LinkedHashMap<>();
     for (Command c : all) {
       commands.put(c.name(), c);

@@ -50,7 +50,7 @@ public final class HumanInput {
     this.session = session;
     this.random = new SplittableRandom(seed);
     this.now = startMicros / MS * MS;
-    this.nextResourceSample = now + random.nextLong(RESOURCE_EVERY);
+    this.nextResourceSample = now + random.nextLong(RESOURCE_EVERY / MS) * MS;
   }
 
   public UUID session() {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skellyjelly.storage.TestSupport;
-import dev.skellyjelly.storage.demo.HumanInput;
+import dev.skellyjelly.storage.demo.LiveCapture;
 import dev.skellyjelly.storage.event.RawEvent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -35,30 +35,11 @@ class MergeTest {
   @TempDir
   Path dir;
 
-  /**
-   * Live capture: {@code sessions} people for {@code hours}, one commit per second of their input
-   * (the default write interval), straight through the store.
-   */
+  /** Live capture: {@code sessions} people for {@code hours}, one commit per second of input. */
   static List<RawEvent> live(Path db, int sessions, long start, long hours) throws Exception {
-    List<HumanInput> people = new ArrayList<>();
-    for (int s = 0; s < sessions; s++) {
-      people.add(new HumanInput(new UUID(7, s), s, start));
-    }
     List<RawEvent> all = new ArrayList<>();
     try (EventStore store = EventStore.open(db, "NORMAL")) {
-      for (long second = start + 1_000_000L; second <= start + hours * HOUR; second += 1_000_000L) {
-        List<RawEvent> commit = new ArrayList<>();
-        for (HumanInput p : people) {
-          while (p.peekTimestamp() < second) {
-            commit.add(p.next());
-          }
-        }
-        if (!commit.isEmpty()) {
-          store.stage(commit);
-          store.commit();
-          all.addAll(commit);
-        }
-      }
+      new LiveCapture(sessions, start).write(store, start + hours * HOUR, 1_000_000L, all::addAll);
     }
     return all;
   }

@@ -1,0 +1,163 @@
+package dev.skellyjelly.storage.cli;
+
+import dev.skellyjelly.storage.demo.LiveCapture;
+import dev.skellyjelly.storage.store.BlockMerger;
+import dev.skellyjelly.storage.store.EventStore;
+import dev.skellyjelly.storage.store.Maintenance;
+import dev.skellyjelly.storage.store.SqliteFiles;
+import io.vertx.core.json.JsonObject;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * {@code bench-live}: what live capture costs on disk before and after merging. Several people's
+ * input ({@link dev.skellyjelly.storage.demo.HumanInput}, ~5 events/s each) is committed once per
+ * write interval, as the writer does, then merged and compacted; the same input sent at once
+ * (a backlog) is the burst case. Reports whole-file and block-payload bytes per event, the
+ * merger's own thread CPU time, and the query times of bench-store on the merged database.
+ */
+final class BenchLiveCommand implements Command {
+
+  private static final long DAY = Maintenance.DAY_MICROS;
+  private static final long HOUR = Maintenance.HOUR_MICROS;
+
+  @Override
+  public String name() {
+    return "bench-live";
+  }
+
+  @Override
+  public String summary() {
+    return "live-like input from many sessions: bytes/event before and after merging";
+  }
+
+  @Override
+  public String help() {
+    return """
+        usage: launcher/storage bench-live [--sessions N] [--hours H] [--write-interval-ms MS] [--dir DIR]
+
+        N people (default 10) at their desktops for H hours (default 4) — pointer strokes with
+        moves 8–30 ms apart, clicks, typing at human intervals, window switches, pauses; ~5
+        events/s each — committed through the store once per write interval (default 1000 ms),
+        then every ended hour merged into sealed blocks and the file compacted. The same input
+        committed at once is measured too (burst). Last line JSON: sessions, events, stored,
+        fileBytesPerEventBeforeMerge, fileBytesPerEvent, blockBytesPerEventBeforeMerge,
+        blockBytesPerEvent, mergeCpuSecondsPerMillionEvents, mergeSeconds,
+        burstFileBytesPerEventBeforeMerge, burstFileBytesPerEvent, hourRawPageMs, dayMinuteQueryMs.
+
+          --sessions N           capture sessions (default 10)
+          --hours H              hours of input (default 4)
+          --write-interval-ms MS one commit per MS of input time (default 1000)
+          --dir DIR              where the databases go; emptied first, removed after (default data/bench-live)
+          --keep                 keep the databases""";
+  }
+
+  @Override
+  public int run(Args args) throws Exception {
+    int sessions = (int) args.number("sessions", 10, 1, 1000);
+    int hours = (int) args.number("hours", 4, 1, 23);
+    long interval = args.number("write-interval-ms", 1000, 1, 60_000) * 1000L;
+    Path dir = args.path("dir", "data/bench-live").toAbsolutePath();
+    boolean keep = args.flag("keep");
+    args.rejectUnknown();
+    BenchFiles.emptyDirectory(dir);
+
+    // Input from 08:00 UTC yesterday, so every hour is over and within one day table.
+    long start = Math.floorDiv(System.currentTimeMillis() * 1000L, DAY) * DAY - DAY + 8 * HOUR;
+    long end = start + hours * HOUR;
+    Path live = dir.resolve("live.db");
+    long events;
+    try (EventStore store = EventStore.open(live, "NORMAL")) {
+      events = new LiveCapture(sessions, start).write(store, end, interval, batch -> { });
+    }
+    System.err.printf("bench-live: %d events from %d sessions over %d h committed every %d ms%n",
+        events, sessions, hours, interval / 1000);
+    Sizes liveBefore = sizes(live, events);
+    long[] merge = mergeAndCompact(live);
+    Sizes liveAfter = sizes(live, events);
+
+    Path burst = dir.resolve("burst.db");
+    try (EventStore store = EventStore.open(burst, "NORMAL")) {
+      new LiveCapture(sessions, start).write(store, end, end - start, batch -> { });
+    }
+    Sizes burstBefore = sizes(burst, events);
+    mergeAndCompact(burst);
+    Sizes burstAfter = sizes(burst, events);
+
+    JsonObject result = new JsonObject()
+        .put("sessions", sessions)
+        .put("events", events)
+        .put("stored", liveAfter.stored())
+        .put("eventsPerSecondPerSession", round(events / (double) sessions / (hours * 3600.0)))
+        .put("writeIntervalMs", interval / 1000)
+        .put("fileBytesPerEventBeforeMerge", liveBefore.filePerEvent())
+        .put("fileBytesPerEvent", liveAfter.filePerEvent())
+        .put("blockBytesPerEventBeforeMerge", liveBefore.blockPerEvent())
+        .put("blockBytesPerEvent", liveAfter.blockPerEvent())
+        .put("blocksBeforeMerge", liveBefore.blocks())
+        .put("blocksAfterMerge", liveAfter.blocks())
+        .put("mergeSeconds", round(merge[1] / 1e9))
+        .put("mergeCpuSecondsPerMillionEvents", round(merge[0] / 1e9 / events * 1e6))
+        .put("burstFileBytesPerEventBeforeMerge", burstBefore.filePerEvent())
+        .put("burstFileBytesPerEvent", burstAfter.filePerEvent())
+        .put("burstBlockBytesPerEventBeforeMerge", burstBefore.blockPerEvent());
+    try (Connection c = SqliteFiles.openReader(live)) {
+      long hour = start + HOUR;
+      result.put("hourRawPageMs", BenchStoreCommand.time(c, new JsonObject().put("type", "events")
+              .put("from", hour).put("to", hour + HOUR).put("limit", 1000), "events", 1000))
+          .put("dayMinuteQueryMs", BenchStoreCommand.time(c, new JsonObject().put("type", "aggregates")
+              .put("resolution", "minute").put("from", start - 8 * HOUR).put("to", start + 16 * HOUR),
+              "rows", 1));
+    }
+    if (liveAfter.stored() != events || burstAfter.stored() != events) {
+      throw new IllegalStateException("stored " + liveAfter.stored() + " (live) and " + burstAfter.stored()
+          + " (burst) events, sent " + events);
+    }
+    if (!keep) {
+      BenchFiles.emptyDirectory(dir);
+      Files.delete(dir);
+    }
+    System.out.println(result.encode());
+    return 0;
+  }
+
+  private record Sizes(long stored, long blocks, double filePerEvent, double blockPerEvent) {
+  }
+
+  /** Checkpoints the WAL into the file, then measures the whole file and the block payloads. */
+  private static Sizes sizes(Path db, long events) throws SQLException, java.io.IOException {
+    try (Connection c = SqliteFiles.openWriter(db, "NORMAL"); Statement st = c.createStatement()) {
+      st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+      long stored = SqliteFiles.queryLong(st, "SELECT sum(event_count) FROM event_blocks");
+      long blocks = SqliteFiles.queryLong(st, "SELECT count(*) FROM event_blocks");
+      long payload = SqliteFiles.queryLong(st, "SELECT sum(length(payload)) FROM event_blocks");
+      return new Sizes(stored, blocks, round(Files.size(db) / (double) events), round(payload / (double) events));
+    }
+  }
+
+  /** Merges every ended hour on this thread, then compacts: {thread CPU ns, wall ns} of the merge. */
+  private static long[] mergeAndCompact(Path db) throws SQLException, java.io.IOException {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    try (Connection c = SqliteFiles.openWriter(db, "NORMAL")) {
+      long cpu0 = threads.getCurrentThreadCpuTime();
+      long wall0 = System.nanoTime();
+      BlockMerger.Result r = new BlockMerger(c).merge(Long.MAX_VALUE / 2, Long.MAX_VALUE);
+      long cpu = threads.getCurrentThreadCpuTime() - cpu0;
+      long wall = System.nanoTime() - wall0;
+      if (!r.skipped().isEmpty()) {
+        throw new IllegalStateException("merging skipped " + r.skipped());
+      }
+      new Maintenance(c).compact(Integer.MAX_VALUE);
+      return new long[] {cpu, wall};
+    }
+  }
+
+  private static double round(double d) {
+    return BenchStoreCommand.round(d);
+  }
+}
