@@ -57,6 +57,11 @@ public final class QueryHttpRoutes {
     nextPage(bus, q, null, response, true);
   }
 
+  /** Whether to ask for another page: not once the client has gone. */
+  private static boolean clientGone(HttpServerResponse response) {
+    return response.closed() || response.ended();
+  }
+
   private static void nextPage(EventBus bus, JsonObject q, String cursor, HttpServerResponse response,
       boolean first) {
     JsonObject page = q.copy();
@@ -64,6 +69,9 @@ public final class QueryHttpRoutes {
       page.put("cursor", cursor);
     }
     bus.<JsonObject>request(Addresses.QUERY, page).onComplete(ar -> {
+      if (clientGone(response)) {
+        return;
+      }
       if (ar.failed()) {
         if (first) {
           error(response, ar.cause());
@@ -82,10 +90,21 @@ public final class QueryHttpRoutes {
       }
       Future<Void> written = lines.isEmpty() ? Future.succeededFuture() : response.write(lines.toString());
       String next = ar.result().body().getString("next");
+      JsonArray errors = ar.result().body().getJsonArray("errors");
+      if (errors != null) {
+        // Skipped blocks: the client sees one error line each, the stream goes on.
+        errors.forEach(e -> response.write(new JsonObject().put("error", e).encode() + "\n"));
+      }
       if (next == null) {
         written.onComplete(w -> response.end());
+      } else if (clientGone(response)) {
+        return; // disconnected: stop reading at once
       } else if (response.writeQueueFull()) {
-        response.drainHandler(v -> nextPage(bus, q, next, response, false));
+        response.drainHandler(v -> {
+          if (!clientGone(response)) {
+            nextPage(bus, q, next, response, false);
+          }
+        });
       } else {
         nextPage(bus, q, next, response, false);
       }

@@ -25,9 +25,10 @@ import java.util.function.Consumer;
  *       one page and the cursor of the next</li>
  *   <li>{@code aggregates}: from, to, optional resolution minute|hour|day (default: minute up to
  *       a day, hour up to 60 days, day beyond)</li>
- *   <li>{@code windows}: from, to — the recorded windows; {@code window}: id — one window
- *       re-materialised with its events (replay)</li>
- *   <li>{@code screenshots}: from, to — screenshot metadata</li>
+ *   <li>{@code windows}: from, to, cursor, limit — one page of the recorded windows and the cursor
+ *       of the next; {@code window}: id — one window re-materialised with its events (replay)</li>
+ *   <li>{@code screenshots}: from, to, cursor, limit — one page of screenshot metadata and the
+ *       cursor of the next</li>
  * </ul>
  */
 public final class QueryService {
@@ -195,34 +196,63 @@ public final class QueryService {
     JsonObject map(ResultSet rs) throws SQLException;
   }
 
-  /** Rows of {@code sql} (whose parameters are from, to, limit) for the query's range. */
-  private static JsonArray rangeRows(Connection c, JsonObject q, Consumer<Statement> onStatement,
-      String sql, RowMapper mapper) throws SQLException {
+  /**
+   * One page of rows of {@code table} in [from, to) ordered by ({@code timeColumn}, {@code idColumn}),
+   * after the cursor "time:id" of the previous page; {@code next} is the cursor of the row after
+   * the page, or null at the end.
+   */
+  private static JsonObject rangePage(Connection c, JsonObject q, Consumer<Statement> onStatement,
+      String columns, String table, String timeColumn, String idColumn, String field, RowMapper mapper)
+      throws SQLException {
     long from = micros(q, "from");
     long to = micros(q, "to");
+    int limit = limit(q);
+    long afterTime = Long.MIN_VALUE;
+    byte[] afterId = new byte[0];
+    String cursor = q.getString("cursor");
+    if (cursor != null) {
+      String[] p = cursor.split(":");
+      try {
+        afterTime = Long.parseLong(p[0]);
+        afterId = EventStore.uuidBytes(UUID.fromString(p[1]));
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("parameter 'cursor' = '" + cursor + "' is not one this module returned");
+      }
+    }
     JsonArray rows = new JsonArray();
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
+    String next = null;
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + timeColumn + ", " + idColumn + ", " + columns
+        + " FROM " + table + " WHERE " + timeColumn + " >= ? AND " + timeColumn + " < ?"
+        + " AND (" + timeColumn + " > ? OR (" + timeColumn + " = ? AND " + idColumn + " > ?))"
+        + " ORDER BY " + timeColumn + ", " + idColumn + " LIMIT ?")) {
       onStatement.accept(ps);
       ps.setLong(1, from);
       ps.setLong(2, to);
-      ps.setInt(3, limit(q));
+      ps.setLong(3, afterTime);
+      ps.setLong(4, afterTime);
+      ps.setBytes(5, afterId);
+      ps.setInt(6, limit + 1);
+      String last = null;
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
+          if (rows.size() == limit) {
+            next = last; // a row beyond the page exists
+            break;
+          }
           rows.add(mapper.map(rs));
+          last = rs.getLong(1) + ":" + EventStore.uuidFrom(rs.getBytes(2));
         }
       }
     }
-    return rows;
+    return new JsonObject().put(field, rows).put("next", next);
   }
 
   private static JsonObject windows(Connection c, JsonObject q, Consumer<Statement> onStatement)
       throws SQLException {
-    return new JsonObject().put("windows", rangeRows(c, q, onStatement,
-        "SELECT window_id, start_us, end_us, event_count FROM windows"
-            + " WHERE start_us >= ? AND start_us < ? ORDER BY start_us LIMIT ?",
-        rs -> new JsonObject().put("windowId", EventStore.uuidFrom(rs.getBytes(1)).toString())
-            .put("startMicros", rs.getLong(2)).put("endMicros", rs.getLong(3))
-            .put("eventCount", rs.getInt(4))));
+    return rangePage(c, q, onStatement, "end_us, event_count", "windows", "start_us", "window_id", "windows",
+        rs -> new JsonObject().put("windowId", EventStore.uuidFrom(rs.getBytes(2)).toString())
+            .put("startMicros", rs.getLong(1)).put("endMicros", rs.getLong(3))
+            .put("eventCount", rs.getInt(4)));
   }
 
   /** Replay: the window as the Analysis Engine received it (events in session, sequence order). */
@@ -258,17 +288,15 @@ public final class QueryService {
 
   private static JsonObject screenshots(Connection c, JsonObject q, Consumer<Statement> onStatement)
       throws SQLException {
-    return new JsonObject().put("screenshots", rangeRows(c, q, onStatement,
-        "SELECT screenshot_id, timestamp_us, window_title, app_name, width, height, format, storage,"
-            + " text_density, ui_element_count, dominant_colors, privacy_masked, analysis_error"
-            + " FROM screenshot_metadata WHERE timestamp_us >= ? AND timestamp_us < ?"
-            + " ORDER BY timestamp_us LIMIT ?",
-        rs -> new JsonObject().put("id", EventStore.uuidFrom(rs.getBytes(1)).toString())
-            .put("timestampMicros", rs.getLong(2)).put("windowTitle", rs.getString(3))
+    return rangePage(c, q, onStatement, "window_title, app_name, width, height, format, storage, text_density,"
+            + " ui_element_count, dominant_colors, privacy_masked, analysis_error", "screenshot_metadata",
+        "timestamp_us", "screenshot_id", "screenshots",
+        rs -> new JsonObject().put("id", EventStore.uuidFrom(rs.getBytes(2)).toString())
+            .put("timestampMicros", rs.getLong(1)).put("windowTitle", rs.getString(3))
             .put("appName", rs.getString(4)).put("width", rs.getInt(5)).put("height", rs.getInt(6))
             .put("format", rs.getString(7)).put("storage", rs.getString(8))
             .put("textDensity", rs.getObject(9)).put("uiElementCount", rs.getObject(10))
             .put("dominantColors", rs.getString(11) == null ? null : new JsonArray(rs.getString(11)))
-            .put("privacyMasked", rs.getInt(12) == 1).put("analysisError", rs.getString(13))));
+            .put("privacyMasked", rs.getInt(12) == 1).put("analysisError", rs.getString(13)));
   }
 }

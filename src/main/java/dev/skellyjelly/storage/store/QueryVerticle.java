@@ -102,11 +102,20 @@ public final class QueryVerticle extends VerticleBase {
     });
   }
 
-  /** Runs one query with its deadline; failures carry the bus failure code. */
+  /**
+   * Runs one query with its deadline — {@code query_timeout_ms}, or the query's own shorter
+   * {@code timeoutMs} — failures carry the bus failure code.
+   */
   Future<JsonObject> query(JsonObject q) {
+    long timeoutMs;
+    try {
+      timeoutMs = deadlineMs(q);
+    } catch (IllegalArgumentException e) {
+      return fail(ErrorCode.BAD_REQUEST, e.getMessage());
+    }
     AtomicReference<Statement> running = new AtomicReference<>();
     AtomicBoolean pastDeadline = new AtomicBoolean();
-    long deadline = vertx.setTimer(config.queryTimeout().toMillis(), id -> {
+    long deadline = vertx.setTimer(timeoutMs, id -> {
       pastDeadline.set(true);
       Statement st = running.get();
       if (st != null) {
@@ -150,15 +159,34 @@ public final class QueryVerticle extends VerticleBase {
         return fail(ErrorCode.STALE_CURSOR, err.getMessage());
       }
       if (pastDeadline.get()) {
-        return fail(ErrorCode.TIMEOUT, "the query ran past its deadline of "
-            + config.queryTimeout().toMillis() + " ms and was interrupted; narrow the range, use a"
-            + " smaller limit, or raise storage.query_timeout_ms");
+        return fail(ErrorCode.TIMEOUT, "the query ran past its deadline of " + timeoutMs
+            + " ms and was interrupted; narrow the range, use a smaller limit, or raise"
+            + " storage.query_timeout_ms (or the query's timeoutMs)");
       }
       if (err instanceof IllegalArgumentException) {
         return fail(ErrorCode.BAD_REQUEST, err.getMessage());
       }
       return fail(ErrorCode.DATABASE, String.valueOf(err.getMessage()));
     });
+  }
+
+  /** The configured deadline, or the query's {@code timeoutMs} when it asks for a shorter one. */
+  private long deadlineMs(JsonObject q) {
+    long configured = config.queryTimeout().toMillis();
+    Object asked = q.getValue("timeoutMs");
+    if (asked == null) {
+      return configured;
+    }
+    try {
+      long ms = asked instanceof Number n ? n.longValue() : Long.parseLong(asked.toString());
+      if (ms >= 1) {
+        return Math.min(ms, configured);
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw new IllegalArgumentException("parameter 'timeoutMs' = " + asked + " must be a whole number of"
+        + " milliseconds ≥ 1 (at most storage.query_timeout_ms = " + configured + " applies)");
   }
 
   private static Future<JsonObject> fail(ErrorCode code, String message) {

@@ -218,6 +218,59 @@ class ObservabilityTest {
   }
 
   @Test
+  void aStreamingClientThatDisconnectsStopsTheReader(Vertx vertx, VertxTestContext ctx) throws Exception {
+    StorageConfig config = config(TestSupport.storageTable(dir));
+    java.util.concurrent.atomic.AtomicInteger pages = new java.util.concurrent.atomic.AtomicInteger();
+    vertx.eventBus().addOutboundInterceptor(dc -> {
+      if (Addresses.QUERY.equals(dc.message().address())) {
+        pages.incrementAndGet();
+      }
+      dc.next();
+    });
+    StorageModule.deploy(vertx, config, registry, dev.skellyjelly.storage.StorageClock.SYSTEM)
+        .compose(module -> {
+          List<Future<Object>> sent = new java.util.ArrayList<>();
+          for (int j = 0; j < 30_000; j++) { // 15 pages of the stream
+            sent.add(vertx.eventBus().request(Addresses.EVENTS_RAW,
+                new RawEvent.MouseMove(2_000_000L + j, session, j, j % 1920, j % 1080)).map(m -> m.body()));
+          }
+          return Future.all(sent).map(module);
+        })
+        .compose(module -> vertx.createHttpClient().request(HttpMethod.GET, port, "127.0.0.1",
+                "/api/events?from=2000000&to=2030000")
+            .compose(req -> req.send())
+            .compose(resp -> {
+              Promise<Void> closed = Promise.promise();
+              resp.handler(chunk -> resp.request().connection().close().onComplete(closed));
+              return closed.future();
+            })
+            .compose(v -> stable(vertx, pages))
+            .map(n -> {
+              ctx.verify(() -> assertTrue(n <= 3, "the reader stopped after the client left: " + n
+                  + " of 15 pages were read"));
+              return module;
+            }))
+        .compose(StorageModule::undeploy)
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  /** The counter once it has not moved for 5 polls of 100 ms. */
+  private static Future<Integer> stable(Vertx vertx, java.util.concurrent.atomic.AtomicInteger counter) {
+    Promise<Integer> result = Promise.promise();
+    int[] last = {-1, 0};
+    vertx.setPeriodic(100, id -> {
+      int now = counter.get();
+      last[1] = now == last[0] ? last[1] + 1 : 0;
+      last[0] = now;
+      if (last[1] == 5) {
+        vertx.cancelTimer(id);
+        result.complete(now);
+      }
+    });
+    return result.future();
+  }
+
+  @Test
   void theDashboardAndItsDataAreServedByTheModule(Vertx vertx, VertxTestContext ctx) throws Exception {
     StorageConfig config = config(TestSupport.storageTable(dir));
     StorageModule.deploy(vertx, config, registry, dev.skellyjelly.storage.StorageClock.SYSTEM)

@@ -171,26 +171,28 @@ class StoreTest {
       throws Exception {
     Path db = dir.resolve("db/events.db");
     fill(db, T0, 1_000_000, 20_000); // 20 ms apart: about 5.5 hours
-    StorageConfig config = TestSupport.config(TestSupport.storageTable(dir).put("query_timeout_ms", 40));
+    // A generous configured deadline, so that paging on a loaded machine never meets it; the
+    // deadline check asks for 1 ms, which a scan decoding a million events cannot meet.
+    StorageConfig config = TestSupport.config(TestSupport.storageTable(dir).put("query_timeout_ms", 10_000));
     long[] total = {0};
     int[] pages = {0};
     int[] largest = {0};
     StorageModule.deploy(vertx, config, new SimpleMeterRegistry())
         .compose(m -> pageThrough(vertx, null, total, pages, largest)
             .compose(v -> vertx.eventBus().<JsonObject>request(Addresses.QUERY, new JsonObject()
-                    .put("type", "events").put("from", T0).put("to", T0 + DAY)
-                    .put("kinds", "process_start").put("limit", 10_000))
-                .transform(ar -> {
-                  ctx.verify(() -> {
-                    assertTrue(ar.failed(), "scanning a million events for a rare kind outlasts 40 ms");
-                    ReplyException re = (ReplyException) ar.cause();
-                    assertEquals(ErrorCode.TIMEOUT.failureCode(), re.failureCode());
-                    assertTrue(re.getMessage().contains("interrupted"), re.getMessage());
-                  });
-                  // The pool is still usable after the interruption.
-                  return vertx.eventBus().<JsonObject>request(Addresses.QUERY, new JsonObject()
-                      .put("type", "events").put("from", T0).put("to", T0 + 1_000_000).put("limit", 10));
-                }))
+                .put("type", "events").put("from", T0).put("to", T0 + DAY).put("timeoutMs", 1)
+                .put("kinds", "process_start").put("limit", 10_000)))
+            .transform(ar -> {
+              ctx.verify(() -> {
+                assertTrue(ar.failed(), "scanning a million events for a rare kind outlasts 1 ms");
+                ReplyException re = (ReplyException) ar.cause();
+                assertEquals(ErrorCode.TIMEOUT.failureCode(), re.failureCode());
+                assertTrue(re.getMessage().contains("deadline of 1 ms and was interrupted"), re.getMessage());
+              });
+              // The pool is still usable after the interruption.
+              return vertx.eventBus().<JsonObject>request(Addresses.QUERY, new JsonObject()
+                  .put("type", "events").put("from", T0).put("to", T0 + 1_000_000).put("limit", 10));
+            })
             .onComplete(ctx.succeeding(after -> ctx.verify(() -> {
               assertEquals(1_000_000, total[0]);
               assertTrue(largest[0] <= 1000, "never more than a page in memory: " + largest[0]);
