@@ -22,15 +22,27 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import dev.skellyjelly.storage.Addresses;
+import dev.skellyjelly.storage.ManualClock;
+import dev.skellyjelly.storage.StorageModule;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Merging small blocks into sealed ones: dense, exact, atomic, and visible to readers only whole. */
+@ExtendWith(VertxExtension.class)
 class MergeTest {
 
   /** 2026-11-10T09:00:00Z */
   private static final long T9 = 1_794_301_200_000_000L;
   private static final long HOUR = Maintenance.HOUR_MICROS;
+  /** The module's clock in the module test: 09:05, so 08:00–09:00 has ended. */
+  private static final long T0_NOW = T9 + 5 * 60_000_000L;
 
   @TempDir
   Path dir;
@@ -85,6 +97,42 @@ class MergeTest {
     long from = T9 + HOUR / 4;
     long to = T9 + HOUR / 2;
     assertEquals(RangeReadTest.bruteForce(db, from, to), sorted(RangeReadTest.read(db, from, to, 333)));
+  }
+
+  @Test
+  void theRunningModuleMergesEndedHoursAndCountsIt(Vertx vertx, VertxTestContext ctx) {
+    Path db = dir.resolve("db/events.db");
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    UUID session = UUID.randomUUID();
+    ManualClock clock = new ManualClock(T0_NOW);
+    StorageModule.deploy(vertx, TestSupport.config(TestSupport.storageTable(dir)), registry, clock)
+        .compose(m -> {
+          // Ten durable writes of an hour that ended at 09:00 — ten small blocks.
+          Future<?> sent = Future.succeededFuture();
+          for (int w = 0; w < 10; w++) {
+            int first = w * 30;
+            sent = sent.compose(v -> {
+              List<Future<Object>> writes = new ArrayList<>();
+              for (int i = first; i < first + 30; i++) {
+                writes.add(vertx.eventBus().request(Addresses.EVENTS_RAW, new RawEvent.Keystroke(
+                    T9 - HOUR + i * 1_000_000L, session, i, 65, 0)).map(r -> r.body()));
+              }
+              return Future.all(writes);
+            });
+          }
+          return sent.compose(v -> vertx.eventBus().<JsonObject>request(Addresses.WRITE_MAINTENANCE,
+                  new JsonObject().put("task", "merge")))
+              .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+                assertEquals(10, r.body().getInteger("blocksIn"), r.body().encode());
+                assertEquals(1, r.body().getInteger("blocksOut"));
+                assertEquals(300, r.body().getLong("events"));
+                assertEquals(10.0, registry.get("skelly.blocks.merged").counter().count());
+                assertEquals(1, TestSupport.queryLong(db, "SELECT count(*) FROM event_blocks WHERE sealed = 1"));
+                assertEquals(300, TestSupport.storedEvents(db).size());
+              })))
+              .compose(r -> m.undeploy());
+        })
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test

@@ -146,6 +146,8 @@ class ReadPropertyTest {
         checkAggregates(c, sent, from, to);
       }
       checkExport(db, caseDir, sent, lo, hi + 1);
+      long from = lo + r.nextLong(hi - lo + 1);
+      checkExport(db, caseDir, sent, from, from + 1 + r.nextLong(HOUR)); // a sub-range
       for (WindowRecord w : windows) {
         checkWindow(c, sent, w);
       }
@@ -209,10 +211,11 @@ class ReadPropertyTest {
         lines.add(new JsonObject(line).encode());
       }
     }
-    List<String> want = new ArrayList<>(json(sent));
+    List<String> want = new ArrayList<>(json(sent.stream()
+        .filter(e -> e.timestampMicros() >= from && e.timestampMicros() < to).toList()));
     want.sort(null);
     lines.sort(null);
-    assertEquals(want.size(), n, "export count");
+    assertEquals(want.size(), n, "export count of [" + from + ", " + to + ")");
     assertEquals(want, lines, "export");
   }
 
