@@ -24,7 +24,8 @@ import java.util.List;
  *       {@link #SHORT_BLOCK_SPAN_MICROS}), so that readers find every block overlapping a range
  *       whatever its span; a {@code sealed} flag on blocks (1: written by merging) with a partial
  *       index of the fresh ones, which merging reads; {@code settings}, the module's own
- *       key/value marks.</li>
+ *       key/value marks; {@code screenshot_metadata.masked_regions} and {@code masked_kinds}
+ *       (what PII masking found).</li>
  * </ul>
  */
 public final class Schema {
@@ -101,8 +102,11 @@ public final class Schema {
       rollupTable("event_aggregates_daily", "day_start_us"));
 
   private static final List<String> V3 = List.of(
-      // The module's own marks (e.g. who created the database); never user data.
-      "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID");
+      // The module's own marks (e.g. who created the database, the device id); never user data.
+      "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+      // What PII masking found in a screenshot: how many regions, and which kinds (never the text).
+      "ALTER TABLE screenshot_metadata ADD COLUMN masked_regions INTEGER",
+      "ALTER TABLE screenshot_metadata ADD COLUMN masked_kinds TEXT");
 
   private static String rollupTable(String name, String key) {
     return "CREATE TABLE " + name + " (" + key + " INTEGER PRIMARY KEY, keystroke_count INTEGER NOT NULL,"
