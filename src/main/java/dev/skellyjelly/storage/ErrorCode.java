@@ -6,6 +6,8 @@ public enum ErrorCode {
   BACKPRESSURE(429),
   /** Bytes on the bus or in the database could not be decoded. */
   DECODE(422),
+  /** Encrypted data did not open: no key, a wrong key, or a changed byte. */
+  DECRYPT(422),
   /** The message decoded but is not a valid event or request. */
   INVALID_EVENT(400),
   /** A query parameter is missing or wrong. */

@@ -4,6 +4,7 @@ import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.event.EventJson;
 import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.store.Backup;
+import dev.skellyjelly.storage.store.EncryptionAtRest;
 import dev.skellyjelly.storage.store.EventReader;
 import dev.skellyjelly.storage.store.Schema;
 import dev.skellyjelly.storage.store.SqliteFiles;
@@ -143,8 +144,12 @@ final class StoreCommands {
       }
       Path target = Path.of(out).toAbsolutePath();
       List<EventReader.UnreadableBlock> unreadable = new java.util.ArrayList<>();
-      long events = export(config.databasePath(), new EventReader.Range(from, to, null, null), target, lz4,
-          unreadable);
+      if (config.encryption().enabled()) {
+        System.err.println("storage export: the database is encrypted, but " + target + " will hold the"
+            + " events in plaintext; keep it as private as the key");
+      }
+      long events = export(config.databasePath(), config.encryption(), new EventReader.Range(from, to, null, null),
+          target, lz4, unreadable);
       for (EventReader.UnreadableBlock b : unreadable) {
         System.err.println("storage export: skipped block " + b.rowid() + " of " + b.table() + ": "
             + b.reason());
@@ -170,8 +175,8 @@ final class StoreCommands {
      * Page by page (memory stays at one page however long the range), in one read snapshot; the
      * blocks that cannot be read are skipped and added to {@code unreadable}.
      */
-    static long export(Path db, EventReader.Range range, Path target, boolean lz4,
-        List<EventReader.UnreadableBlock> unreadable) throws IOException, SQLException {
+    static long export(Path db, StorageConfig.Encryption encryption, EventReader.Range range, Path target,
+        boolean lz4, List<EventReader.UnreadableBlock> unreadable) throws IOException, SQLException {
       Path temp = target.resolveSibling(target.getFileName() + ".tmp");
       long count = 0;
       try (Connection c = SqliteFiles.openReader(db);
@@ -179,7 +184,7 @@ final class StoreCommands {
           OutputStream compressed = lz4 ? new LZ4FrameOutputStream(file) : new GZIPOutputStream(file);
           BufferedWriter w = new BufferedWriter(new OutputStreamWriter(compressed, StandardCharsets.UTF_8))) {
         c.setAutoCommit(false); // one snapshot for the whole export
-        EventReader reader = new EventReader(c);
+        EventReader reader = new EventReader(c, EncryptionAtRest.openForReading(c, encryption));
         EventReader.Cursor cursor = null;
         do {
           EventReader.Page page = reader.page(range, cursor, 5_000, st -> { });

@@ -43,12 +43,26 @@ public record StorageConfig(
     int backupKeep,
     int busyTimeoutMs,
     Http http,
-    Cluster cluster) {
+    Cluster cluster,
+    Encryption encryption) {
 
   private static final long MB = 1024L * 1024L;
 
   /** The HTTP endpoints: metrics, health, read-only queries and the dashboard. */
   public record Http(boolean enabled, String host, int port, boolean vertxEventBusMetrics) {
+  }
+
+  /**
+   * Encryption at rest ({@code [encryption]}): off by default. The key-encryption key comes from
+   * exactly one of {@code passphrase_env} (Argon2id), {@code key_env} (base64) or {@code key_file}
+   * (base64, created 600 when missing; the default source).
+   */
+  public record Encryption(boolean enabled, Path keyFile, String keyEnv, String passphraseEnv) {
+    /** Which source the key-encryption key comes from, for messages. */
+    public String source() {
+      return passphraseEnv != null ? "passphrase in $" + passphraseEnv
+          : keyEnv != null ? "key in $" + keyEnv : "key file " + keyFile;
+    }
   }
 
   /** The clustered event bus (Hazelcast). Off by default: the module runs embedded. */
@@ -103,7 +117,8 @@ public record StorageConfig(
         (int) s.integer("backup_keep", 7, 1, 1000),
         (int) s.integer("busy_timeout_ms", 5000, 1, 600_000),
         readHttp(new ConfigReader("http", json.getJsonObject("http"), problems)),
-        readCluster(new ConfigReader("cluster", json.getJsonObject("cluster"), problems)));
+        readCluster(new ConfigReader("cluster", json.getJsonObject("cluster"), problems)),
+        readEncryption(new ConfigReader("encryption", json.getJsonObject("encryption"), problems), problems));
     s.rejectUnknownKeys();
     if (config.hourlyAggregatesRetentionDays < config.rawEventsRetentionDays) {
       problems.add("storage.hourly_aggregates_retention_days = " + config.hourlyAggregatesRetentionDays
@@ -134,6 +149,17 @@ public record StorageConfig(
         (int) r.integer("port", 0, 0, 65_535), r.text("public_host", "127.0.0.1"));
     r.rejectUnknownKeys();
     return cluster;
+  }
+
+  private static Encryption readEncryption(ConfigReader r, List<String> problems) {
+    Encryption e = new Encryption(r.bool("enabled", false), r.path("key_file", "~/.skelly-jelly/storage.key"),
+        r.text("key_env", null), r.text("passphrase_env", null));
+    r.rejectUnknownKeys();
+    if (e.keyEnv() != null && e.passphraseEnv() != null) {
+      problems.add("encryption.key_env and encryption.passphrase_env are both set: choose one source of"
+          + " the key-encryption key");
+    }
+    return e;
   }
 
   /** Whether scheduled backups are on ({@code backup_interval_hours = 0} turns them off). */

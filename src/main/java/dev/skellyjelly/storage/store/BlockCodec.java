@@ -36,13 +36,31 @@ public final class BlockCodec {
   /** Blocks larger than this when decompressed are corrupt (a write holds at most a few MB). */
   private static final int MAX_RAW_BYTES = 512 << 20;
 
+  private final BlockCrypto crypto;
   private final LZ4Compressor compressor = LZ4.fastCompressor();
   private final LZ4FastDecompressor decompressor = LZ4.fastDecompressor();
   private final ByteWriter raw = new ByteWriter(64 * 1024);
   private final EventEncoding.Context context = new EventEncoding.Context();
 
-  /** Encodes events of one session, already in sequence order. Not thread-safe: one per writer. */
+  /** A codec for plaintext databases. */
+  public BlockCodec() {
+    this(null);
+  }
+
+  /** A codec that seals what it encodes and opens sealed blocks with {@code crypto} (null: none). */
+  public BlockCodec(BlockCrypto crypto) {
+    this.crypto = crypto;
+  }
+
+  /**
+   * Encodes events of one session, already in sequence order, as a fresh block (sealed when
+   * encryption is on). Not thread-safe: one per writer.
+   */
   public byte[] encode(List<RawEvent> events) {
+    return sealed(encodeFresh(events), events);
+  }
+
+  private byte[] encodeFresh(List<RawEvent> events) {
     raw.reset();
     context.reset();
     raw.writeVarLong(events.size());
@@ -58,9 +76,41 @@ public final class BlockCodec {
     return java.util.Arrays.copyOf(out, headerLength + compressed);
   }
 
-  /** Encodes events of one session, already in sequence order, as one sealed block. */
+  /** Encodes events of one session, already in sequence order, as one merged block. */
   public byte[] encodeSealed(List<RawEvent> events) {
-    return SealedBlockFormat.encode(events);
+    return sealed(SealedBlockFormat.encode(events), events);
+  }
+
+  private byte[] sealed(byte[] payload, List<RawEvent> events) {
+    if (crypto == null) {
+      return payload;
+    }
+    RawEvent first = events.get(0);
+    return crypto.sealBlock(payload, first.sessionId(), first.sequence(), events.get(events.size() - 1).sequence());
+  }
+
+  /**
+   * Decodes a payload of any format; an encrypted one is opened with the block's identity (its
+   * session and stored sequence range). Corrupt payloads throw a decode error, ones that do not
+   * open a {@link BlockDecryptException}.
+   */
+  public List<RawEvent> decode(byte[] payload, UUID session, long firstSeq, long lastSeq) {
+    if (format(payload) != BlockCrypto.SEALED) {
+      return decode(payload, session);
+    }
+    if (crypto == null) {
+      throw new BlockDecryptException("the block is encrypted; set [encryption] enabled = true with its key");
+    }
+    byte[] plain;
+    try {
+      plain = crypto.openBlock(payload, session, firstSeq, lastSeq);
+    } catch (dev.skellyjelly.storage.crypto.DecryptException e) {
+      throw new BlockDecryptException("the block does not decrypt: " + e.getMessage());
+    }
+    if (format(plain) == BlockCrypto.SEALED) {
+      throw new BlockDecryptException("an encrypted block holds another encrypted block");
+    }
+    return decode(plain, session);
   }
 
   /** The format of a payload: {@link #FRESH}, {@link #SEALED} or another (corrupt) byte. */
@@ -68,11 +118,14 @@ public final class BlockCodec {
     return payload.length == 0 ? -1 : payload[0] & 0xFF;
   }
 
-  /** Decodes a payload of either format; corrupt payloads throw a decode error. */
+  /** Decodes a plaintext payload of either format; corrupt payloads throw a decode error. */
   public List<RawEvent> decode(byte[] payload, UUID session) {
     int format = format(payload);
     if (format == SEALED) {
       return SealedBlockFormat.decode(payload, session, MAX_RAW_BYTES);
+    }
+    if (format == BlockCrypto.SEALED) {
+      throw new BlockDecryptException("the block is encrypted; read it with its sequence range and key");
     }
     if (format != FRESH) {
       throw new EventDecodeException("event block format " + format + " is not one this build reads ("

@@ -40,14 +40,23 @@ public final class BlockMerger {
   private record Group(String table, long sessionKey, long hourStart) {
   }
 
-  private record Block(long rowid, byte[] payload) {
+  private record Block(long rowid, UUID session, long firstSeq, long lastSeq, byte[] payload) {
   }
 
   private final Connection connection;
-  private final BlockCodec codec = new BlockCodec();
+  private final BlockCrypto crypto;
+  private final BlockCodec codec;
 
+  /** A merger for a plaintext database. */
   public BlockMerger(Connection connection) {
+    this(connection, null);
+  }
+
+  /** A merger that opens and seals blocks with {@code crypto} (the writer's; null: plaintext). */
+  public BlockMerger(Connection connection, BlockCrypto crypto) {
     this.connection = connection;
+    this.crypto = crypto;
+    this.codec = new BlockCodec(crypto);
   }
 
   /** The {@code settings} key holding how many merges changed {@code table}. */
@@ -71,6 +80,9 @@ public final class BlockMerger {
       if (events >= maxEvents) {
         return new Result(groups, blocksIn, events, bytesIn, bytesOut, skipped, true);
       }
+      if (crypto != null) {
+        crypto.reserve(1); // the merged block's nonce, durable before the transaction
+      }
       try (Statement st = connection.createStatement()) {
         st.execute("BEGIN IMMEDIATE");
         try {
@@ -86,7 +98,7 @@ public final class BlockMerger {
           events += merged.size();
           bytesIn += blocks.stream().mapToLong(b -> b.payload().length).sum();
           bytesOut += payload.length;
-        } catch (EventDecodeException e) {
+        } catch (EventDecodeException | BlockDecryptException e) {
           st.execute("ROLLBACK");
           // Never merge what cannot be read back: the group stays as it is, and says why.
           String what = group.table() + " session_key " + group.sessionKey() + " hour "
@@ -124,14 +136,16 @@ public final class BlockMerger {
 
   private List<Block> blocksOf(Group g) throws SQLException {
     List<Block> blocks = new ArrayList<>();
-    try (PreparedStatement ps = connection.prepareStatement("SELECT rowid, payload FROM " + g.table()
-        + " WHERE session_key = ? AND start_us >= ? AND start_us < ?")) {
+    try (PreparedStatement ps = connection.prepareStatement("SELECT b.rowid, s.session_id, b.first_seq, b.last_seq,"
+        + " b.payload FROM " + g.table() + " b JOIN sessions s ON s.session_key = b.session_key"
+        + " WHERE b.session_key = ? AND b.start_us >= ? AND b.start_us < ?")) {
       ps.setLong(1, g.sessionKey());
       ps.setLong(2, g.hourStart());
       ps.setLong(3, g.hourStart() + Maintenance.HOUR_MICROS);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          blocks.add(new Block(rs.getLong(1), rs.getBytes(2)));
+          blocks.add(new Block(rs.getLong(1), EventStore.uuidFrom(rs.getBytes(2)), rs.getLong(3), rs.getLong(4),
+              rs.getBytes(5)));
         }
       }
     }
@@ -139,13 +153,11 @@ public final class BlockMerger {
   }
 
   private List<RawEvent> decodeAll(Group g, List<Block> blocks) {
-    // The session's UUID is not needed to re-encode; a placeholder keeps the decoder's contract.
-    UUID session = new UUID(0, g.sessionKey());
     List<RawEvent> events = new ArrayList<>();
     for (Block b : blocks) {
       try {
-        events.addAll(codec.decode(b.payload(), session));
-      } catch (EventDecodeException e) {
+        events.addAll(codec.decode(b.payload(), b.session(), b.firstSeq(), b.lastSeq()));
+      } catch (EventDecodeException | BlockDecryptException e) {
         throw new EventDecodeException("block rowid " + b.rowid() + " does not decode: " + e.getMessage(), e);
       }
     }

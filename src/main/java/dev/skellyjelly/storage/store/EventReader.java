@@ -54,8 +54,8 @@ public final class EventReader {
     }
   }
 
-  /** A block that was skipped because it cannot be read; never a silent gap. */
-  public record UnreadableBlock(String table, long rowid, String reason) {
+  /** A block that was skipped because it cannot be read ({@code DECODE} or {@code DECRYPT}); never a silent gap. */
+  public record UnreadableBlock(String table, long rowid, String code, String reason) {
   }
 
   /**
@@ -89,10 +89,17 @@ public final class EventReader {
   }
 
   private final Connection connection;
-  private final BlockCodec codec = new BlockCodec();
+  private final BlockCodec codec;
 
+  /** A reader of a plaintext database. */
   public EventReader(Connection connection) {
+    this(connection, null);
+  }
+
+  /** A reader that opens encrypted blocks with {@code crypto} (null: none are expected). */
+  public EventReader(Connection connection, BlockCrypto crypto) {
     this.connection = connection;
+    this.codec = new BlockCodec(crypto);
   }
 
   /**
@@ -130,7 +137,8 @@ public final class EventReader {
         continue;
       }
       long afterRowid = cursor != null && table.equals(cursor.table()) ? cursor.rowid() : Long.MIN_VALUE;
-      String sql = "SELECT b.rowid, s.session_id, b.payload, b.start_us, b.end_us, b.event_count FROM " + table + " b JOIN sessions s"
+      String sql = "SELECT b.rowid, s.session_id, b.payload, b.start_us, b.end_us, b.event_count,"
+          + " b.first_seq, b.last_seq FROM " + table + " b JOIN sessions s"
           + " ON s.session_key = b.session_key WHERE b.rowid IN (" + overlapping(table) + ")"
           + " AND (b.type_mask & ?) != 0 AND b.rowid >= ?"
           + (range.session() != null ? " AND s.session_id = ?" : "") + " ORDER BY b.rowid";
@@ -148,8 +156,8 @@ public final class EventReader {
             List<RawEvent> block;
             try {
               block = decodeChecked(rs);
-            } catch (EventDecodeException e) {
-              unreadable.add(new UnreadableBlock(table, rowid, e.getMessage()));
+            } catch (EventDecodeException | BlockDecryptException e) {
+              unreadable.add(new UnreadableBlock(table, rowid, e.code().name(), e.getMessage()));
               continue;
             }
             int skip = cursor != null && table.equals(cursor.table()) && rowid == cursor.rowid()
@@ -174,7 +182,8 @@ public final class EventReader {
 
   /** Decodes the current row's block and checks it against its stored span and count. */
   private List<RawEvent> decodeChecked(ResultSet rs) throws SQLException {
-    List<RawEvent> block = codec.decode(rs.getBytes(3), EventStore.uuidFrom(rs.getBytes(2)));
+    List<RawEvent> block = codec.decode(rs.getBytes(3), EventStore.uuidFrom(rs.getBytes(2)), rs.getLong(7),
+        rs.getLong(8));
     long start = rs.getLong(4);
     long end = rs.getLong(5);
     if (block.size() != rs.getInt(6)) {
@@ -224,7 +233,7 @@ public final class EventReader {
       long lo = intervals.get(0)[0];
       long hi = intervals.get(intervals.size() - 1)[1];
       for (String table : Schema.blockTables(connection)) {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT b.payload FROM " + table
+        try (PreparedStatement ps = connection.prepareStatement("SELECT b.payload, b.first_seq, b.last_seq FROM " + table
             + " b JOIN sessions s ON s.session_key = b.session_key WHERE s.session_id = ?"
             + " AND b.first_seq <= ? AND b.last_seq >= ? ORDER BY b.first_seq")) {
           ps.setBytes(1, EventStore.uuidBytes(m.getKey()));
@@ -232,7 +241,7 @@ public final class EventReader {
           ps.setLong(3, lo);
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-              for (RawEvent e : codec.decode(rs.getBytes(1), m.getKey())) {
+              for (RawEvent e : codec.decode(rs.getBytes(1), m.getKey(), rs.getLong(2), rs.getLong(3))) {
                 if (m.getValue().contains(e.sequence())) {
                   out.add(e);
                 }

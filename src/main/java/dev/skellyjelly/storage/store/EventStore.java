@@ -1,6 +1,7 @@
 package dev.skellyjelly.storage.store;
 
 import dev.skellyjelly.storage.batch.WindowRecord;
+import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.event.ByteWriter;
 import dev.skellyjelly.storage.event.EventEncoding;
 import dev.skellyjelly.storage.event.RawEvent;
@@ -39,7 +40,8 @@ public final class EventStore implements AutoCloseable {
   }
 
   private final Connection connection;
-  private final BlockCodec blockCodec = new BlockCodec();
+  private final BlockCrypto crypto;
+  private final BlockCodec blockCodec;
   private final Map<UUID, Long> sessionKeys = new HashMap<>();
   private final Map<UUID, SequenceRanges> committed = new HashMap<>();
   private final Set<String> blockTables = new HashSet<>();
@@ -50,9 +52,17 @@ public final class EventStore implements AutoCloseable {
   private final List<ScreenshotMetadata> stagedScreenshots = new ArrayList<>();
   private int stagedEventCount;
 
-  private EventStore(Connection connection) throws SQLException {
+  private EventStore(Connection connection, StorageConfig.Encryption encryption) throws SQLException {
     this.connection = connection;
-    Schema.migrate(connection);
+    try {
+      Schema.migrate(connection);
+      Settings.deviceId(connection, true);
+      this.crypto = EncryptionAtRest.openForWriting(connection, encryption);
+    } catch (SQLException | RuntimeException e) {
+      connection.close();
+      throw e;
+    }
+    this.blockCodec = new BlockCodec(crypto);
     blockTables.addAll(Schema.blockTables(connection));
   }
 
@@ -63,7 +73,18 @@ public final class EventStore implements AutoCloseable {
 
   public static EventStore open(Path db, String synchronous, int busyTimeoutMs)
       throws SQLException, java.io.IOException {
-    return new EventStore(SqliteFiles.openWriter(db, synchronous, busyTimeoutMs));
+    return open(db, synchronous, busyTimeoutMs, EncryptionAtRest.OFF);
+  }
+
+  /** Opens the database with encryption as configured ({@code [encryption]}). */
+  public static EventStore open(Path db, String synchronous, int busyTimeoutMs, StorageConfig.Encryption encryption)
+      throws SQLException, java.io.IOException {
+    return new EventStore(SqliteFiles.openWriter(db, synchronous, busyTimeoutMs), encryption);
+  }
+
+  /** The keys sealing what this store writes, or null when encryption is off. */
+  public BlockCrypto crypto() {
+    return crypto;
   }
 
   /** The writer's connection, for the maintenance jobs that run on the writer's thread. */
@@ -122,6 +143,10 @@ public final class EventStore implements AutoCloseable {
     long start = System.nanoTime();
     MinuteAggregates aggregates = new MinuteAggregates();
     int blocks = 0;
+    if (crypto != null) {
+      // At most one sealed block per event, two sealed columns per screenshot; durable before BEGIN.
+      crypto.reserve(stagedEventCount + 2L * stagedScreenshots.size());
+    }
     try (Statement st = connection.createStatement()) {
       st.execute("BEGIN IMMEDIATE");
       try {
@@ -278,8 +303,13 @@ public final class EventStore implements AutoCloseable {
         ps.setLong(i++, m.timestampMicros());
         ps.setBytes(i++, uuidBytes(m.sessionId()));
         ps.setLong(i++, m.sequence());
-        ps.setString(i++, m.windowTitle());
-        ps.setString(i++, m.appName());
+        if (crypto != null) {
+          ps.setBytes(i++, crypto.sealText(m.windowTitle(), m.id().value(), "window_title"));
+          ps.setBytes(i++, crypto.sealText(m.appName(), m.id().value(), "app_name"));
+        } else {
+          ps.setString(i++, m.windowTitle());
+          ps.setString(i++, m.appName());
+        }
         ps.setInt(i++, m.region().x());
         ps.setInt(i++, m.region().y());
         ps.setInt(i++, m.region().width());

@@ -39,7 +39,7 @@ public final class Maintenance {
   public void rollup(long fromMicros, long toMicros) throws SQLException {
     long hourFrom = Math.floorDiv(fromMicros, HOUR_MICROS) * HOUR_MICROS;
     long dayFrom = Math.floorDiv(fromMicros, DAY_MICROS) * DAY_MICROS;
-    inTransaction(st -> {
+    Transactions.immediate(connection, st -> {
       try (PreparedStatement hourly = connection.prepareStatement(
               "INSERT OR REPLACE INTO event_aggregates_hourly SELECT (minute_start_us / " + HOUR_MICROS
                   + ") * " + HOUR_MICROS + ", " + SUMS + " FROM event_aggregates_minute"
@@ -77,7 +77,7 @@ public final class Maintenance {
     List<String> expired = Schema.blockTables(connection).stream()
         .filter(t -> Schema.dayStartMicros(t) + DAY_MICROS <= rawCutoff).toList();
     int[] counts = new int[5];
-    inTransaction(st -> {
+    Transactions.immediate(connection, st -> {
       for (String table : expired) {
         st.execute("DROP TABLE " + table);
       }
@@ -127,23 +127,6 @@ public final class Maintenance {
   private static long freePages(Statement st) throws SQLException {
     try (ResultSet rs = st.executeQuery("PRAGMA freelist_count")) {
       return rs.next() ? rs.getLong(1) : 0;
-    }
-  }
-
-  private interface Work {
-    void run(Statement st) throws SQLException;
-  }
-
-  private void inTransaction(Work work) throws SQLException {
-    try (Statement st = connection.createStatement()) {
-      st.execute("BEGIN IMMEDIATE");
-      try {
-        work.run(st);
-        st.execute("COMMIT");
-      } catch (SQLException | RuntimeException e) {
-        st.execute("ROLLBACK");
-        throw e;
-      }
     }
   }
 }

@@ -38,7 +38,14 @@ public final class QueryService {
   private QueryService() {
   }
 
+  /** Runs a query on a plaintext database. */
   public static JsonObject run(Connection c, JsonObject q, Consumer<Statement> onStatement)
+      throws SQLException {
+    return run(c, null, q, onStatement);
+  }
+
+  /** Runs a query; {@code crypto} opens encrypted blocks and columns (null: plaintext database). */
+  public static JsonObject run(Connection c, BlockCrypto crypto, JsonObject q, Consumer<Statement> onStatement)
       throws SQLException {
     String type = q.getString("type");
     if (type == null) {
@@ -46,11 +53,11 @@ public final class QueryService {
           + " window or screenshots");
     }
     return switch (type) {
-      case "events" -> events(c, q, onStatement);
+      case "events" -> events(c, crypto, q, onStatement);
       case "aggregates" -> aggregates(c, q, onStatement);
       case "windows" -> windows(c, q, onStatement);
-      case "window" -> window(c, q);
-      case "screenshots" -> screenshots(c, q, onStatement);
+      case "window" -> window(c, crypto, q);
+      case "screenshots" -> screenshots(c, crypto, q, onStatement);
       default -> throw new IllegalArgumentException("parameter 'type' = '" + type + "' is not one of"
           + " events, aggregates, windows, window, screenshots");
     };
@@ -114,8 +121,8 @@ public final class QueryService {
     return new EventReader.Range(micros(q, "from"), micros(q, "to"), session, kinds);
   }
 
-  private static JsonObject events(Connection c, JsonObject q, Consumer<Statement> onStatement)
-      throws SQLException {
+  private static JsonObject events(Connection c, BlockCrypto crypto, JsonObject q,
+      Consumer<Statement> onStatement) throws SQLException {
     EventReader.Range range = range(q);
     String cursorText = q.getString("cursor");
     EventReader.Cursor cursor;
@@ -124,7 +131,7 @@ public final class QueryService {
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("parameter 'cursor': " + e.getMessage());
     }
-    EventReader.Page page = new EventReader(c).page(range, cursor, limit(q), onStatement);
+    EventReader.Page page = new EventReader(c, crypto).page(range, cursor, limit(q), onStatement);
     JsonArray events = new JsonArray();
     for (RawEvent e : page.events()) {
       events.add(EventJson.toJson(e));
@@ -141,7 +148,7 @@ public final class QueryService {
   static JsonArray unreadableJson(java.util.List<EventReader.UnreadableBlock> blocks) {
     JsonArray errors = new JsonArray();
     for (EventReader.UnreadableBlock b : blocks) {
-      errors.add(new JsonObject().put("code", "DECODE").put("table", b.table()).put("block", b.rowid())
+      errors.add(new JsonObject().put("code", b.code()).put("table", b.table()).put("block", b.rowid())
           .put("message", "block " + b.rowid() + " of " + b.table() + " was skipped: " + b.reason()));
     }
     return errors;
@@ -256,7 +263,7 @@ public final class QueryService {
   }
 
   /** Replay: the window as the Analysis Engine received it (events in session, sequence order). */
-  private static JsonObject window(Connection c, JsonObject q) throws SQLException {
+  private static JsonObject window(Connection c, BlockCrypto crypto, JsonObject q) throws SQLException {
     UUID id;
     try {
       id = UUID.fromString(String.valueOf(q.getValue("id")));
@@ -273,7 +280,7 @@ public final class QueryService {
         long start = rs.getLong(1);
         long end = rs.getLong(2);
         JsonArray events = new JsonArray();
-        for (RawEvent e : new EventReader(c).window(start, end, WindowMembers.decode(rs.getBytes(3)))) {
+        for (RawEvent e : new EventReader(c, crypto).window(start, end, WindowMembers.decode(rs.getBytes(3)))) {
           events.add(EventJson.toJson(e));
         }
         JsonArray refs = new JsonArray();
@@ -286,14 +293,31 @@ public final class QueryService {
     }
   }
 
-  private static JsonObject screenshots(Connection c, JsonObject q, Consumer<Statement> onStatement)
-      throws SQLException {
+  /** A sensitive text column, opened when sealed; a value that does not open is an error naming the row. */
+  private static String text(BlockCrypto crypto, ResultSet rs, int column, String name) throws SQLException {
+    Object stored = rs.getObject(column);
+    if (!(stored instanceof byte[])) {
+      return stored == null ? null : stored.toString();
+    }
+    UUID id = EventStore.uuidFrom(rs.getBytes(2));
+    if (crypto == null) {
+      throw new BlockDecryptException(name + " of screenshot " + id + " is encrypted; set [encryption] enabled");
+    }
+    try {
+      return crypto.openText(stored, id, name);
+    } catch (dev.skellyjelly.storage.crypto.DecryptException e) {
+      throw new BlockDecryptException(name + " of screenshot " + id + " does not decrypt: " + e.getMessage());
+    }
+  }
+
+  private static JsonObject screenshots(Connection c, BlockCrypto crypto, JsonObject q,
+      Consumer<Statement> onStatement) throws SQLException {
     return rangePage(c, q, onStatement, "window_title, app_name, width, height, format, storage, text_density,"
             + " ui_element_count, dominant_colors, privacy_masked, analysis_error", "screenshot_metadata",
         "timestamp_us", "screenshot_id", "screenshots",
         rs -> new JsonObject().put("id", EventStore.uuidFrom(rs.getBytes(2)).toString())
-            .put("timestampMicros", rs.getLong(1)).put("windowTitle", rs.getString(3))
-            .put("appName", rs.getString(4)).put("width", rs.getInt(5)).put("height", rs.getInt(6))
+            .put("timestampMicros", rs.getLong(1))
+            .put("windowTitle", text(crypto, rs, 3, "window_title")).put("appName", text(crypto, rs, 4, "app_name")).put("width", rs.getInt(5)).put("height", rs.getInt(6))
             .put("format", rs.getString(7)).put("storage", rs.getString(8))
             .put("textDensity", rs.getObject(9)).put("uiElementCount", rs.getObject(10))
             .put("dominantColors", rs.getString(11) == null ? null : new JsonArray(rs.getString(11)))

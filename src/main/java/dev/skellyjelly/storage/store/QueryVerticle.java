@@ -35,6 +35,8 @@ public final class QueryVerticle extends VerticleBase {
   private final StorageConfig config;
   private final StorageMetrics metrics;
   private BlockingQueue<Connection> pool;
+  /** Opens encrypted blocks and columns; shared by the pool (read-only after start). */
+  private BlockCrypto crypto;
   private long backupTimer = -1;
   private WorkerExecutor readers;
 
@@ -52,6 +54,7 @@ public final class QueryVerticle extends VerticleBase {
       for (int i = 0; i < size; i++) {
         pool.add(SqliteFiles.openReader(config.databasePath()));
       }
+      crypto = EncryptionAtRest.openForReading(pool.peek(), config.encryption());
       return null;
     }, false).compose(v -> Future.all(
         vertx.eventBus().<JsonObject>consumer(Addresses.QUERY, this::onQuery).completion(),
@@ -129,7 +132,7 @@ public final class QueryVerticle extends VerticleBase {
     return readers.executeBlocking(() -> {
       Connection c = pool.take();
       try {
-        return QueryService.run(c, q, st -> {
+        return QueryService.run(c, crypto, q, st -> {
           running.set(st);
           if (pastDeadline.get()) {
             throw new IllegalStateException("deadline passed before the statement started");
@@ -165,6 +168,10 @@ public final class QueryVerticle extends VerticleBase {
       }
       if (err instanceof IllegalArgumentException) {
         return fail(ErrorCode.BAD_REQUEST, err.getMessage());
+      }
+      if (err instanceof dev.skellyjelly.storage.StorageException se) {
+        return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, se.code().failureCode(),
+            se.getMessage()));
       }
       return fail(ErrorCode.DATABASE, String.valueOf(err.getMessage()));
     });

@@ -67,13 +67,15 @@ public final class WriterVerticle extends VerticleBase {
           + config.databasePath() + " (its .lock is held); stop it or choose another database_path");
     }
     try {
-      store = EventStore.open(config.databasePath(), config.synchronous(), config.busyTimeoutMs());
+      store = EventStore.open(config.databasePath(), config.synchronous(), config.busyTimeoutMs(),
+          config.encryption());
+      EncryptionMigration.run(store);
     } catch (Exception e) {
       lock.close();
       throw e;
     }
     maintenance = new Maintenance(store.connection());
-    merger = new BlockMerger(store.connection());
+    merger = new BlockMerger(store.connection(), store.crypto());
     updateDatabaseSize();
     schedule("rollup", ROLLUP_EVERY_MS);
     schedule("retention", RETENTION_EVERY_MS);

@@ -1,5 +1,6 @@
 package dev.skellyjelly.storage.cli;
 
+import dev.skellyjelly.storage.store.EncryptionAtRest;
 import dev.skellyjelly.storage.store.EventReader;
 import java.nio.file.Path;
 
@@ -9,7 +10,8 @@ public final class ExportAccess {
   }
 
   public static long export(Path db, long from, long to, Path out, boolean lz4) throws Exception {
-    return StoreCommands.ExportCommand.export(db, new EventReader.Range(from, to, null, null), out, lz4,
+    return StoreCommands.ExportCommand.export(db, EncryptionAtRest.OFF, new EventReader.Range(from, to, null, null),
+        out, lz4,
         new java.util.ArrayList<>());
   }
 }

@@ -32,16 +32,25 @@ class RangeReadTest {
 
   /** Every event of the range, page by page through the reader. */
   static List<RawEvent> read(Path db, long from, long to, int pageSize) throws Exception {
-    List<RawEvent> out = new ArrayList<>();
     try (Connection c = SqliteFiles.openReader(db)) {
-      EventReader reader = new EventReader(c);
-      EventReader.Cursor cursor = null;
-      do {
-        EventReader.Page page = reader.page(new EventReader.Range(from, to, null, null), cursor, pageSize, st -> { });
-        out.addAll(page.events());
-        cursor = page.next();
-      } while (cursor != null);
+      return read(new EventReader(c), from, to, pageSize);
     }
+  }
+
+  /** Every event of the range through {@code reader}, in pages of 500; no block may be unreadable. */
+  static List<RawEvent> readWith(EventReader reader, long from, long to) throws Exception {
+    return read(reader, from, to, 500);
+  }
+
+  private static List<RawEvent> read(EventReader reader, long from, long to, int pageSize) throws Exception {
+    List<RawEvent> out = new ArrayList<>();
+    EventReader.Cursor cursor = null;
+    do {
+      EventReader.Page page = reader.page(new EventReader.Range(from, to, null, null), cursor, pageSize, st -> { });
+      assertEquals(List.of(), page.unreadable());
+      out.addAll(page.events());
+      cursor = page.next();
+    } while (cursor != null);
     return out;
   }
 

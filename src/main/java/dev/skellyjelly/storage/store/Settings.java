@@ -1,0 +1,46 @@
+package dev.skellyjelly.storage.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.UUID;
+
+/** The module's own marks in the {@code settings} table (schema 3): never user data. */
+public final class Settings {
+
+  private static final String DEVICE_ID = "device_id";
+
+  private Settings() {
+  }
+
+  /** The value of {@code key}, or null. */
+  public static String get(Connection c, String key) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT value FROM settings WHERE key = ?")) {
+      ps.setString(1, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  /** Sets {@code key} (in the caller's transaction, if any). */
+  public static void put(Connection c, String key, String value) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO settings (key, value) VALUES (?, ?)"
+        + " ON CONFLICT(key) DO UPDATE SET value = excluded.value")) {
+      ps.setString(1, key);
+      ps.setString(2, value);
+      ps.executeUpdate();
+    }
+  }
+
+  /** This database's device id: generated once by the writer, kept for good. */
+  public static UUID deviceId(Connection c, boolean create) throws SQLException {
+    String id = get(c, DEVICE_ID);
+    if (id == null && create) {
+      id = UUID.randomUUID().toString();
+      put(c, DEVICE_ID, id);
+    }
+    return id == null ? new UUID(0, 0) : UUID.fromString(id);
+  }
+}
