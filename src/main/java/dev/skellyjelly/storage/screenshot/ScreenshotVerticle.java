@@ -8,6 +8,7 @@ import dev.skellyjelly.storage.ErrorCode;
 import dev.skellyjelly.storage.StorageClock;
 import dev.skellyjelly.storage.batch.WindowClosed;
 import dev.skellyjelly.storage.config.StorageConfig;
+import dev.skellyjelly.storage.crypto.OneTimeKey;
 import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.event.ScreenshotId;
 import dev.skellyjelly.storage.metrics.StorageMetrics;
@@ -53,10 +54,15 @@ public final class ScreenshotVerticle extends VerticleBase {
   private static final int REMEMBERED_EXPIRED = 100_000;
 
   /** Where a live screenshot's bytes are. */
-  private record Held(ScreenshotMetadata metadata, Path file) {
+  /** A screenshot held for its retention; {@code fileKey} is the only key to its file, when sealed. */
+  private record Held(ScreenshotMetadata metadata, Path file, OneTimeKey fileKey) {
     boolean onDisk() {
       return file != null;
     }
+  }
+
+  /** A written screenshot file and the key that sealed it (null: written in the clear). */
+  private record StoredFile(Path path, OneTimeKey key) {
   }
 
   private final StorageConfig config;
@@ -132,7 +138,7 @@ public final class ScreenshotVerticle extends VerticleBase {
     RawEvent.Screenshot s = message.body();
     metrics.screenshotReceived();
     boolean toDisk = s.data().length >= config.screenshotMemoryThresholdBytes();
-    Future<Path> kept;
+    Future<StoredFile> kept;
     String storage;
     if (!toDisk) {
       kept = Future.succeededFuture(null); // cached with its entry below, so both agree
@@ -152,11 +158,13 @@ public final class ScreenshotVerticle extends VerticleBase {
     Future.all(kept, analysed)
         .compose(all -> {
           ScreenshotMetadata metadata = metadata(s, analysed.result(), storage);
-          Path file = kept.result();
+          StoredFile file = kept.result();
           if (file != null || "memory".equals(storage)) {
-            held.put(s.screenshotId(), new Held(metadata, file));
+            held.put(s.screenshotId(), new Held(metadata, file == null ? null : file.path(),
+                file == null ? null : file.key()));
             if (file == null) {
-              memory.put(s.screenshotId(), s.data()); // may evict at once: the listener drops it
+              // Our own copy: the producer may reuse its array, and ours is zeroed when dropped.
+              memory.put(s.screenshotId(), s.data().clone()); // may evict at once: the listener drops it
             }
             metrics.screenshotsHeld(memory.estimatedSize(), countOnDisk());
           }
@@ -181,13 +189,15 @@ public final class ScreenshotVerticle extends VerticleBase {
    * measured 10 ms slower for a 5 MB screenshot — two extra copies through a Buffer — which is
    * half the 20 ms budget; the sweep, reads and deletes use them.)
    */
-  private Future<Path> writeFile(RawEvent.Screenshot s) {
+  private Future<StoredFile> writeFile(RawEvent.Screenshot s) {
     Path target = config.screenshotDir().resolve(s.screenshotId() + ".img");
     Path temp = config.screenshotDir().resolve(s.screenshotId() + ".tmp");
-    return vertx.<Path>executeBlocking(() -> {
+    return vertx.<StoredFile>executeBlocking(() -> {
       try {
-        Files.write(Files.createFile(temp, PRIVATE_FILE), s.data());
-        return Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        // With encryption on, the file is sealed under a key held only in memory (crypto-shredding).
+        OneTimeKey key = config.encryption().enabled() ? new OneTimeKey() : null;
+        Files.write(Files.createFile(temp, PRIVATE_FILE), key == null ? s.data() : key.seal(s.data()));
+        return new StoredFile(Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE), key);
       } catch (IOException e) {
         Files.deleteIfExists(temp);
         throw new IOException("cannot write screenshot file " + target + " (" + e + "); check free"
@@ -258,6 +268,9 @@ public final class ScreenshotVerticle extends VerticleBase {
     if (h == null) {
       return Future.succeededFuture();
     }
+    if (h.fileKey() != null) {
+      h.fileKey().forget(); // the file is noise from here on, whatever happens to the delete
+    }
     Future<Void> fileGone = h.onDisk()
         ? fs.delete(h.file().toString()).recover(err -> fs.exists(h.file().toString())
             .compose(exists -> exists ? Future.failedFuture(err) : Future.succeededFuture()))
@@ -276,6 +289,9 @@ public final class ScreenshotVerticle extends VerticleBase {
   }
 
   private void onMemoryRemoval(ScreenshotId id, byte[] bytes, RemovalCause cause) {
+    if (bytes != null) {
+      java.util.Arrays.fill(bytes, (byte) 0); // our copy: nobody else holds it
+    }
     if (cause.wasEvicted()) {
       // The byte or count bound pushed a screenshot out before its deadline: say so.
       metrics.screenshotEvicted();
@@ -310,9 +326,17 @@ public final class ScreenshotVerticle extends VerticleBase {
       }
       return;
     }
-    Future<byte[]> bytes = h.onDisk()
-        ? fs.readFile(h.file().toString()).map(Buffer::getBytes)
-        : Future.succeededFuture(memory.getIfPresent(id));
+    Future<byte[]> bytes;
+    if (h.onDisk()) {
+      bytes = fs.readFile(h.file().toString()).map(Buffer::getBytes);
+      if (h.fileKey() != null) {
+        bytes = bytes.compose(sealed -> vertx.executeBlocking(() -> h.fileKey().open(sealed), false));
+      }
+    } else {
+      byte[] cached = memory.getIfPresent(id);
+      // A copy: the cached array is zeroed when it leaves the cache.
+      bytes = Future.succeededFuture(cached == null ? null : cached.clone());
+    }
     bytes.onComplete(ar -> {
       if (ar.failed() || ar.result() == null) {
         message.fail(ErrorCode.EXPIRED.failureCode(), "EXPIRED: screenshot " + id

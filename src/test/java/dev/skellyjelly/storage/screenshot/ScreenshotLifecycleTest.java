@@ -106,6 +106,39 @@ class ScreenshotLifecycleTest {
   }
 
   @Test
+  void withEncryptionOnAScreenshotFileIsSealedUnderAKeyOnlyInMemory(Vertx vertx, VertxTestContext ctx) {
+    StorageConfig config = StorageConfig.fromJson(new JsonObject().put("storage", storage())
+        .put("http", new JsonObject().put("enabled", false))
+        .put("encryption", new JsonObject().put("enabled", true).put("key_file", dir.resolve("storage.key").toString())));
+    RawEvent.Screenshot large = shot(4 * 80 * 80, ImageFormat.RAW_BGRA, 80, 80);
+    Path file = config.screenshotDir().resolve(large.screenshotId() + ".img");
+    deploy(vertx, config, new ManualClock(5_000_000L))
+        .compose(m -> vertx.eventBus().request(Addresses.EVENTS_RAW, large)
+            .compose(r -> fetch(vertx, large.screenshotId()))
+            .map(fetched -> {
+              ctx.verify(() -> {
+                assertArrayEquals(large.data(), fetched.getBinary("data"), "the fetch opens it");
+                byte[] onDisk = Files.readAllBytes(file);
+                assertEquals(large.data().length + 12 + 16, onDisk.length, "nonce and tag around the pixels");
+                byte[] firstPixels = java.util.Arrays.copyOf(large.data(), 64);
+                assertEquals(-1, java.util.Collections.indexOfSubList(toList(onDisk), toList(firstPixels)),
+                    "no run of the pixels is on disk");
+              });
+              return m;
+            }))
+        .compose(StorageModule::undeploy)
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  private static List<Byte> toList(byte[] bytes) {
+    List<Byte> out = new ArrayList<>(bytes.length);
+    for (byte b : bytes) {
+      out.add(b);
+    }
+    return out;
+  }
+
+  @Test
   void theByteBoundHoldsAndEarlyEvictionsAreCounted(Vertx vertx, VertxTestContext ctx) {
     // 40 KiB cache, screenshots of 9.6 KiB just under the 10 KiB threshold: 4 fit.
     StorageConfig config = TestSupport.config(storage()
