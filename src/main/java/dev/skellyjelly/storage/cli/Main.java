@@ -11,7 +11,7 @@ import java.util.Set;
 public final class Main {
 
   /** Options that take no value, across all commands. */
-  static final Set<String> FLAGS = Set.of("help", "cluster", "durable", "gzip", "lz4", "keep");
+  static final Set<String> FLAGS = Set.of("help", "cluster", "durable", "gzip", "lz4", "keep", "reencrypt");
 
   private Main() {
   }
@@ -27,6 +27,7 @@ public final class Main {
     all.addAll(StoreCommands.all());
     all.add(new BenchStoreCommand());
     all.add(new BenchLiveCommand());
+    all.add(new RotateKeyCommand());
     Map<String, Command> commands = new LinkedHashMap<>();
     for (Command c : all) {
       commands.put(c.name(), c);

@@ -40,6 +40,7 @@ public final class BlockCrypto {
   private final Connection connection;
   private final UUID device;
   private final Map<Integer, Aead> keys = new HashMap<>();
+  private Aead kek;
   private int currentId;
   private NonceSequence nonces;
 
@@ -58,6 +59,7 @@ public final class BlockCrypto {
       Consumer<String> log) throws SQLException {
     BlockCrypto crypto = new BlockCrypto(c, Settings.deviceId(c, create));
     Aead kek = new Aead(keyEncryptionKey(c, config, create, log));
+    crypto.kek = kek;
     String current = Settings.get(c, CURRENT);
     if (current == null) {
       if (!create) {
@@ -120,6 +122,74 @@ public final class BlockCrypto {
       throw new ConfigException("[encryption] cannot read or create key_file " + config.keyFile() + ": "
           + e.getMessage());
     }
+  }
+
+  /** The id of the data key new data is sealed under. */
+  public int currentKeyId() {
+    return currentId;
+  }
+
+  /**
+   * Wraps every data key under {@code newKek} instead, in one transaction; no data is rewritten.
+   * The passphrase salt goes when the new key is not a passphrase's.
+   */
+  void rewrap(byte[] newKek, byte[] newSalt) throws SQLException {
+    Aead next = new Aead(newKek);
+    Transactions.immediate(connection, st -> {
+      for (Map.Entry<Integer, Aead> k : keys.entrySet()) {
+        Settings.put(connection, "data_key:" + k.getKey(), Base64.getEncoder().encodeToString(
+            next.sealWithRandomNonce(rawKey(k.getKey()), wrapAad(k.getKey()))));
+      }
+      if (newSalt == null) {
+        st.execute("DELETE FROM settings WHERE key = '" + SALT + "'");
+      } else {
+        Settings.put(connection, SALT, Base64.getEncoder().encodeToString(newSalt));
+      }
+    });
+    kek = next;
+  }
+
+  /** Makes a new data key current (new data is sealed under it); older ones stay to read. */
+  void addNewDataKey() throws SQLException {
+    int id = currentId + 1;
+    Transactions.immediate(connection, st -> addDataKey(kek, id));
+    currentId = id;
+    useNonces(id);
+  }
+
+  /** Forgets data key {@code id} once nothing is sealed under it any more. */
+  void retire(int id) throws SQLException {
+    try (var ps = connection.prepareStatement("DELETE FROM settings WHERE key = ?")) {
+      ps.setString(1, "data_key:" + id);
+      ps.executeUpdate();
+    }
+    keys.remove(id);
+  }
+
+  /** The data keys this database still holds, by id. */
+  java.util.Set<Integer> keyIds() {
+    return java.util.Set.copyOf(keys.keySet());
+  }
+
+  private byte[] rawKey(int id) {
+    try {
+      return kek.open(Base64.getDecoder().decode(Settings.get(connection, "data_key:" + id)), 0, wrapAad(id));
+    } catch (SQLException | DecryptException e) {
+      throw new IllegalStateException("cannot unwrap data key " + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Opens sealed bytes (any key this database holds) and seals them again under the current key. */
+  byte[] reseal(byte[] sealed, byte[] aad) throws DecryptException {
+    return seal(open(sealed, aad), aad);
+  }
+
+  byte[] blockIdentity(UUID session, long firstSeq, long lastSeq) {
+    return blockAad(session, firstSeq, lastSeq);
+  }
+
+  byte[] textIdentity(UUID screenshot, String column) {
+    return textAad(screenshot, column);
   }
 
   private static byte[] wrapAad(int id) {

@@ -1,0 +1,80 @@
+package dev.skellyjelly.storage.cli;
+
+import dev.skellyjelly.storage.config.ConfigException;
+import dev.skellyjelly.storage.config.StorageConfig;
+import dev.skellyjelly.storage.crypto.KeyEncryptionKey;
+import dev.skellyjelly.storage.store.DatabaseLock;
+import dev.skellyjelly.storage.store.EventStore;
+import dev.skellyjelly.storage.store.KeyRotation;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+
+/**
+ * {@code rotate-key}: puts the database's data keys under a new key-encryption key (a new key
+ * file; nothing else rewritten), or with {@code --reencrypt} moves all data to a new data key.
+ * Refused while a module holds the database.
+ */
+final class RotateKeyCommand implements Command {
+
+  @Override
+  public String name() {
+    return "rotate-key";
+  }
+
+  @Override
+  public String summary() {
+    return "rewrap the data keys under a new key file, or re-encrypt everything under a new data key";
+  }
+
+  @Override
+  public String help() {
+    return """
+        usage: launcher/storage rotate-key (--new-key-file FILE | --reencrypt) [--config FILE] [--db FILE]
+
+        The database must be encrypted and the configured [encryption] key must open it; the
+        module must be stopped (its lock is checked).
+
+          --new-key-file FILE  wrap the data keys under the key in FILE (created 600 when missing),
+                               in one transaction; then point [encryption] key_file at FILE
+          --reencrypt          make a new data key and reseal every block and text under it, a
+                               batch per transaction (run again to resume after an interruption),
+                               then forget the old data keys and rebuild the file
+        Last line JSON: what was done.""";
+  }
+
+  @Override
+  public int run(Args args) throws Exception {
+    StorageConfig config = StoreCommands.config(args);
+    String newKeyFile = args.string("new-key-file", null);
+    boolean reencrypt = args.flag("reencrypt");
+    args.rejectUnknown();
+    if ((newKeyFile == null) == !reencrypt) {
+      throw new Args.UsageException("choose one of --new-key-file FILE and --reencrypt");
+    }
+    if (!config.encryption().enabled()) {
+      throw new ConfigException("[encryption] enabled is false in the configuration: rotate-key needs the"
+          + " current key of an encrypted database");
+    }
+    try (DatabaseLock lock = DatabaseLock.tryAcquire(config.databasePath())) {
+      if (lock == null) {
+        throw new ConfigException("a storage module is running against " + config.databasePath()
+            + "; stop it before rotating keys");
+      }
+      try (EventStore store = EventStore.open(config.databasePath(), config.synchronous(), config.busyTimeoutMs(),
+          config.encryption())) {
+        JsonObject result = new JsonObject().put("database", config.databasePath().toString());
+        if (newKeyFile != null) {
+          Path file = Path.of(newKeyFile).toAbsolutePath();
+          KeyRotation.rewrap(store, KeyEncryptionKey.fromFile(file, System.err::println), null);
+          result.put("rewrappedUnder", file.toString()).put("next", "set [encryption] key_file = \"" + file + "\"");
+        } else {
+          long[] n = KeyRotation.reencrypt(store);
+          result.put("reencryptedBlocks", n[0]).put("reencryptedTexts", n[1])
+              .put("dataKey", store.crypto().currentKeyId());
+        }
+        System.out.println(result.encode());
+        return 0;
+      }
+    }
+  }
+}
