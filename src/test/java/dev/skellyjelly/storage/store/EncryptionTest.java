@@ -122,10 +122,13 @@ class EncryptionTest {
       new BlockMerger(store.connection(), store.crypto()).merge(Long.MAX_VALUE / 2, Long.MAX_VALUE);
     }
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("keys/storage.key"))));
+    Path backup = Backup.backup(db, dir.resolve("backups"), 3);
     for (String secret : List.of(TITLE, APP, PATH)) {
       assertFalse(onDisk(db, secret), secret + " is on disk");
+      assertFalse(onDisk(backup, secret), secret + " is in the backup");
     }
     assertEquals(sorted(sent), sorted(readAll(db, keyFile("storage.key"))));
+    assertEquals(sorted(sent), sorted(readAll(backup, keyFile("storage.key"))), "the backup carries its wrapped key");
     try (Connection c = SqliteFiles.openReader(db)) {
       JsonArray shots = QueryService.run(c, EncryptionAtRest.openForReading(c, keyFile("storage.key")),
           new JsonObject().put("type", "screenshots").put("from", T9).put("to", T9 + 60_000_000L), st -> { })
