@@ -4,6 +4,7 @@ import dev.skellyjelly.storage.Addresses;
 import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.event.EventEncoding;
 import dev.skellyjelly.storage.event.RawEvent;
+import dev.skellyjelly.storage.store.EncryptionAtRest;
 import dev.skellyjelly.storage.store.EventStore;
 import dev.skellyjelly.storage.store.SqliteFiles;
 import io.vertx.core.Future;
@@ -49,7 +50,7 @@ final class BenchCommand implements Command {
   @Override
   public String help() {
     return """
-        usage: launcher/storage bench [--events N] [--dir DIR]
+        usage: launcher/storage bench [--events N] [--dir DIR] [--encrypted]
 
         Generates N events of the demo mix (4 capture sessions), then
           1. inserts them with plain sqlite-jdbc, one row per event, a transaction per 10,000
@@ -59,19 +60,19 @@ final class BenchCommand implements Command {
         rawBytesPerEvent, dropped. Targets: >= 300,000 events/s, ratio >= 0.6, <= 16 B/event.
 
           --events N   how many events (default 2000000)
-          --dir DIR    where the two databases go; emptied first (default data/bench)""";
+          --dir DIR    where the databases go; emptied first (default data/bench)
+          --encrypted  also run the module with [encryption] on (a key file in DIR): eventsPerSec is
+                       then the encrypted run, plainEventsPerSec the unencrypted one, and
+                       encryptedRatio their quotient""";
   }
 
   @Override
   public int run(Args args) throws Exception {
     int count = (int) args.number("events", 2_000_000, 1_000, 50_000_000);
     Path dir = args.path("dir", "data/bench").toAbsolutePath();
+    boolean encrypted = args.flag("encrypted");
     args.rejectUnknown();
-    Files.createDirectories(dir);
-    for (String name : new String[] {"raw.db", "raw.db-wal", "raw.db-shm", "module.db",
-        "module.db-wal", "module.db-shm"}) {
-      Files.deleteIfExists(dir.resolve(name));
-    }
+    BenchFiles.emptyDirectory(dir);
 
     System.err.println("bench: generating " + count + " events");
     List<RawEvent> events = generate(count);
@@ -83,27 +84,24 @@ final class BenchCommand implements Command {
 
     System.err.println("bench: module, event bus -> committed blocks");
     Path moduleDb = dir.resolve("module.db");
-    StorageConfig config = StorageConfig.fromJson(new JsonObject()
-        .put("storage", new JsonObject()
-            .put("database_path", moduleDb.toString())
-            .put("screenshot_dir", dir.resolve("screenshots").toString())
-            .put("backup_dir", dir.resolve("backups").toString())
-            .put("backup_interval_hours", 0))
-        .put("http", new JsonObject().put("enabled", false)));
-    ModuleHost host = ModuleHost.start(config);
-    double moduleSeconds;
-    double dropped;
-    try {
-      long t0 = System.nanoTime();
-      new Producer(host.vertx(), events).run().await();
-      moduleSeconds = (System.nanoTime() - t0) / 1e9;
-      dropped = host.registry().find("skelly.events.dropped").counters().stream()
-          .mapToDouble(c -> c.count()).sum();
-    } finally {
-      host.close();
+    ModuleRun plain = moduleRun(dir, moduleDb, EncryptionAtRest.OFF, events);
+    ModuleRun first = plain;
+    ModuleRun measured = first;
+    if (encrypted) {
+      System.err.println("bench: module with encryption on");
+      moduleDb = dir.resolve("encrypted.db");
+      measured = moduleRun(dir, moduleDb, new StorageConfig.Encryption(true, dir.resolve("bench.key"), null, null),
+          events);
+      // The plain run again after it, so that neither gains from running second (JIT, caches):
+      // the faster plain run is the baseline.
+      System.err.println("bench: module with encryption off, again");
+      ModuleRun again = moduleRun(dir, dir.resolve("module-again.db"), EncryptionAtRest.OFF, events);
+      plain = again.seconds() < plain.seconds() ? again : plain;
     }
+    double moduleSeconds = measured.seconds();
+    double dropped = measured.dropped();
     long moduleBytes = checkpointedSize(moduleDb);
-    long stored = StoreCommands.StatsCommand.stats(moduleDb).getLong("events");
+    long stored = measured.stored();
 
     double eventsPerSec = count / moduleSeconds;
     double rawPerSec = count / rawSeconds;
@@ -118,8 +116,42 @@ final class BenchCommand implements Command {
         .put("rawBytesPerEvent", round((double) rawBytes / count))
         .put("moduleSeconds", round(moduleSeconds))
         .put("rawSeconds", round(rawSeconds));
+    if (encrypted) {
+      double plainPerSec = count / plain.seconds();
+      result.put("plainEventsPerSec", Math.round(plainPerSec)).put("encryptedRatio", round(eventsPerSec / plainPerSec));
+    }
     System.out.println(result.encode());
-    return stored == count ? 0 : 1;
+    return stored == count && plain.stored() == count ? 0 : 1;
+  }
+
+  private record ModuleRun(double seconds, double dropped, long stored) {
+  }
+
+  /** Sends every event through a module on {@code db} until the last is committed. */
+  private static ModuleRun moduleRun(Path dir, Path db, StorageConfig.Encryption encryption, List<RawEvent> events)
+      throws Exception {
+    StorageConfig config = StorageConfig.fromJson(new JsonObject()
+        .put("storage", new JsonObject()
+            .put("database_path", db.toString())
+            .put("screenshot_dir", dir.resolve("screenshots").toString())
+            .put("backup_dir", dir.resolve("backups").toString())
+            .put("backup_interval_hours", 0))
+        .put("http", new JsonObject().put("enabled", false))
+        .put("encryption", new JsonObject().put("enabled", encryption.enabled())
+            .put("key_file", encryption.keyFile().toString())));
+    ModuleHost host = ModuleHost.start(config);
+    double seconds;
+    double dropped;
+    try {
+      long t0 = System.nanoTime();
+      new Producer(host.vertx(), events).run().await();
+      seconds = (System.nanoTime() - t0) / 1e9;
+      dropped = host.registry().find("skelly.events.dropped").counters().stream()
+          .mapToDouble(c -> c.count()).sum();
+    } finally {
+      host.close();
+    }
+    return new ModuleRun(seconds, dropped, StoreCommands.StatsCommand.stats(db).getLong("events"));
   }
 
   private static List<RawEvent> generate(int count) {

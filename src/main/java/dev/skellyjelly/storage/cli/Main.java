@@ -11,7 +11,8 @@ import java.util.Set;
 public final class Main {
 
   /** Options that take no value, across all commands. */
-  static final Set<String> FLAGS = Set.of("help", "cluster", "durable", "gzip", "lz4", "keep", "reencrypt");
+  static final Set<String> FLAGS = Set.of("help", "cluster", "durable", "gzip", "lz4", "keep", "reencrypt",
+      "encrypted");
 
   private Main() {
   }
