@@ -12,7 +12,7 @@ public final class Main {
 
   /** Options that take no value, across all commands. */
   static final Set<String> FLAGS = Set.of("help", "cluster", "durable", "gzip", "lz4", "keep", "reencrypt",
-      "encrypted");
+      "encrypted", "encrypt");
 
   private Main() {
   }

@@ -4,6 +4,7 @@ import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.event.EventJson;
 import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.store.Backup;
+import dev.skellyjelly.storage.crypto.SealedFile;
 import dev.skellyjelly.storage.store.EncryptionAtRest;
 import dev.skellyjelly.storage.store.EventReader;
 import dev.skellyjelly.storage.store.Schema;
@@ -31,7 +32,8 @@ final class StoreCommands {
   }
 
   static List<Command> all() {
-    return List.of(new BackupCommand(), new RestoreCommand(), new ExportCommand(), new StatsCommand());
+    return List.of(new BackupCommand(), new RestoreCommand(), new ExportCommand(), new DecryptExportCommand(),
+        new StatsCommand());
   }
 
   /** The configuration of {@code --config}, with {@code --db} replacing the database path. */
@@ -120,12 +122,15 @@ final class StoreCommands {
     public String help() {
       return """
           usage: launcher/storage export --from TIME --to TIME --out FILE [--gzip | --lz4]
-                                         [--config FILE] [--db FILE]
+                                         [--encrypt] [--config FILE] [--db FILE]
 
           Writes every event in [from, to) as one JSON object per line, gzip (default, .gz)
           or LZ4 frame (--lz4, readable by lz4cat), to a temporary name renamed into place when
           complete. TIME is epoch microseconds or ISO-8601 (2026-11-24T10:00:00Z).
-          Read-only: safe while the module runs. Last line JSON: out, events.""";
+          --encrypt seals the file (AES-256-GCM, chunked) under the database's key-encryption
+          key; `decrypt-export IN OUT` opens it. Without it the output is plaintext (said on
+          stderr when the database is encrypted). Read-only: safe while the module runs.
+          Last line JSON: out, events, format, encrypted, unreadableBlocks.""";
     }
 
     public int run(Args args) throws Exception {
@@ -135,6 +140,7 @@ final class StoreCommands {
       String out = args.string("out", null);
       boolean lz4 = args.flag("lz4");
       boolean gzip = args.flag("gzip");
+      boolean seal = args.flag("encrypt");
       args.rejectUnknown();
       if (out == null) {
         throw new Args.UsageException("--out FILE is required");
@@ -144,18 +150,19 @@ final class StoreCommands {
       }
       Path target = Path.of(out).toAbsolutePath();
       List<EventReader.UnreadableBlock> unreadable = new java.util.ArrayList<>();
-      if (config.encryption().enabled()) {
+      if (config.encryption().enabled() && !seal) {
         System.err.println("storage export: the database is encrypted, but " + target + " will hold the"
             + " events in plaintext; keep it as private as the key");
       }
       long events = export(config.databasePath(), config.encryption(), new EventReader.Range(from, to, null, null),
-          target, lz4, unreadable);
+          target, lz4, seal, unreadable);
       for (EventReader.UnreadableBlock b : unreadable) {
         System.err.println("storage export: skipped block " + b.rowid() + " of " + b.table() + ": "
             + b.reason());
       }
       System.out.println(new JsonObject().put("out", target.toString()).put("events", events)
-          .put("format", lz4 ? "lz4" : "gzip").put("unreadableBlocks", unreadable.size()).encode());
+          .put("format", lz4 ? "lz4" : "gzip").put("encrypted", seal).put("unreadableBlocks", unreadable.size())
+          .encode());
       return unreadable.isEmpty() ? 0 : 1;
     }
 
@@ -176,12 +183,13 @@ final class StoreCommands {
      * blocks that cannot be read are skipped and added to {@code unreadable}.
      */
     static long export(Path db, StorageConfig.Encryption encryption, EventReader.Range range, Path target,
-        boolean lz4, List<EventReader.UnreadableBlock> unreadable) throws IOException, SQLException {
+        boolean lz4, boolean seal, List<EventReader.UnreadableBlock> unreadable) throws IOException, SQLException {
       Path temp = target.resolveSibling(target.getFileName() + ".tmp");
       long count = 0;
       try (Connection c = SqliteFiles.openReader(db);
           OutputStream file = Files.newOutputStream(temp);
-          OutputStream compressed = lz4 ? new LZ4FrameOutputStream(file) : new GZIPOutputStream(file);
+          OutputStream sealed = seal ? sealing(file, c, encryption) : file;
+          OutputStream compressed = lz4 ? new LZ4FrameOutputStream(sealed) : new GZIPOutputStream(sealed);
           BufferedWriter w = new BufferedWriter(new OutputStreamWriter(compressed, StandardCharsets.UTF_8))) {
         c.setAutoCommit(false); // one snapshot for the whole export
         EventReader reader = new EventReader(c, EncryptionAtRest.openForReading(c, encryption));
@@ -202,6 +210,59 @@ final class StoreCommands {
       }
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       return count;
+    }
+
+    /** The export sealed under the database's key-encryption key ({@code --encrypt}). */
+    private static OutputStream sealing(OutputStream file, Connection c, StorageConfig.Encryption encryption)
+        throws IOException, SQLException {
+      EncryptionAtRest.KeyEncryptionKeyAndSalt kek = EncryptionAtRest.keyEncryptionKey(c, encryption);
+      return SealedFile.sealing(file, kek.key(), kek.salt());
+    }
+  }
+
+  static final class DecryptExportCommand implements Command {
+    public String name() {
+      return "decrypt-export";
+    }
+
+    public String summary() {
+      return "open a file written by export --encrypt (with the configured key)";
+    }
+
+    public String help() {
+      return """
+          usage: launcher/storage decrypt-export IN OUT [--config FILE]
+
+          Checks and opens IN, written by export --encrypt, with the [encryption] key of the
+          configuration, into OUT (gzip or LZ4 JSON Lines as exported; 600, written to a
+          temporary name renamed into place only when every chunk has verified).
+          Last line JSON: out, bytes.""";
+    }
+
+    public int run(Args args) throws Exception {
+      StorageConfig config = config(args);
+      args.rejectUnknown();
+      if (args.positional().size() != 2) {
+        throw new Args.UsageException("name the sealed file and the output file");
+      }
+      Path in = Path.of(args.positional().get(0));
+      Path out = Path.of(args.positional().get(1)).toAbsolutePath();
+      Path temp = out.resolveSibling(out.getFileName() + ".tmp");
+      try (var input = new java.io.BufferedInputStream(Files.newInputStream(in));
+          OutputStream output = Files.newOutputStream(Files.createFile(temp,
+              java.nio.file.attribute.PosixFilePermissions.asFileAttribute(SqliteFiles.PRIVATE_FILE)))) {
+        SealedFile.open(input, output, salt -> EncryptionAtRest.keyEncryptionKey(config.encryption(), salt));
+      } catch (dev.skellyjelly.storage.crypto.DecryptException e) {
+        Files.deleteIfExists(temp);
+        System.err.println("storage decrypt-export: " + in + ": " + e.getMessage());
+        return 1;
+      } catch (IOException | RuntimeException e) {
+        Files.deleteIfExists(temp);
+        throw e;
+      }
+      Files.move(temp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      System.out.println(new JsonObject().put("out", out.toString()).put("bytes", Files.size(out)).encode());
+      return 0;
     }
   }
 

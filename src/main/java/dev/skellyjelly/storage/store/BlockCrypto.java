@@ -58,7 +58,7 @@ public final class BlockCrypto {
   public static BlockCrypto open(Connection c, StorageConfig.Encryption config, boolean create,
       Consumer<String> log) throws SQLException {
     BlockCrypto crypto = new BlockCrypto(c, Settings.deviceId(c, create));
-    Aead kek = new Aead(keyEncryptionKey(c, config, create, log));
+    Aead kek = new Aead(keyEncryptionKey(config, passphraseSalt(c, config, create), log));
     crypto.kek = kek;
     String current = Settings.get(c, CURRENT);
     if (current == null) {
@@ -92,8 +92,25 @@ public final class BlockCrypto {
     return Settings.get(c, CURRENT) != null;
   }
 
-  private static byte[] keyEncryptionKey(Connection c, StorageConfig.Encryption config, boolean create,
-      Consumer<String> log) throws SQLException {
+  /** The passphrase salt of this database, created by the writer on first use; null without a passphrase. */
+  static byte[] passphraseSalt(Connection c, StorageConfig.Encryption config, boolean create) throws SQLException {
+    if (config.passphraseEnv() == null) {
+      return null;
+    }
+    String salt = Settings.get(c, SALT);
+    if (salt == null) {
+      if (!create) {
+        throw new ConfigException("[encryption] this database has no passphrase salt: it was not"
+            + " encrypted with a passphrase");
+      }
+      salt = Base64.getEncoder().encodeToString(Aead.randomBytes(16));
+      Settings.put(c, SALT, salt);
+    }
+    return Base64.getDecoder().decode(salt);
+  }
+
+  /** The key-encryption key from its configured source ({@code salt}: the passphrase's, if one). */
+  static byte[] keyEncryptionKey(StorageConfig.Encryption config, byte[] salt, Consumer<String> log) {
     try {
       if (config.passphraseEnv() != null) {
         String passphrase = System.getenv(config.passphraseEnv());
@@ -101,16 +118,7 @@ public final class BlockCrypto {
           throw new ConfigException("[encryption] passphrase_env names $" + config.passphraseEnv()
               + ", which is not set; export the passphrase in it");
         }
-        String salt = Settings.get(c, SALT);
-        if (salt == null) {
-          if (!create) {
-            throw new ConfigException("[encryption] this database has no passphrase salt: it was not"
-                + " encrypted with a passphrase");
-          }
-          salt = Base64.getEncoder().encodeToString(Aead.randomBytes(16));
-          Settings.put(c, SALT, salt);
-        }
-        return KeyEncryptionKey.fromPassphrase(passphrase.toCharArray(), Base64.getDecoder().decode(salt));
+        return KeyEncryptionKey.fromPassphrase(passphrase.toCharArray(), salt);
       }
       if (config.keyEnv() != null) {
         return KeyEncryptionKey.fromEnvironment(config.keyEnv(), System.getenv(config.keyEnv()));

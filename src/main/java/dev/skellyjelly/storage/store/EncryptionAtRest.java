@@ -47,6 +47,30 @@ public final class EncryptionAtRest {
     return BlockCrypto.isEncrypted(c) ? BlockCrypto.open(c, config, false, LOG::warn) : null;
   }
 
+  /** A key-encryption key and the passphrase salt it came from (null for a key file or variable). */
+  public record KeyEncryptionKeyAndSalt(byte[] key, byte[] salt) {
+  }
+
+  /** The configured key-encryption key of an encrypted database, for files sealed under it. */
+  public static KeyEncryptionKeyAndSalt keyEncryptionKey(Connection c, StorageConfig.Encryption config)
+      throws SQLException {
+    if (!config.enabled() || !BlockCrypto.isEncrypted(c)) {
+      throw new ConfigException("[encryption] the database is not encrypted: enable [encryption] to seal files");
+    }
+    BlockCrypto.open(c, config, false, LOG::warn); // proves the key opens this database's data keys
+    byte[] salt = BlockCrypto.passphraseSalt(c, config, false);
+    return new KeyEncryptionKeyAndSalt(BlockCrypto.keyEncryptionKey(config, salt, LOG::warn), salt);
+  }
+
+  /** The configured key-encryption key for a sealed file with this passphrase salt (null: none). */
+  public static byte[] keyEncryptionKey(StorageConfig.Encryption config, byte[] salt) {
+    if (config.passphraseEnv() != null && salt == null) {
+      throw new ConfigException("[encryption] uses a passphrase, but the file was sealed under a key file or key"
+          + " variable: configure that key");
+    }
+    return BlockCrypto.keyEncryptionKey(config, salt, LOG::warn);
+  }
+
   private static void refuseIfEncrypted(Connection c) throws SQLException {
     if (BlockCrypto.isEncrypted(c)) {
       throw new ConfigException("[encryption] this database is encrypted but encryption.enabled is false;"

@@ -130,4 +130,42 @@ class EncryptionCommandsTest {
         MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(dir.resolve("events.db")))));
     assertTrue(!Files.exists(dir.resolve("out.jsonl.gz")), "no output");
   }
+
+  @Test
+  void anEncryptedExportOpensOnlyWholeAndWithTheKey() throws Exception {
+    Path key = dir.resolve("storage.key");
+    List<RawEvent> sent = fill(key);
+    Path sealed = dir.resolve("day.jsonl.gz.sealed");
+    Run export = main("export", "--config", config(key).toString(), "--from", Long.toString(T9),
+        "--to", Long.toString(T9 + 1_000), "--out", sealed.toString(), "--encrypt");
+    assertEquals(0, export.exit(), export.err());
+    assertTrue(export.out().contains("\"encrypted\":true") && export.out().contains("\"events\":5"), export.out());
+    assertTrue(!export.err().contains("plaintext"), "no plaintext warning for a sealed export");
+    byte[] bytes = Files.readAllBytes(sealed);
+    assertEquals("SJX1", new String(bytes, 0, 4, StandardCharsets.US_ASCII));
+
+    Path opened = dir.resolve("day.jsonl.gz");
+    Run decrypt = main("decrypt-export", sealed.toString(), opened.toString(), "--config", config(key).toString());
+    assertEquals(0, decrypt.exit(), decrypt.err());
+    List<String> lines;
+    try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(
+        new java.util.zip.GZIPInputStream(Files.newInputStream(opened)), StandardCharsets.UTF_8))) {
+      lines = in.lines().toList();
+    }
+    assertEquals(sent.stream().map(e -> dev.skellyjelly.storage.event.EventJson.toJson(e).encode()).toList(), lines);
+    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(opened)));
+
+    byte[] changed = bytes.clone();
+    changed[changed.length - 20] ^= 1;
+    Files.write(sealed, changed);
+    Run tampered = main("decrypt-export", sealed.toString(), dir.resolve("x.gz").toString(), "--config",
+        config(key).toString());
+    assertEquals(1, tampered.exit());
+    assertTrue(tampered.err().contains("does not decrypt: the file was changed"), tampered.err());
+    Files.write(sealed, java.util.Arrays.copyOf(bytes, bytes.length - 1));
+    Run cut = main("decrypt-export", sealed.toString(), dir.resolve("x.gz").toString(), "--config",
+        config(key).toString());
+    assertEquals(1, cut.exit());
+    assertTrue(!Files.exists(dir.resolve("x.gz")) && !Files.exists(dir.resolve("x.gz.tmp")), "nothing half-opened left");
+  }
 }

@@ -11,7 +11,7 @@ public final class ExportAccess {
 
   public static long export(Path db, long from, long to, Path out, boolean lz4) throws Exception {
     return StoreCommands.ExportCommand.export(db, EncryptionAtRest.OFF, new EventReader.Range(from, to, null, null),
-        out, lz4,
+        out, lz4, false,
         new java.util.ArrayList<>());
   }
 }
