@@ -34,7 +34,8 @@ final class CaptureCommand implements Command {
   public String help() {
     return """
         usage: launcher/storage capture --cluster [--durable] [--rate N] [--seconds S]
-                                        [--retry-seconds S] [--config FILE] [--seed N]
+                                        [--retry-seconds S] [--max-queued-events N]
+                                        [--config FILE] [--seed N]
 
         Joins the cluster (conf/cluster.xml through the config's [cluster] table), waits for
         a storage node, then sends the demo mix as one capture session at N events/s for S
@@ -45,12 +46,14 @@ final class CaptureCommand implements Command {
         retried with backoff and jitter on TIMEOUT, NO_HANDLERS and BACKPRESSURE (a retry is
         stored once) for up to --retry-seconds, and the sender waits while the client is full.
         Last stdout line: JSON with session, mode, sent, acked, failed, refused, frames,
-        elapsedSeconds, eventsPerSec (committed).
+        elapsedSeconds, eventsPerSec (committed). SIGINT/SIGTERM ends the sending early:
+        what is held is sent and answered, the JSON printed (with "stopped"), exit 0.
 
           --rate N        events per second (default 1000)
           --seconds S     how long to send (default 10)
           --durable       request and retry every event
           --retry-seconds S  how long a durable frame is retried (default 60)
+          --max-queued-events N  the client's bound on events held (default 200000)
           --seed N        generator seed (default: random)
           --config FILE   TOML configuration (default conf/storage.toml)""";
   }
@@ -64,6 +67,8 @@ final class CaptureCommand implements Command {
     long seed = args.number("seed", System.nanoTime(), Long.MIN_VALUE, Long.MAX_VALUE);
     long retrySeconds = args.number("retry-seconds",
         StorageClientOptions.DEFAULT_RETRY_HORIZON.toSeconds(), 0, 86_400);
+    long maxQueued = args.number("max-queued-events",
+        StorageClientOptions.DEFAULT_MAX_QUEUED_EVENTS, 1, Integer.MAX_VALUE);
     Path configFile = args.path("config", "conf/storage.toml");
     args.rejectUnknown();
 
@@ -71,7 +76,8 @@ final class CaptureCommand implements Command {
     try {
       PeerNode.awaitStorage(vertx, 60_000).await();
       StorageClient client = new StorageClient(vertx, new StorageClientOptions()
-          .setRetryHorizon(Duration.ofSeconds(retrySeconds)));
+          .setRetryHorizon(Duration.ofSeconds(retrySeconds))
+          .setMaxQueuedEvents((int) maxQueued));
       SyntheticCapture capture = new SyntheticCapture(UUID.randomUUID(), seed);
       System.err.println("capture: session " + capture.session() + (durable ? " (durable)" : ""));
       Sender sender = new Sender(vertx, client, capture, durable, rate, seconds);
@@ -90,13 +96,16 @@ final class CaptureCommand implements Command {
           .put("frames", client.framesSent())
           .put("elapsedSeconds", Math.round(elapsed * 1000) / 1000.0)
           .put("eventsPerSec", Math.round(committed / elapsed));
+      if (StopSignals.requested()) {
+        result.put("stopped", StopSignals.onStop().getNow(""));
+      }
       if (sender.firstFailure != null) {
         System.err.println("capture: " + failed + " events failed; first failure: " + sender.firstFailure);
       }
       System.out.println(result.encode());
       return failed == 0 ? 0 : 1;
     } finally {
-      vertx.close().await();
+      PeerNode.leave(vertx);
     }
   }
 
@@ -157,7 +166,7 @@ final class CaptureCommand implements Command {
         return;
       }
       long elapsed = System.nanoTime() - start;
-      if (elapsed >= seconds * 1_000_000_000L) {
+      if (elapsed >= seconds * 1_000_000_000L || StopSignals.requested()) {
         finished = true;
         finish();
         return;

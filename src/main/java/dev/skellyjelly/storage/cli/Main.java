@@ -34,6 +34,7 @@ public final class Main {
   }
 
   public static void main(String[] argv) {
+    StopSignals.install();
     System.exit(run(argv));
   }
 

@@ -18,7 +18,7 @@ public final class StorageClientOptions {
    * ...or, when so few events arrive that a frame would carry only a handful, this long: fewer
    * messages for the storage node to wake up for, still well inside the ack-latency target.
    */
-  public static final Duration DEFAULT_MAX_LINGER = Duration.ofMillis(20);
+  public static final Duration DEFAULT_MAX_LINGER = Duration.ofMillis(50);
   /** Events held at most: in open frames, in flight, and waiting to be retried. */
   public static final int DEFAULT_MAX_QUEUED_EVENTS = 200_000;
   /** Bytes held at most (events' estimates, screenshots included). */

@@ -44,7 +44,10 @@ public final class ReceiverVerticle extends VerticleBase {
 
   private final StorageConfig config;
   private final StorageMetrics metrics;
-  private final DeliveryOptions writeOptions = new DeliveryOptions().setSendTimeout(300_000);
+  /** Internal hops stay local: on a clustered bus this skips the cluster's node selection. */
+  private final DeliveryOptions writeOptions = new DeliveryOptions().setSendTimeout(300_000)
+      .setLocalOnly(true);
+  private final DeliveryOptions localOnly = new DeliveryOptions().setLocalOnly(true);
   private List<RawEvent> chunkEvents = new ArrayList<>();
   private List<Handler<Throwable>> chunkWaiters = new ArrayList<>();
   private long chunkBytes;
@@ -233,7 +236,7 @@ public final class ReceiverVerticle extends VerticleBase {
     chunkBytes = 0;
     inFlightBytes += bytes;
     var bus = vertx.eventBus();
-    bus.send(Addresses.BATCH_EVENTS, chunk);
+    bus.send(Addresses.BATCH_EVENTS, chunk, localOnly);
     // A failed write is counted as dropped by the writer, which knows how many it lost.
     bus.request(Addresses.WRITE_EVENTS, chunk, writeOptions).onComplete(ar -> {
       inFlightBytes -= bytes;
