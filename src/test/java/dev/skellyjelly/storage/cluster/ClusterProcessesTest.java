@@ -166,24 +166,48 @@ class ClusterProcessesTest {
     assertEquals(second.getLong("sent"), second.getLong("acked"));
 
     assertTrue(storage.process.isAlive(), "storage survived the killed capture node");
+
+    // A fire-and-forget burst far past the client's bound: refusals are counted, never silent.
+    JsonObject burst = new Node("capture-burst", "capture", "--cluster", "--rate", "1000000",
+        "--seconds", "2", "--max-queued-events", "2000", "--seed", "4", "--config", cfg).result(120);
+    assertTrue(burst.getLong("refused") > 0, burst.encode());
+    assertEquals(0, burst.getLong("failed"), burst.encode());
+
+    // SIGTERM mid-stream: the capture sends what it holds, prints its JSON and exits 0.
+    Node stopped = new Node("capture-stopped", "capture", "--cluster", "--durable", "--rate", "800",
+        "--seconds", "600", "--seed", "5", "--config", cfg);
+    stopped.awaitLine("capture: sent=", 90);
+    stopped.process.toHandle().destroy();
+    JsonObject interrupted = stopped.result(10);
+    assertEquals(0, stopped.process.exitValue());
+    assertEquals("SIGTERM", interrupted.getString("stopped"));
+    assertEquals(interrupted.getLong("sent"), interrupted.getLong("acked"), interrupted.encode());
+
     // SIGTERM through the handle: Process.destroy() would also close our end of its pipes and
     // lose what it prints while stopping. Storage emits the open window, commits the buffer.
     storage.process.toHandle().destroy();
-    assertTrue(storage.process.waitFor(60, TimeUnit.SECONDS));
+    assertTrue(storage.process.waitFor(10, TimeUnit.SECONDS), "storage stopped within 10 s");
+    assertEquals(0, storage.process.exitValue());
     tap.process.toHandle().destroy();
-    JsonObject tapped = tap.result(60);
+    JsonObject tapped = tap.result(10);
+    assertEquals(0, tap.process.exitValue());
+    assertEquals("SIGTERM", tapped.getString("stopped"));
 
     List<RawEvent> stored = TestSupport.storedEvents(db);
     Set<String> storedKeys = stored.stream().map(e -> e.sessionId() + " " + e.sequence())
         .collect(Collectors.toSet());
     assertEquals(stored.size(), storedKeys.size(), "every event is stored exactly once");
-    for (JsonObject capture : List.of(first, second)) {
+    for (JsonObject capture : List.of(first, second, interrupted)) {
       String session = capture.getString("session");
       Set<Long> seqs = stored.stream().filter(e -> e.sessionId().toString().equals(session))
           .map(RawEvent::sequence).collect(Collectors.toSet());
       Set<Long> acked = LongStream.range(0, capture.getLong("acked")).boxed().collect(Collectors.toSet());
       assertEquals(acked, seqs, "every acknowledged event of " + session + " is stored");
     }
+    String burstSession = burst.getString("session");
+    long burstStored = stored.stream().filter(e -> e.sessionId().toString().equals(burstSession)).count();
+    assertEquals(burst.getLong("sent") - burst.getLong("refused"), burstStored,
+        "every fire-and-forget event not refused is stored");
     Set<String> tappedKeys = new HashSet<>(Files.readAllLines(tapFile));
     assertEquals(storedKeys, tappedKeys, "the analysis node received exactly the stored events");
     assertEquals(stored.size(), tapped.getLong("events"));
