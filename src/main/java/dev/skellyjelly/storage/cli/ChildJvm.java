@@ -146,6 +146,15 @@ final class ChildJvm implements AutoCloseable {
     throw new IOException("no VmHWM in /proc/" + pid() + "/status");
   }
 
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGKILL (kill -9), then waits for the exit. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+  }
+
   /** Sends SIGTERM and returns at once. */
   void sigterm() {
     process.toHandle().destroy();

@@ -1,12 +1,10 @@
 package dev.skellyjelly.storage.cli;
 
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 
 /**
  * {@code bench --cluster}: storage and capture as two processes on loopback, as a desktop runs
@@ -34,21 +32,9 @@ final class ClusterBench {
 
   /** Runs the phases; the figures, and {@code stored} as counted in the database afterwards. */
   JsonObject run() throws Exception {
-    Path db = dir.resolve("cluster.db");
-    Path config = dir.resolve("cluster-bench.toml");
-    Files.writeString(config, String.join("\n",
-        "[storage]",
-        "database_path = \"" + db + "\"",
-        "screenshot_dir = \"" + dir.resolve("cluster-shots") + "\"",
-        "backup_dir = \"" + dir.resolve("cluster-backups") + "\"",
-        "backup_interval_hours = 0",
-        "[http]",
-        "enabled = false",
-        "[cluster]",
-        // A name of its own: never joins (or takes events from) another cluster on this host.
-        "name = \"bench-" + UUID.randomUUID() + "\"",
-        "hazelcast_config = \"" + hazelcastConfig.toAbsolutePath() + "\"",
-        ""));
+    Path data = dir.resolve("cluster");
+    Path db = data.resolve("events.db");
+    Path config = ClusterConfigFile.write(dir.resolve("cluster-bench.toml"), data, hazelcastConfig);
     String cfg = config.toString();
     JsonObject result = new JsonObject();
     try (ChildJvm storage = ChildJvm.start("storage", List.of("run", "--cluster", "--config", cfg))) {
@@ -83,7 +69,11 @@ final class ClusterBench {
   }
 
   private JsonObject capture(String cfg, boolean durable) throws Exception {
-    List<String> args = new ArrayList<>(List.of("capture", "--cluster", "--rate", "10000000",
+    // Durable: as fast as the client lets it (the sender waits while the client is full).
+    // Fire-and-forget: a million a second, which no storage node keeps up with: the client
+    // refuses (and counts) what it cannot hold.
+    String rate = durable ? "10000000" : "1000000";
+    List<String> args = new ArrayList<>(List.of("capture", "--cluster", "--rate", rate,
         "--seconds", String.valueOf(seconds), "--seed", "1", "--config", cfg));
     if (durable) {
       args.add("--durable");
