@@ -20,6 +20,13 @@ public final class Addresses {
   public static final String BACKUP = "storage.backup";
   /** Request/reply: liveness and readiness (JSON). */
   public static final String HEALTH = "storage.health";
+  /**
+   * Header on a request to {@link #EVENTS_RAW}: with the value {@link #REPLY_ON_ACCEPT} the reply
+   * comes as soon as the events are accepted into the write queue, not after their commit — a
+   * fire-and-forget producer's flow control, which tells it how much the receiver took.
+   */
+  public static final String REPLY_WHEN_HEADER = "skelly-reply-when";
+  public static final String REPLY_ON_ACCEPT = "accepted";
 
   // ---- Internal: local consumers only, between the module's own verticles. ----
 

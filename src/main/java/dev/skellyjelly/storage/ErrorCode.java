@@ -10,6 +10,8 @@ public enum ErrorCode {
   DECRYPT(422),
   /** The message decoded but is not a valid event or request. */
   INVALID_EVENT(400),
+  /** A message is over a size limit (the message names it): split it and send again. */
+  TOO_LARGE(413),
   /** A query parameter is missing or wrong. */
   BAD_REQUEST(400),
   /** A screenshot existed but its retention has passed. */

@@ -13,8 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code analysis-tap}: an Analysis node in its own process that prints every EventBatch it
@@ -64,33 +62,18 @@ final class AnalysisTapCommand implements Command {
     }).completion().await();
     System.err.println("analysis-tap: listening on " + Addresses.EVENT_BATCHES);
 
-    CountDownLatch stop = new CountDownLatch(1);
-    CountDownLatch reported = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stop.countDown();
-      try {
-        reported.await(10, TimeUnit.SECONDS); // let main print the summary before the JVM exits
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "analysis-tap-stop"));
-    if (seconds > 0) {
-      stop.await(seconds, TimeUnit.SECONDS);
-    } else {
-      stop.await();
+    String stoppedBy = StopSignals.await(seconds) ? StopSignals.onStop().getNow("") : null;
+    // Report first: leaving the cluster has been seen to take long.
+    if (out != null) {
+      tally.write(out);
     }
-    try {
-      // Report first: on SIGTERM the JVM is already shutting down and leaving the cluster may
-      // take longer than the hook waits.
-      if (out != null) {
-        tally.write(out);
-      }
-      System.out.println(tally.summary().encode());
-      System.out.flush();
-    } finally {
-      reported.countDown();
+    JsonObject summary = tally.summary();
+    if (stoppedBy != null) {
+      summary.put("stopped", stoppedBy);
     }
-    vertx.close().await(10, TimeUnit.SECONDS);
+    System.out.println(summary.encode());
+    System.out.flush();
+    PeerNode.leave(vertx);
     return 0;
   }
 
@@ -119,13 +102,17 @@ final class AnalysisTapCommand implements Command {
           .put("screenshots", screenshots).put("sessions", sessions);
     }
 
+    /** Written beside the target and renamed: the file is complete or absent, never partial. */
     synchronized void write(Path file) throws java.io.IOException {
-      try (BufferedWriter w = Files.newBufferedWriter(file)) {
+      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+      try (BufferedWriter w = Files.newBufferedWriter(tmp)) {
         for (String k : keys) {
           w.write(k);
           w.newLine();
         }
       }
+      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
   }
 }

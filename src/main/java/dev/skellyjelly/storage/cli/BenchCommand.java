@@ -51,6 +51,7 @@ final class BenchCommand implements Command {
   public String help() {
     return """
         usage: launcher/storage bench [--events N] [--dir DIR] [--encrypted]
+                                      [--cluster [--seconds S] [--steady-seconds S] [--rate N]]
 
         Generates N events of the demo mix (4 capture sessions), then
           1. inserts them with plain sqlite-jdbc, one row per event, a transaction per 10,000
@@ -62,8 +63,17 @@ final class BenchCommand implements Command {
           --events N   how many events (default 2000000)
           --dir DIR    where the databases go; emptied first (default data/bench)
           --encrypted  also run the module with [encryption] on (a key file in DIR): eventsPerSec is
-                       then the encrypted run, plainEventsPerSec the unencrypted one, and
-                       encryptedRatio their quotient""";
+                       then the encrypted run, plainEventsPerSec the faster of two unencrypted
+                       runs around it, and encryptedRatio their quotient
+
+        With --cluster, then also storage and capture as two processes on loopback (the
+        Hazelcast file of conf/storage.toml's [cluster] table): a durable capture and a
+        fire-and-forget one, each S seconds (default 10) as fast as the client lets it; with
+        --steady-seconds, a capture at N events/s (default 1000) during which the storage
+        process's CPU is read. Adds durableEventsPerSec, fireAndForgetEventsPerSec,
+        storageCpuSecondsPerMillionEvents, storageRssMb (peak), [storageCpuPercentAtSteadyRate],
+        clusterStored / clusterExpected, and localEventsPerSec (= eventsPerSec, the baseline).
+        Targets: durable >= 300,000/s, fire-and-forget >= 400,000/s, < 1 % of a core at 1,000/s.""";
   }
 
   @Override
@@ -71,7 +81,18 @@ final class BenchCommand implements Command {
     int count = (int) args.number("events", 2_000_000, 1_000, 50_000_000);
     Path dir = args.path("dir", "data/bench").toAbsolutePath();
     boolean encrypted = args.flag("encrypted");
+    boolean cluster = args.flag("cluster");
+    long clusterSeconds = args.number("seconds", 10, 1, 3_600);
+    long steadySeconds = args.number("steady-seconds", 0, 0, 86_400);
+    long steadyRate = args.number("rate", 1000, 1, 1_000_000);
+    Path configFile = args.path("config", "conf/storage.toml");
     args.rejectUnknown();
+    return BenchFiles.stoppable(name(), dir, () -> bench(count, dir, encrypted, cluster, clusterSeconds,
+        steadySeconds, steadyRate, configFile));
+  }
+
+  private int bench(int count, Path dir, boolean encrypted, boolean cluster, long clusterSeconds,
+      long steadySeconds, long steadyRate, Path configFile) throws Exception {
     BenchFiles.emptyDirectory(dir);
 
     System.err.println("bench: generating " + count + " events");
@@ -85,8 +106,7 @@ final class BenchCommand implements Command {
     System.err.println("bench: module, event bus -> committed blocks");
     Path moduleDb = dir.resolve("module.db");
     ModuleRun plain = moduleRun(dir, moduleDb, EncryptionAtRest.OFF, events);
-    ModuleRun first = plain;
-    ModuleRun measured = first;
+    ModuleRun measured = plain;
     if (encrypted) {
       System.err.println("bench: module with encryption on");
       moduleDb = dir.resolve("encrypted.db");
@@ -116,12 +136,22 @@ final class BenchCommand implements Command {
         .put("rawBytesPerEvent", round((double) rawBytes / count))
         .put("moduleSeconds", round(moduleSeconds))
         .put("rawSeconds", round(rawSeconds));
+    boolean complete = stored == count && plain.stored() == count;
     if (encrypted) {
       double plainPerSec = count / plain.seconds();
       result.put("plainEventsPerSec", Math.round(plainPerSec)).put("encryptedRatio", round(eventsPerSec / plainPerSec));
     }
+    if (cluster) {
+      Path hazelcast = StorageConfig.fromJson(ConfigFiles.loadJson(configFile)).cluster()
+          .hazelcastConfig();
+      JsonObject figures = new ClusterBench(dir, hazelcast, clusterSeconds, steadySeconds,
+          steadyRate).run();
+      result.mergeIn(figures).put("localEventsPerSec", Math.round(eventsPerSec));
+      complete &= figures.getLong("clusterStored").equals(figures.getLong("clusterExpected"))
+          && figures.getLong("failed") == 0;
+    }
     System.out.println(result.encode());
-    return stored == count && plain.stored() == count ? 0 : 1;
+    return complete ? 0 : 1;
   }
 
   private record ModuleRun(double seconds, double dropped, long stored) {
@@ -162,6 +192,9 @@ final class BenchCommand implements Command {
     List<RawEvent> events = new ArrayList<>(count);
     long t = System.currentTimeMillis() * 1000L;
     for (int i = 0; i < count; i++) {
+      if (i % 100_000 == 0) {
+        StopSignals.check();
+      }
       t += 200 + (i % 7) * 50; // a few hundred microseconds apart, as at a high event rate
       events.add(sessions.get(i % SESSIONS).next(t));
     }
@@ -178,6 +211,7 @@ final class BenchCommand implements Command {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO events VALUES (?, ?, ?, ?, ?)")) {
         for (int i = 0; i < events.size(); i++) {
           if (i % 10_000 == 0) {
+            StopSignals.check();
             st.execute("BEGIN IMMEDIATE");
           }
           RawEvent e = events.get(i);
@@ -234,6 +268,10 @@ final class BenchCommand implements Command {
     }
 
     private void pump() {
+      if (StopSignals.requested()) {
+        done.tryFail(new StopSignals.Stopped(StopSignals.onStop().getNow("")));
+        return;
+      }
       EventBus bus = vertx.eventBus();
       int burstEnd = Math.min(events.size(), sent + 4_096);
       while (sent < burstEnd && sent - confirmed < IN_FLIGHT) {

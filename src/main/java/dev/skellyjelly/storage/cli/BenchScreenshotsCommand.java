@@ -55,6 +55,10 @@ final class BenchScreenshotsCommand implements Command {
     int count = (int) args.number("count", 60, 2, 10_000);
     Path dir = args.path("dir", "data/bench-screenshots").toAbsolutePath();
     args.rejectUnknown();
+    return BenchFiles.stoppable(name(), dir, () -> bench(count, dir));
+  }
+
+  private int bench(int count, Path dir) throws Exception {
     System.setProperty("java.awt.headless", "true");
     BenchFiles.emptyDirectory(dir);
 
@@ -77,6 +81,7 @@ final class BenchScreenshotsCommand implements Command {
     try {
       UUID session = UUID.randomUUID();
       for (int i = 0; i < count; i++) {
+        StopSignals.check();
         boolean usePng = i % 2 == 1;
         byte[] data = usePng ? png : raw;
         RawEvent.Screenshot s = new RawEvent.Screenshot(System.currentTimeMillis() * 1000, session, i,

@@ -57,6 +57,10 @@ final class BenchStoreCommand implements Command {
     int rate = (int) args.number("rate", 25, 1, 10_000);
     Path dir = args.path("dir", "data/bench-store").toAbsolutePath();
     args.rejectUnknown();
+    return BenchFiles.stoppable(name(), dir, () -> bench(days, rate, dir));
+  }
+
+  private int bench(int days, int rate, Path dir) throws Exception {
     BenchFiles.emptyDirectory(dir);
     Path db = dir.resolve("events.db");
 
@@ -69,7 +73,11 @@ final class BenchStoreCommand implements Command {
     try (EventStore store = EventStore.open(db, "NORMAL")) {
       List<RawEvent> second = new ArrayList<>();
       for (int day = 0; day < days; day++) {
+        StopSignals.check();
         for (long s = 9 * 3600; s < 18 * 3600; s++) {
+          if (s % 600 == 0) {
+            StopSignals.check();
+          }
           boolean onBreak = (s % 3600) >= 3000 && random.nextInt(3) > 0; // ~10 min breaks an hour
           if (onBreak) {
             continue;

@@ -99,6 +99,9 @@ final class DemoCommand implements Command {
         .put("screenshotDir", config.screenshotDir().toString())
         .put("screenshotFilesLeft", countFiles(config.screenshotDir()))
         .put("query", "SELECT sum(event_count) FROM event_blocks;");
+    if (StopSignals.requested()) {
+      result.put("stopped", StopSignals.onStop().getNow(""));
+    }
     System.out.println(result.encode());
     return result.getLong("stored").equals(result.getLong("generated")) ? 0 : 1;
   }
@@ -125,7 +128,7 @@ final class DemoCommand implements Command {
       long[] nextScreenshotAt = {0};
       vertx.setPeriodic(10, id -> {
         long elapsedNanos = System.nanoTime() - start;
-        if (elapsedNanos >= seconds * 1_000_000_000L) {
+        if (elapsedNanos >= seconds * 1_000_000_000L || StopSignals.requested()) {
           vertx.cancelTimer(id);
           done.complete();
           return;

@@ -37,6 +37,7 @@ public final class Main {
   }
 
   public static void main(String[] argv) {
+    StopSignals.install();
     System.exit(run(argv));
   }
 

@@ -93,13 +93,16 @@ final class ModuleHost implements AutoCloseable {
     return registry instanceof PrometheusMeterRegistry p ? p.scrape() : "";
   }
 
-  /** Undeploys the module (window emitted, buffer committed), then closes Vert.x. */
+  /**
+   * Undeploys the module (window emitted, buffer committed), then closes Vert.x — waiting at
+   * most {@link PeerNode#LEAVE_SECONDS} for that, since leaving a cluster has been seen to hang.
+   */
   @Override
   public void close() {
     try {
       module.undeploy().await();
     } finally {
-      vertx.close().await();
+      PeerNode.leave(vertx);
     }
   }
 }

@@ -9,6 +9,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** A demo peer (capture or analysis) on the cluster: its own Vert.x with only the codecs. */
 final class PeerNode {
@@ -28,6 +30,20 @@ final class PeerNode {
     StorageClient.registerCodecs(vertx);
     return vertx;
   }
+
+  /**
+   * Leaves the cluster, waiting at most {@link #LEAVE_SECONDS}: Hazelcast's shutdown has been
+   * seen to hang for minutes, and a command that has printed its result must still exit.
+   */
+  static void leave(Vertx vertx) {
+    try {
+      vertx.close().await(LEAVE_SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      System.err.println("leaving the cluster took over " + LEAVE_SECONDS + " s; exiting anyway");
+    }
+  }
+
+  static final long LEAVE_SECONDS = 8;
 
   /** Asks {@code storage.health} until a storage node answers (or {@code timeoutMs} passes). */
   static Future<Void> awaitStorage(Vertx vertx, long timeoutMs) {

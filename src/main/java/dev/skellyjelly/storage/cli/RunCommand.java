@@ -2,7 +2,6 @@ package dev.skellyjelly.storage.cli;
 
 import dev.skellyjelly.storage.config.StorageConfig;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,13 +65,17 @@ final class RunCommand implements Command {
     StorageConfig config = StorageConfig.fromJson(json);
     ModuleHost host = ModuleHost.start(config);
     LOG.info(banner(configFile, config));
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("stopping: emitting the open window and committing the write buffer");
+    String signal;
+    try {
+      StopSignals.await(0);
+      signal = StopSignals.onStop().getNow("");
+      LOG.info(signal + ": stopping — emitting the open window, committing the write buffer,"
+          + " answering durable senders, deleting held screenshots");
+    } finally {
       host.close();
-      stopped.countDown();
-    }, "storage-shutdown"));
-    stopped.await();
+    }
+    System.out.println(new io.vertx.core.json.JsonObject().put("stopped", signal)
+        .put("config", configFile.toAbsolutePath().toString()).encode());
     return 0;
   }
 }

@@ -3,11 +3,15 @@ package dev.skellyjelly.storage.receive;
 import dev.skellyjelly.storage.Addresses;
 import dev.skellyjelly.storage.ErrorCode;
 import dev.skellyjelly.storage.config.StorageConfig;
+import dev.skellyjelly.storage.StorageException;
 import dev.skellyjelly.storage.event.EventDecodeException;
-import dev.skellyjelly.storage.event.EventEncoding;
+import dev.skellyjelly.storage.event.EventFrame;
+import dev.skellyjelly.storage.event.FrameEncoding;
 import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.metrics.StorageMetrics;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -15,16 +19,18 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes raw events from {@code storage.events.raw} and routes them: screenshots to the
- * screenshot handler, every other event to the batcher and the writer. Events that arrive in one
- * event-loop turn travel on as one {@link IngestChunk}.
+ * Takes frames ({@link EventFrame}, many events of one session) and single raw events from
+ * {@code storage.events.raw} and routes them: screenshots to the screenshot handler, every other
+ * event to the batcher and the writer. Events that arrive in one event-loop turn travel on as one
+ * {@link IngestChunk}.
  *
  * <p>Delivery: a {@code send} is accepted; a {@code request} is answered (with the event's
- * sequence number) only after the transaction holding it commits. The write queue is bounded by
+ * sequence number; a frame's with its last one) only after the transaction holding it commits. The write queue is bounded by
  * {@code write_buffer_size_mb} of events in flight: past it, requests fail with
  * {@code BACKPRESSURE} and sends are counted as dropped — never dropped silently.
  * A body that is not an event (bad bytes, a foreign type) is answered with {@code DECODE} or
@@ -38,9 +44,12 @@ public final class ReceiverVerticle extends VerticleBase {
 
   private final StorageConfig config;
   private final StorageMetrics metrics;
-  private final DeliveryOptions writeOptions = new DeliveryOptions().setSendTimeout(300_000);
+  /** Internal hops stay local: on a clustered bus this skips the cluster's node selection. */
+  private final DeliveryOptions writeOptions = new DeliveryOptions().setSendTimeout(300_000)
+      .setLocalOnly(true);
+  private final DeliveryOptions localOnly = new DeliveryOptions().setLocalOnly(true);
   private List<RawEvent> chunkEvents = new ArrayList<>();
-  private List<Pending> chunkRequests = new ArrayList<>();
+  private List<Handler<Throwable>> chunkWaiters = new ArrayList<>();
   private long chunkBytes;
   private boolean chunkScheduled;
   private long nextChunkId;
@@ -58,75 +67,152 @@ public final class ReceiverVerticle extends VerticleBase {
 
   private void onMessage(Message<Object> message) {
     long t0 = System.nanoTime();
-    RawEvent event = decode(message);
-    if (event == null) {
-      return;
+    Object body = decode(message);
+    if (body instanceof EventFrame frame) {
+      onFrame(message, frame);
+    } else if (body instanceof RawEvent.Screenshot screenshot) {
+      metrics.received(screenshot.kind());
+      routeScreenshot(screenshot).onComplete(ar -> answer(message, screenshot.sequence(),
+          ar.failed() ? ar.cause() : null));
+    } else if (body instanceof RawEvent event) {
+      metrics.received(event.kind());
+      List<RawEvent> one = List.of(event);
+      if (admit(message, one, event.estimatedBytes())) {
+        enqueue(one, event.estimatedBytes(), replyOnCommit(message, event.sequence()));
+      }
     }
-    metrics.received(event.kind());
-    if (event instanceof RawEvent.Screenshot screenshot) {
-      routeScreenshot(message, screenshot);
-    } else {
-      enqueue(message, event);
-    }
-    metrics.processingLatency().record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
+    metrics.processingLatency().record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
   }
 
-  /** The event in the message, or {@code null} after answering a body that is none. */
-  private RawEvent decode(Message<Object> message) {
+  /**
+   * A frame is taken or refused as a whole. Its reply — one per frame, with its last sequence —
+   * follows the commit of all its events, or their acceptance when the producer asked for that
+   * (its fire-and-forget flow control).
+   */
+  private void onFrame(Message<Object> message, EventFrame frame) {
+    String problem = frame.inconsistency();
+    if (problem != null) {
+      metrics.dropped(StorageMetrics.DropReason.INVALID, frame.events().size());
+      LOG.warn("refused a frame of session " + frame.session() + ": " + problem);
+      refuse(message, ErrorCode.INVALID_EVENT, problem);
+      return;
+    }
+    List<RawEvent> events = new ArrayList<>(frame.events().size());
+    List<RawEvent.Screenshot> screenshots = new ArrayList<>(0);
+    long bytes = 0;
+    for (RawEvent e : frame.events()) {
+      metrics.received(e.kind());
+      if (e instanceof RawEvent.Screenshot s) {
+        screenshots.add(s);
+      } else {
+        events.add(e);
+        bytes += e.estimatedBytes();
+      }
+    }
+    if (!admit(message, events, bytes)) {
+      return;
+    }
+    boolean onAccept = Addresses.REPLY_ON_ACCEPT.equals(message.headers().get(Addresses.REPLY_WHEN_HEADER));
+    if (screenshots.isEmpty()) {
+      enqueue(events, bytes, onAccept ? null : replyOnCommit(message, frame.lastSequence()));
+    } else {
+      List<Future<?>> parts = new ArrayList<>(screenshots.size() + 1);
+      if (!events.isEmpty()) {
+        Promise<Void> committed = Promise.promise();
+        enqueue(events, bytes, failure -> {
+          if (failure == null) {
+            committed.complete();
+          } else {
+            committed.fail(failure);
+          }
+        });
+        parts.add(committed.future());
+      }
+      screenshots.forEach(s -> parts.add(routeScreenshot(s)));
+      if (!onAccept) {
+        Future.all(parts).onComplete(ar -> answer(message, frame.lastSequence(),
+            ar.failed() ? ar.cause() : null));
+      }
+    }
+    if (onAccept && message.replyAddress() != null) {
+      message.reply(frame.lastSequence());
+    }
+  }
+
+  /** The event or frame in the message, or {@code null} after answering a body that is none. */
+  private Object decode(Message<Object> message) {
     Object body;
     try {
       body = message.body();
       if (body instanceof Buffer bytes) {
-        body = EventEncoding.decodeSingle(bytes.getBytes());
+        body = FrameEncoding.decodeWire(bytes.getBytes());
       }
     } catch (EventDecodeException e) {
       metrics.decodeError();
       metrics.dropped(StorageMetrics.DropReason.DECODE, 1);
       LOG.warn("dropped an undecodable message on " + Addresses.EVENTS_RAW + ": " + e.getMessage());
-      refuse(message, ErrorCode.DECODE, e.getMessage() + "; send a RawEvent with the codecs from"
-          + " Codecs.registerAll, or its wire bytes as a Buffer");
+      refuse(message, ErrorCode.DECODE, e.getMessage() + "; send RawEvents or EventFrames with the"
+          + " codecs from Codecs.registerAll, or their wire bytes as a Buffer");
+      return null;
+    } catch (StorageException e) {
+      metrics.dropped(StorageMetrics.DropReason.INVALID, 1);
+      LOG.warn("refused a message on " + Addresses.EVENTS_RAW + ": " + e.getMessage());
+      refuse(message, e.code(), e.getMessage());
       return null;
     }
-    if (body instanceof RawEvent event) {
-      return event;
+    if (body instanceof RawEvent || body instanceof EventFrame) {
+      return body;
     }
     metrics.dropped(StorageMetrics.DropReason.INVALID, 1);
     String type = body == null ? "null" : body.getClass().getName();
     LOG.warn("refused a " + type + " on " + Addresses.EVENTS_RAW);
-    refuse(message, ErrorCode.INVALID_EVENT, Addresses.EVENTS_RAW + " takes RawEvent records"
-        + " (register them with Codecs.registerAll on the sending Vertx) or their wire bytes as a"
-        + " Buffer, not " + type);
+    refuse(message, ErrorCode.INVALID_EVENT, Addresses.EVENTS_RAW + " takes EventFrame or RawEvent"
+        + " records (register them with Codecs.registerAll on the sending Vertx) or their wire"
+        + " bytes as a Buffer, not " + type);
     return null;
   }
 
   private static void refuse(Message<?> message, ErrorCode code, String reason) {
     if (message.replyAddress() != null) {
-      message.fail(code.failureCode(), code.name() + ": " + reason);
+      String text = reason.startsWith(code.name() + ":") ? reason : code.name() + ": " + reason;
+      message.fail(code.failureCode(), text);
     }
   }
 
-  private void routeScreenshot(Message<Object> message, RawEvent.Screenshot screenshot) {
-    vertx.eventBus().request(Addresses.SCREENSHOTS_STORE, screenshot, writeOptions)
-        .onComplete(ar -> answer(List.of(new Pending(message, screenshot.sequence())),
-            ar.failed() ? ar.cause() : null));
+  private Future<Void> routeScreenshot(RawEvent.Screenshot screenshot) {
+    return vertx.eventBus().request(Addresses.SCREENSHOTS_STORE, screenshot, writeOptions)
+        .mapEmpty();
   }
 
-  private void enqueue(Message<Object> message, RawEvent event) {
-    int size = event.estimatedBytes();
-    if (inFlightBytes + chunkBytes + size > config.writeBufferBytes()) {
-      metrics.dropped(StorageMetrics.DropReason.BACKPRESSURE, 1);
-      if (message.replyAddress() != null) {
-        metrics.backpressureRefusal();
-        message.fail(ErrorCode.BACKPRESSURE.failureCode(), "BACKPRESSURE: the write queue is full ("
-            + (inFlightBytes + chunkBytes) + " bytes of events waiting, bound "
-            + config.writeBufferBytes() + "); retry with backoff");
-      }
-      return;
+  /**
+   * Whether {@code events} fit under the write-queue bound; if not, they are refused as a whole:
+   * counted as dropped, and a request answered {@code BACKPRESSURE}.
+   */
+  private boolean admit(Message<Object> message, List<RawEvent> events, long bytes) {
+    if (inFlightBytes + chunkBytes + bytes <= config.writeBufferBytes()) {
+      return true;
     }
-    chunkEvents.add(event);
-    chunkBytes += size;
+    metrics.dropped(StorageMetrics.DropReason.BACKPRESSURE, events.size());
     if (message.replyAddress() != null) {
-      chunkRequests.add(new Pending(message, event.sequence()));
+      metrics.backpressureRefusal();
+      message.fail(ErrorCode.BACKPRESSURE.failureCode(), "BACKPRESSURE: the write queue is full ("
+          + (inFlightBytes + chunkBytes) + " bytes of events waiting, bound "
+          + config.writeBufferBytes() + "); retry with backoff");
+    }
+    return false;
+  }
+
+  /** Replies after the commit, or {@code null} when nobody waits for a reply. */
+  private static Handler<Throwable> replyOnCommit(Message<Object> message, long sequence) {
+    return message.replyAddress() == null ? null : failure -> answer(message, sequence, failure);
+  }
+
+  /** Adds admitted events to the chunk; {@code onCommit} (may be null) hears how it went. */
+  private void enqueue(List<RawEvent> events, long bytes, Handler<Throwable> onCommit) {
+    chunkEvents.addAll(events);
+    chunkBytes += bytes;
+    if (onCommit != null) {
+      chunkWaiters.add(onCommit);
     }
     if (chunkEvents.size() >= MAX_CHUNK_EVENTS) {
       sendChunk();
@@ -143,40 +229,34 @@ public final class ReceiverVerticle extends VerticleBase {
       return;
     }
     IngestChunk chunk = new IngestChunk(nextChunkId++, chunkEvents, chunkBytes);
-    List<Pending> requests = chunkRequests;
+    List<Handler<Throwable>> waiters = chunkWaiters;
     long bytes = chunkBytes;
     chunkEvents = new ArrayList<>();
-    chunkRequests = new ArrayList<>();
+    chunkWaiters = new ArrayList<>();
     chunkBytes = 0;
     inFlightBytes += bytes;
     var bus = vertx.eventBus();
-    bus.send(Addresses.BATCH_EVENTS, chunk);
+    bus.send(Addresses.BATCH_EVENTS, chunk, localOnly);
     // A failed write is counted as dropped by the writer, which knows how many it lost.
     bus.request(Addresses.WRITE_EVENTS, chunk, writeOptions).onComplete(ar -> {
       inFlightBytes -= bytes;
-      answer(requests, ar.failed() ? ar.cause() : null);
+      Throwable failure = ar.failed() ? ar.cause() : null;
+      waiters.forEach(w -> w.handle(failure));
     });
   }
 
-  /** Replies to each request with its sequence number, or passes the failure on. */
-  private static void answer(List<Pending> requests, Throwable failure) {
-    for (Pending p : requests) {
-      Message<Object> m = p.message();
-      if (m.replyAddress() == null) {
-        continue;
-      }
-      if (failure == null) {
-        m.reply(p.sequence());
-      } else if (failure instanceof ReplyException re && re.failureCode() > 0) {
-        m.fail(re.failureCode(), re.getMessage());
-      } else {
-        m.fail(ErrorCode.DATABASE.failureCode(), "DATABASE: " + failure.getMessage());
-      }
+  /** Replies with the sequence number, or passes the failure on. */
+  private static void answer(Message<Object> m, long sequence, Throwable failure) {
+    if (m.replyAddress() == null) {
+      return;
     }
-  }
-
-  /** A request waiting for its commit, with the sequence its reply carries. */
-  private record Pending(Message<Object> message, long sequence) {
+    if (failure == null) {
+      m.reply(sequence);
+    } else if (failure instanceof ReplyException re && re.failureCode() > 0) {
+      m.fail(re.failureCode(), re.getMessage());
+    } else {
+      m.fail(ErrorCode.DATABASE.failureCode(), "DATABASE: " + failure.getMessage());
+    }
   }
 
   @Override

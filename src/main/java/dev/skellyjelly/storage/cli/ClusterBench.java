@@ -1,0 +1,113 @@
+package dev.skellyjelly.storage.cli;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code bench --cluster}: storage and capture as two processes on loopback, as a desktop runs
+ * them. A storage node ({@code run --cluster}) takes first a durable capture, then a
+ * fire-and-forget one, each sending as fast as the client lets it; the storage process's CPU
+ * seconds and peak RSS are read from {@code /proc}. Optionally a steady phase at a desktop's
+ * rate measures the storage process's share of a core.
+ */
+final class ClusterBench {
+
+  private final Path dir;
+  private final Path hazelcastConfig;
+  private final long seconds;
+  private final long steadySeconds;
+  private final long steadyRate;
+  private long steadyCommitted;
+
+  ClusterBench(Path dir, Path hazelcastConfig, long seconds, long steadySeconds, long steadyRate) {
+    this.dir = dir;
+    this.hazelcastConfig = hazelcastConfig;
+    this.seconds = seconds;
+    this.steadySeconds = steadySeconds;
+    this.steadyRate = steadyRate;
+  }
+
+  /** Runs the phases; the figures, and {@code stored} as counted in the database afterwards. */
+  JsonObject run() throws Exception {
+    Path data = dir.resolve("cluster");
+    Path db = data.resolve("events.db");
+    Path config = ClusterConfigFile.write(dir.resolve("cluster-bench.toml"), data, hazelcastConfig);
+    String cfg = config.toString();
+    JsonObject result = new JsonObject();
+    try (ChildJvm storage = ChildJvm.start("storage", List.of("run", "--cluster", "--config", cfg))) {
+      storage.awaitLine("Skelly-Jelly Storage is running", 120);
+      double cpu0 = storage.cpuSeconds();
+      JsonObject durable = capture(cfg, true);
+      JsonObject fireAndForget = capture(cfg, false);
+      double cpu1 = storage.cpuSeconds();
+      long committed = durable.getLong("acked") + fireAndForget.getLong("sent")
+          - fireAndForget.getLong("refused") - fireAndForget.getLong("failed");
+      result.put("durableEventsPerSec", durable.getLong("eventsPerSec"))
+          .put("durableAcked", durable.getLong("acked"))
+          .put("fireAndForgetEventsPerSec", fireAndForget.getLong("eventsPerSec"))
+          .put("fireAndForgetSent", fireAndForget.getLong("sent"))
+          .put("fireAndForgetRefused", fireAndForget.getLong("refused"))
+          .put("failed", durable.getLong("failed") + fireAndForget.getLong("failed"))
+          .put("storageCpuSecondsPerMillionEvents", round((cpu1 - cpu0) / committed * 1e6));
+      if (steadySeconds > 0) {
+        result.put("storageCpuPercentAtSteadyRate", steady(storage, cfg))
+            .put("steadyRate", steadyRate);
+      }
+      result.put("storageRssMb", Math.round(storage.peakRssMb()));
+      int exit = storage.terminate(60);
+      if (exit != 0 && exit != 143) {
+        throw new IllegalStateException("the storage node exited " + exit + " on SIGTERM");
+      }
+      long stored = StoreCommands.StatsCommand.stats(db).getLong("events");
+      long expected = committed + steadyCommitted;
+      result.put("clusterStored", stored).put("clusterExpected", expected);
+    }
+    return result;
+  }
+
+  private JsonObject capture(String cfg, boolean durable) throws Exception {
+    // Durable: as fast as the client lets it (the sender waits while the client is full).
+    // Fire-and-forget: a million a second, which no storage node keeps up with: the client
+    // refuses (and counts) what it cannot hold.
+    String rate = durable ? "10000000" : "1000000";
+    List<String> args = new ArrayList<>(List.of("capture", "--cluster", "--rate", rate,
+        "--seconds", String.valueOf(seconds), "--seed", "1", "--config", cfg));
+    if (durable) {
+      args.add("--durable");
+    }
+    System.err.println("bench: cluster, " + (durable ? "durable" : "fire-and-forget") + " capture");
+    try (ChildJvm capture = ChildJvm.start("capture", args)) {
+      return capture.result(seconds + 300);
+    }
+  }
+
+  /**
+   * A capture at the steady rate; the storage CPU is read over the middle of it, after the
+   * capture has joined and before it drains, so it measures the rate and not the start-up.
+   */
+  private double steady(ChildJvm storage, String cfg) throws Exception {
+    long warmUp = Math.min(60, steadySeconds / 4);
+    System.err.println("bench: cluster, " + steadyRate + " events/s for " + steadySeconds + " s");
+    try (ChildJvm capture = ChildJvm.start("capture", List.of("capture", "--cluster", "--rate",
+        String.valueOf(steadyRate), "--seconds", String.valueOf(steadySeconds + 2 * warmUp),
+        "--seed", "2", "--config", cfg))) {
+      capture.awaitLine("capture: sent=", 120);
+      StopSignals.await(warmUp);
+      StopSignals.check();
+      double cpu0 = storage.cpuSeconds();
+      StopSignals.await(steadySeconds);
+      StopSignals.check();
+      double cpu1 = storage.cpuSeconds();
+      JsonObject r = capture.result(steadySeconds + 3 * warmUp + 300);
+      steadyCommitted = r.getLong("sent") - r.getLong("refused") - r.getLong("failed");
+      return round((cpu1 - cpu0) / steadySeconds * 100);
+    }
+  }
+
+  private static double round(double d) {
+    return Double.parseDouble(String.format(Locale.ROOT, "%.3f", d));
+  }
+}

@@ -1,0 +1,145 @@
+package dev.skellyjelly.storage.client;
+
+import java.time.Duration;
+
+/**
+ * How a {@link StorageClient} coalesces events into frames, how much it may hold, and how a
+ * durable send retries. Fluent setters; every default is a named constant.
+ */
+public final class StorageClientOptions {
+
+  /** A frame is sent when it holds this many events... */
+  public static final int DEFAULT_MAX_FRAME_EVENTS = 1024;
+  /** ...or this many (estimated) bytes, whichever comes first... */
+  public static final int DEFAULT_MAX_FRAME_BYTES = 256 * 1024;
+  /** ...or when its first event has waited this long (at high rates)... */
+  public static final Duration DEFAULT_LINGER = Duration.ofMillis(5);
+  /**
+   * ...or, when so few events arrive that a frame would carry only a handful, this long: fewer
+   * messages for the storage node to wake up for, still well inside the ack-latency target.
+   */
+  public static final Duration DEFAULT_MAX_LINGER = Duration.ofMillis(50);
+  /** Events held at most: in open frames, in flight, and waiting to be retried. */
+  public static final int DEFAULT_MAX_QUEUED_EVENTS = 200_000;
+  /** Bytes held at most (events' estimates, screenshots included). */
+  public static final long DEFAULT_MAX_QUEUED_BYTES = 64L << 20;
+  /** How long one attempt waits for its reply. */
+  public static final Duration DEFAULT_REPLY_TIMEOUT = Duration.ofSeconds(10);
+  /** First retry delay of a durable send; it doubles per failure... */
+  public static final Duration DEFAULT_RETRY_FIRST_DELAY = Duration.ofMillis(50);
+  /** ...up to this... */
+  public static final Duration DEFAULT_RETRY_MAX_DELAY = Duration.ofSeconds(5);
+  /** ...and no retry starts later than this after the first attempt: a storage restart fits. */
+  public static final Duration DEFAULT_RETRY_HORIZON = Duration.ofSeconds(60);
+
+  private int maxFrameEvents = DEFAULT_MAX_FRAME_EVENTS;
+  private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
+  private Duration linger = DEFAULT_LINGER;
+  private Duration maxLinger = DEFAULT_MAX_LINGER;
+  private int maxQueuedEvents = DEFAULT_MAX_QUEUED_EVENTS;
+  private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
+  private Duration replyTimeout = DEFAULT_REPLY_TIMEOUT;
+  private Duration retryFirstDelay = DEFAULT_RETRY_FIRST_DELAY;
+  private Duration retryMaxDelay = DEFAULT_RETRY_MAX_DELAY;
+  private Duration retryHorizon = DEFAULT_RETRY_HORIZON;
+
+  public int getMaxFrameEvents() {
+    return maxFrameEvents;
+  }
+
+  public StorageClientOptions setMaxFrameEvents(int maxFrameEvents) {
+    this.maxFrameEvents = positive(maxFrameEvents, "maxFrameEvents");
+    return this;
+  }
+
+  public int getMaxFrameBytes() {
+    return maxFrameBytes;
+  }
+
+  public StorageClientOptions setMaxFrameBytes(int maxFrameBytes) {
+    this.maxFrameBytes = positive(maxFrameBytes, "maxFrameBytes");
+    return this;
+  }
+
+  public Duration getLinger() {
+    return linger;
+  }
+
+  public StorageClientOptions setLinger(Duration linger) {
+    this.linger = linger;
+    return this;
+  }
+
+  public Duration getMaxLinger() {
+    return maxLinger;
+  }
+
+  public StorageClientOptions setMaxLinger(Duration maxLinger) {
+    this.maxLinger = maxLinger;
+    return this;
+  }
+
+  public int getMaxQueuedEvents() {
+    return maxQueuedEvents;
+  }
+
+  public StorageClientOptions setMaxQueuedEvents(int maxQueuedEvents) {
+    this.maxQueuedEvents = positive(maxQueuedEvents, "maxQueuedEvents");
+    return this;
+  }
+
+  public long getMaxQueuedBytes() {
+    return maxQueuedBytes;
+  }
+
+  public StorageClientOptions setMaxQueuedBytes(long maxQueuedBytes) {
+    if (maxQueuedBytes < 1) {
+      throw new IllegalArgumentException("maxQueuedBytes must be positive, got " + maxQueuedBytes);
+    }
+    this.maxQueuedBytes = maxQueuedBytes;
+    return this;
+  }
+
+  public Duration getReplyTimeout() {
+    return replyTimeout;
+  }
+
+  public StorageClientOptions setReplyTimeout(Duration replyTimeout) {
+    this.replyTimeout = replyTimeout;
+    return this;
+  }
+
+  public Duration getRetryFirstDelay() {
+    return retryFirstDelay;
+  }
+
+  public StorageClientOptions setRetryFirstDelay(Duration retryFirstDelay) {
+    this.retryFirstDelay = retryFirstDelay;
+    return this;
+  }
+
+  public Duration getRetryMaxDelay() {
+    return retryMaxDelay;
+  }
+
+  public StorageClientOptions setRetryMaxDelay(Duration retryMaxDelay) {
+    this.retryMaxDelay = retryMaxDelay;
+    return this;
+  }
+
+  public Duration getRetryHorizon() {
+    return retryHorizon;
+  }
+
+  public StorageClientOptions setRetryHorizon(Duration retryHorizon) {
+    this.retryHorizon = retryHorizon;
+    return this;
+  }
+
+  private static int positive(int value, String name) {
+    if (value < 1) {
+      throw new IllegalArgumentException(name + " must be positive, got " + value);
+    }
+    return value;
+  }
+}

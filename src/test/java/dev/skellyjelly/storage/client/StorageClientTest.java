@@ -1,0 +1,137 @@
+package dev.skellyjelly.storage.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.skellyjelly.storage.ErrorCode;
+import dev.skellyjelly.storage.StorageException;
+import dev.skellyjelly.storage.StorageModule;
+import dev.skellyjelly.storage.TestSupport;
+import dev.skellyjelly.storage.cli.SyntheticCapture;
+import dev.skellyjelly.storage.config.StorageConfig;
+import dev.skellyjelly.storage.event.RawEvent;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The producer's client: frames, one reply per frame, the send bound, the retry horizon. */
+@ExtendWith(VertxExtension.class)
+class StorageClientTest {
+
+  @TempDir
+  Path dir;
+
+  private static List<RawEvent> mix(UUID session, int n) {
+    SyntheticCapture capture = new SyntheticCapture(session, 3);
+    List<RawEvent> events = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      events.add(capture.next(1_763_950_000_000_000L + i * 500L));
+    }
+    return events;
+  }
+
+  @Test
+  void durableSendsTravelInFramesAndCompleteWithTheirSequenceAfterCommit(Vertx vertx,
+      VertxTestContext ctx) {
+    StorageConfig config = TestSupport.config(dir);
+    UUID a = UUID.randomUUID();
+    UUID b = UUID.randomUUID();
+    List<RawEvent> events = new ArrayList<>(mix(a, 2500));
+    events.addAll(mix(b, 100));
+    StorageClient client = new StorageClient(vertx);
+    StorageModule.deploy(vertx, config, new SimpleMeterRegistry()).compose(module -> {
+      List<Future<Long>> acks = new ArrayList<>();
+      events.forEach(e -> acks.add(client.sendDurably(e)));
+      return Future.all(acks).map(all -> {
+        ctx.verify(() -> {
+          for (int i = 0; i < events.size(); i++) {
+            assertEquals(events.get(i).sequence(), acks.get(i).result());
+          }
+        });
+        return module;
+      });
+    }).onComplete(ctx.succeeding(module -> ctx.verify(() -> {
+      List<RawEvent> stored = TestSupport.storedEvents(config.databasePath());
+      assertEquals(events.size(), stored.size(), "every acknowledged event is committed");
+      // 2,500 events of one session: frames of at most 1,024; the other session's in its own.
+      assertEquals(4, client.framesSent());
+      assertEquals(0, client.queuedEvents());
+      module.undeploy().onComplete(ctx.succeedingThenComplete());
+    })));
+  }
+
+  @Test
+  void fireAndForgetFramesAreStoredAndFlushWaitsForTheirAcceptance(Vertx vertx,
+      VertxTestContext ctx) {
+    StorageConfig config = TestSupport.config(dir);
+    List<RawEvent> events = mix(UUID.randomUUID(), 5000);
+    StorageClient client = new StorageClient(vertx);
+    StorageModule.deploy(vertx, config, new SimpleMeterRegistry()).compose(module -> {
+      events.forEach(e -> ctx.verify(() -> assertTrue(client.send(e))));
+      return client.flush().compose(v -> module.undeploy());
+    }).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      assertEquals(0, client.refused());
+      assertEquals(0, client.lost());
+      assertEquals(events, TestSupport.storedEvents(config.databasePath()));
+      ctx.completeNow();
+    })));
+  }
+
+  /**
+   * No storage node: the first 100 events wait for retries and fill the bound, the next ones are
+   * refused and counted; at the horizon the frame is given up once, its senders hear why, and
+   * the drain handler tells the producer there is room again.
+   */
+  @Test
+  void sendsWaitingForRetryFillTheBoundAndAreGivenUpAtTheHorizon(Vertx vertx,
+      VertxTestContext ctx) {
+    StorageClient.registerCodecs(vertx);
+    StorageClient client = new StorageClient(vertx, new StorageClientOptions()
+        .setMaxQueuedEvents(100)
+        .setRetryFirstDelay(Duration.ofMillis(10))
+        .setRetryMaxDelay(Duration.ofMillis(40))
+        .setRetryHorizon(Duration.ofMillis(300)));
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    client.bindTo(registry);
+    List<RawEvent> events = mix(UUID.randomUUID(), 130);
+    Checkpoint gaveUp = ctx.checkpoint(100);
+    Checkpoint refused = ctx.checkpoint(30);
+    Checkpoint drained = ctx.checkpoint();
+    long start = System.nanoTime();
+    client.drainHandler(v -> ctx.verify(() -> {
+      assertTrue(System.nanoTime() - start >= 300_000_000L, "not before the horizon");
+      assertEquals(1, client.gaveUp(), "one frame given up, once");
+      assertEquals(0, client.queuedEvents());
+      assertFalse(client.writeQueueFull());
+      assertEquals(30.0, registry.find("skelly.client.events.refused").functionCounter().count());
+      drained.flag();
+    }));
+    for (RawEvent e : events) {
+      client.sendDurably(e).onComplete(ctx.failing(err -> ctx.verify(() -> {
+        StorageException se = (StorageException) err;
+        if (se.code() == ErrorCode.BACKPRESSURE) {
+          assertTrue(se.getMessage().contains("100 events"), se.getMessage());
+          refused.flag();
+        } else {
+          assertEquals(ErrorCode.UNAVAILABLE, se.code(), se.getMessage());
+          assertTrue(se.getMessage().contains("retry horizon"), se.getMessage());
+          gaveUp.flag();
+        }
+      })));
+    }
+    assertTrue(client.writeQueueFull());
+    assertEquals(30, client.refused());
+  }
+}

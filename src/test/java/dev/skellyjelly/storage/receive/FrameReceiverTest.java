@@ -1,0 +1,194 @@
+package dev.skellyjelly.storage.receive;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.skellyjelly.storage.Addresses;
+import dev.skellyjelly.storage.ErrorCode;
+import dev.skellyjelly.storage.StorageModule;
+import dev.skellyjelly.storage.TestSupport;
+import dev.skellyjelly.storage.config.StorageConfig;
+import dev.skellyjelly.storage.event.EventEncoding;
+import dev.skellyjelly.storage.event.EventFrame;
+import dev.skellyjelly.storage.event.FrameEncoding;
+import dev.skellyjelly.storage.event.RawEvent;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Frames into the module: one reply per frame after its commit, a resent frame stored once, and
+ * each kind of bad frame answered as a whole while the frames around it are stored. Frames go as
+ * their wire bytes (the path cluster traffic takes) unless the test is about local objects.
+ */
+@ExtendWith(VertxExtension.class)
+class FrameReceiverTest {
+
+  @TempDir
+  Path dir;
+
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  static List<RawEvent> keystrokes(UUID session, long firstSeq, int n) {
+    List<RawEvent> events = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      events.add(new RawEvent.Keystroke(1_763_950_000_000_000L + (firstSeq + i) * 1000, session,
+          firstSeq + i, 65 + i % 26, 0));
+    }
+    return events;
+  }
+
+  private static Buffer wire(List<RawEvent> events) {
+    return Buffer.buffer(FrameEncoding.encode(EventFrame.of(events)));
+  }
+
+  private Future<StorageModule> deploy(Vertx vertx, StorageConfig config) {
+    return StorageModule.deploy(vertx, config, registry);
+  }
+
+  private double counter(String name, String... tags) {
+    return registry.find(name).tags(tags).counter().count();
+  }
+
+  @Test
+  void aDurableFrameGetsOneReplyAfterItsCommitAndAResentFrameIsStoredOnce(Vertx vertx,
+      VertxTestContext ctx) {
+    StorageConfig config = TestSupport.config(dir);
+    UUID session = UUID.randomUUID();
+    List<RawEvent> first = keystrokes(session, 0, 300);
+    List<RawEvent> second = keystrokes(session, 300, 200);
+    var bus = vertx.eventBus();
+    deploy(vertx, config).compose(module -> bus.<Long>request(Addresses.EVENTS_RAW, wire(first))
+        .compose(reply -> {
+          ctx.verify(() -> {
+            assertEquals(299L, reply.body(), "the reply carries the frame's last sequence");
+            // The reply follows the commit: every event of the frame is in the database.
+            assertEquals(first, TestSupport.storedEvents(config.databasePath()));
+          });
+          // The same frame again (as if its reply had been lost), then the next one, as an object.
+          return bus.request(Addresses.EVENTS_RAW, wire(first));
+        })
+        .compose(again -> bus.<Long>request(Addresses.EVENTS_RAW, EventFrame.of(second)))
+        .map(module))
+        .onComplete(ctx.succeeding(module -> ctx.verify(() -> {
+          List<RawEvent> all = new ArrayList<>(first);
+          all.addAll(second);
+          assertEquals(all, TestSupport.storedEvents(config.databasePath()), "stored once, in order");
+          assertEquals(300.0, counter("skelly.events.duplicates"));
+          module.undeploy().onComplete(ctx.succeedingThenComplete());
+        })));
+  }
+
+  @Test
+  void badFramesAreAnsweredAsAWholeAndTheNextFrameIsStored(Vertx vertx, VertxTestContext ctx) {
+    StorageConfig config = TestSupport.config(dir);
+    UUID session = UUID.randomUUID();
+    List<RawEvent> good = keystrokes(session, 0, 50);
+    byte[] corrupt = FrameEncoding.encode(EventFrame.of(keystrokes(session, 50, 50)));
+    corrupt[corrupt.length / 2] ^= 0x10;
+    byte[] truncated = Arrays.copyOf(
+        FrameEncoding.encode(EventFrame.of(keystrokes(session, 100, 50))), 60);
+    List<RawEvent> backwards = keystrokes(session, 150, 10);
+    backwards.set(7, new RawEvent.Keystroke(9, session, 151, 65, 0));
+    List<RawEvent> mixed = keystrokes(session, 160, 10);
+    mixed.set(4, keystrokes(UUID.randomUUID(), 164, 1).get(0));
+    List<RawEvent> after = keystrokes(session, 200, 50);
+    var bus = vertx.eventBus();
+    deploy(vertx, config).compose(module -> bus.request(Addresses.EVENTS_RAW, wire(good))
+        .compose(r -> refusal(bus.request(Addresses.EVENTS_RAW, Buffer.buffer(corrupt)),
+            ErrorCode.DECODE, ctx, "checksum"))
+        .compose(r -> refusal(bus.request(Addresses.EVENTS_RAW, Buffer.buffer(truncated)),
+            ErrorCode.DECODE, ctx, "checksum"))
+        .compose(r -> refusal(bus.request(Addresses.EVENTS_RAW, wire(backwards)),
+            ErrorCode.INVALID_EVENT, ctx, "offset 7"))
+        .compose(r -> refusal(bus.request(Addresses.EVENTS_RAW, new EventFrame(session, mixed)),
+            ErrorCode.INVALID_EVENT, ctx, "offset 4"))
+        .compose(r -> bus.request(Addresses.EVENTS_RAW, wire(after)))
+        .map(module))
+        .onComplete(ctx.succeeding(module -> ctx.verify(() -> {
+          List<RawEvent> stored = new ArrayList<>(good);
+          stored.addAll(after);
+          assertEquals(stored, TestSupport.storedEvents(config.databasePath()));
+          assertEquals(2.0, counter("skelly.decode.errors"));
+          assertEquals(20.0, counter("skelly.events.dropped", "reason", "invalid"),
+              "the events of both inconsistent frames");
+          module.undeploy().onComplete(ctx.succeedingThenComplete());
+        })));
+  }
+
+  @Test
+  void anOversizedFrameIsRefusedNamingTheLimit(Vertx vertx, VertxTestContext ctx) {
+    StorageConfig config = TestSupport.config(dir);
+    Buffer huge = Buffer.buffer(new byte[FrameEncoding.MAX_BYTES + 1]);
+    huge.setByte(0, (byte) FrameEncoding.VERSION);
+    deploy(vertx, config).compose(module -> refusal(
+            vertx.eventBus().request(Addresses.EVENTS_RAW, huge), ErrorCode.TOO_LARGE, ctx,
+            String.valueOf(FrameEncoding.MAX_BYTES)).map(module))
+        .onComplete(ctx.succeeding(module -> module.undeploy()
+            .onComplete(ctx.succeedingThenComplete())));
+  }
+
+  @Test
+  void oldSingleEventBytesAreStillAccepted(Vertx vertx, VertxTestContext ctx) {
+    StorageConfig config = TestSupport.config(dir);
+    RawEvent e = keystrokes(UUID.randomUUID(), 5, 1).get(0);
+    deploy(vertx, config).compose(module -> vertx.eventBus()
+            .<Long>request(Addresses.EVENTS_RAW, Buffer.buffer(EventEncoding.encodeSingle(e)))
+            .map(reply -> {
+              ctx.verify(() -> assertEquals(5L, reply.body()));
+              return module;
+            }))
+        .onComplete(ctx.succeeding(module -> ctx.verify(() -> {
+          assertEquals(List.of(e), TestSupport.storedEvents(config.databasePath()));
+          module.undeploy().onComplete(ctx.succeedingThenComplete());
+        })));
+  }
+
+  @Test
+  void aFrameAskingForAnAcceptReplyIsAnsweredBeforeItsCommit(Vertx vertx, VertxTestContext ctx) {
+    StorageConfig config = TestSupport.config(TestSupport.storageTable(dir)
+        .put("write_interval_ms", 60_000));
+    List<RawEvent> events = keystrokes(UUID.randomUUID(), 0, 100);
+    DeliveryOptions onAccept = new DeliveryOptions()
+        .addHeader(Addresses.REPLY_WHEN_HEADER, Addresses.REPLY_ON_ACCEPT);
+    deploy(vertx, config).compose(module -> vertx.eventBus()
+            .request(Addresses.EVENTS_RAW, wire(events), onAccept)
+            .map(reply -> {
+              // Answered at acceptance: with a one-minute write interval nothing is committed yet.
+              ctx.verify(() -> assertEquals(List.of(), TestSupport.storedEvents(config.databasePath())));
+              return module;
+            }))
+        .compose(module -> module.undeploy())
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertEquals(events, TestSupport.storedEvents(config.databasePath()), "committed on stop");
+          ctx.completeNow();
+        })));
+  }
+
+  /** Expects the request to fail with {@code code} and a message containing {@code text}. */
+  private static Future<Void> refusal(Future<?> request, ErrorCode code, VertxTestContext ctx,
+      String text) {
+    return request.transform(ar -> {
+      ctx.verify(() -> {
+        assertTrue(ar.failed(), "expected " + code + ", got a reply");
+        ReplyException re = (ReplyException) ar.cause();
+        assertEquals(code.failureCode(), re.failureCode(), re.getMessage());
+        assertTrue(re.getMessage().contains(text), re.getMessage());
+      });
+      return Future.succeededFuture();
+    });
+  }
+}
