@@ -1,6 +1,9 @@
 package dev.skellyjelly.storage.cli;
 
+import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.demo.LiveCapture;
+import dev.skellyjelly.storage.store.BlockCrypto;
+import dev.skellyjelly.storage.store.EncryptionAtRest;
 import dev.skellyjelly.storage.store.BlockMerger;
 import dev.skellyjelly.storage.store.EventStore;
 import dev.skellyjelly.storage.store.Maintenance;
@@ -40,6 +43,7 @@ final class BenchLiveCommand implements Command {
   public String help() {
     return """
         usage: launcher/storage bench-live [--sessions N] [--hours H] [--write-interval-ms MS] [--dir DIR]
+                                           [--encrypted] [--keep]
 
         N people (default 10) at their desktops for H hours (default 4) — pointer strokes with
         moves 8–30 ms apart, clicks, typing at human intervals, window switches, pauses; ~5
@@ -54,6 +58,9 @@ final class BenchLiveCommand implements Command {
           --hours H              hours of input (default 4)
           --write-interval-ms MS one commit per MS of input time (default 1000)
           --dir DIR              where the databases go; emptied first, removed after (default data/bench-live)
+          --encrypted            also write the live input with [encryption] on (a key file in DIR):
+                                 adds encryptedFileBytesPerEvent, encryptedMergeCpuSecondsPerMillionEvents,
+                                 encryptedHourRawPageMs, encryptedDayMinuteQueryMs
           --keep                 keep the databases""";
   }
 
@@ -64,7 +71,13 @@ final class BenchLiveCommand implements Command {
     long interval = args.number("write-interval-ms", 1000, 1, 60_000) * 1000L;
     Path dir = args.path("dir", "data/bench-live").toAbsolutePath();
     boolean keep = args.flag("keep");
+    boolean encrypted = args.flag("encrypted");
     args.rejectUnknown();
+    return BenchFiles.stoppable(name(), dir, () -> bench(sessions, hours, interval, dir, keep, encrypted));
+  }
+
+  private int bench(int sessions, int hours, long interval, Path dir, boolean keep, boolean encrypted)
+      throws Exception {
     BenchFiles.emptyDirectory(dir);
 
     // Input from 08:00 UTC yesterday, so every hour is over and within one day table.
@@ -73,20 +86,20 @@ final class BenchLiveCommand implements Command {
     Path live = dir.resolve("live.db");
     long events;
     try (EventStore store = EventStore.open(live, "NORMAL")) {
-      events = new LiveCapture(sessions, start).write(store, end, interval, batch -> { });
+      events = new LiveCapture(sessions, start).write(store, end, interval, batch -> { }, StopSignals::check);
     }
     System.err.printf("bench-live: %d events from %d sessions over %d h committed every %d ms%n",
         events, sessions, hours, interval / 1000);
     Sizes liveBefore = sizes(live, events);
-    long[] merge = mergeAndCompact(live);
+    long[] merge = mergeAndCompact(live, EncryptionAtRest.OFF);
     Sizes liveAfter = sizes(live, events);
 
     Path burst = dir.resolve("burst.db");
     try (EventStore store = EventStore.open(burst, "NORMAL")) {
-      new LiveCapture(sessions, start).write(store, end, end - start, batch -> { });
+      new LiveCapture(sessions, start).write(store, end, end - start, batch -> { }, StopSignals::check);
     }
     Sizes burstBefore = sizes(burst, events);
-    mergeAndCompact(burst);
+    mergeAndCompact(burst, EncryptionAtRest.OFF);
     Sizes burstAfter = sizes(burst, events);
 
     JsonObject result = new JsonObject()
@@ -106,13 +119,18 @@ final class BenchLiveCommand implements Command {
         .put("burstFileBytesPerEventBeforeMerge", burstBefore.filePerEvent())
         .put("burstFileBytesPerEvent", burstAfter.filePerEvent())
         .put("burstBlockBytesPerEventBeforeMerge", burstBefore.blockPerEvent());
-    try (Connection c = SqliteFiles.openReader(live)) {
-      long hour = start + HOUR;
-      result.put("hourRawPageMs", BenchStoreCommand.time(c, new JsonObject().put("type", "events")
-              .put("from", hour).put("to", hour + HOUR).put("limit", 1000), "events", 1000))
-          .put("dayMinuteQueryMs", BenchStoreCommand.time(c, new JsonObject().put("type", "aggregates")
-              .put("resolution", "minute").put("from", start - 8 * HOUR).put("to", start + 16 * HOUR),
-              "rows", 1));
+    queryTimes(live, EncryptionAtRest.OFF, start, result, "");
+    if (encrypted) {
+      StorageConfig.Encryption key = new StorageConfig.Encryption(true, dir.resolve("bench.key"), null, null);
+      Path sealed = dir.resolve("encrypted.db");
+      try (EventStore store = EventStore.open(sealed, "NORMAL", 5_000, key)) {
+        new LiveCapture(sessions, start).write(store, end, interval, batch -> { }, StopSignals::check);
+      }
+      long[] sealedMerge = mergeAndCompact(sealed, key);
+      Sizes sealedAfter = sizes(sealed, events);
+      result.put("encryptedFileBytesPerEvent", sealedAfter.filePerEvent())
+          .put("encryptedMergeCpuSecondsPerMillionEvents", round(sealedMerge[0] / 1e9 / events * 1e6));
+      queryTimes(sealed, key, start, result, "encrypted");
     }
     if (liveAfter.stored() != events || burstAfter.stored() != events) {
       throw new IllegalStateException("stored " + liveAfter.stored() + " (live) and " + burstAfter.stored()
@@ -140,13 +158,33 @@ final class BenchLiveCommand implements Command {
     }
   }
 
+  /** The bench-store query times on {@code db}, put into {@code result} with {@code prefix}. */
+  private static void queryTimes(Path db, StorageConfig.Encryption encryption, long start, JsonObject result,
+      String prefix) throws Exception {
+    try (Connection c = SqliteFiles.openReader(db)) {
+      BlockCrypto crypto = EncryptionAtRest.openForReading(c, encryption);
+      long hour = start + HOUR;
+      result.put(name(prefix, "hourRawPageMs"), BenchStoreCommand.time(c, crypto, new JsonObject()
+              .put("type", "events").put("from", hour).put("to", hour + HOUR).put("limit", 1000), "events", 1000))
+          .put(name(prefix, "dayMinuteQueryMs"), BenchStoreCommand.time(c, crypto, new JsonObject()
+              .put("type", "aggregates").put("resolution", "minute").put("from", start - 8 * HOUR)
+              .put("to", start + 16 * HOUR), "rows", 1));
+    }
+  }
+
+  private static String name(String prefix, String field) {
+    return prefix.isEmpty() ? field : prefix + Character.toUpperCase(field.charAt(0)) + field.substring(1);
+  }
+
   /** Merges every ended hour on this thread, then compacts: {thread CPU ns, wall ns} of the merge. */
-  private static long[] mergeAndCompact(Path db) throws SQLException, java.io.IOException {
+  private static long[] mergeAndCompact(Path db, StorageConfig.Encryption encryption)
+      throws SQLException, java.io.IOException {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    try (Connection c = SqliteFiles.openWriter(db, "NORMAL")) {
+    try (EventStore store = EventStore.open(db, "NORMAL", 5_000, encryption)) {
+      Connection c = store.connection();
       long cpu0 = threads.getCurrentThreadCpuTime();
       long wall0 = System.nanoTime();
-      BlockMerger.Result r = new BlockMerger(c).merge(Long.MAX_VALUE / 2, Long.MAX_VALUE);
+      BlockMerger.Result r = new BlockMerger(c, store.crypto()).merge(Long.MAX_VALUE / 2, Long.MAX_VALUE);
       long cpu = threads.getCurrentThreadCpuTime() - cpu0;
       long wall = System.nanoTime() - wall0;
       if (!r.skipped().isEmpty()) {

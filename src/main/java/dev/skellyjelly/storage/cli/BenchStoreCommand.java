@@ -131,10 +131,16 @@ final class BenchStoreCommand implements Command {
 
   /** Median of 7 timed runs after 2 warm-ups; checks the query returned something. */
   static double time(Connection c, JsonObject q, String field, int atLeast) throws Exception {
+    return time(c, null, q, field, atLeast);
+  }
+
+  /** The same, on a database whose blocks {@code crypto} opens (null: plaintext). */
+  static double time(Connection c, dev.skellyjelly.storage.store.BlockCrypto crypto, JsonObject q, String field,
+      int atLeast) throws Exception {
     double[] ms = new double[7];
     for (int i = -2; i < ms.length; i++) {
       long t0 = System.nanoTime();
-      JsonObject r = QueryService.run(c, q, st -> { });
+      JsonObject r = QueryService.run(c, crypto, q, st -> { });
       double elapsed = (System.nanoTime() - t0) / 1e6;
       if (r.getJsonArray(field).size() < atLeast) {
         throw new IllegalStateException("benchmark query " + q.encode() + " returned too little: "

@@ -32,9 +32,16 @@ public final class LiveCapture {
    */
   public long write(EventStore store, long endMicros, long commitEveryMicros, Consumer<List<RawEvent>> sent)
       throws SQLException {
+    return write(store, endMicros, commitEveryMicros, sent, () -> { });
+  }
+
+  /** As above; {@code stop} runs before each commit and may throw to end the writing early. */
+  public long write(EventStore store, long endMicros, long commitEveryMicros, Consumer<List<RawEvent>> sent,
+      Runnable stop) throws SQLException {
     long events = 0;
     long boundary = people.stream().mapToLong(HumanInput::peekTimestamp).min().orElse(endMicros);
     while (boundary < endMicros) {
+      stop.run();
       boundary = Math.min(endMicros, boundary + commitEveryMicros);
       List<RawEvent> commit = new ArrayList<>();
       for (HumanInput p : people) {
