@@ -76,6 +76,12 @@ public final class TestSupport {
         }
       }
     }
+    return bySessionAndSequence(out);
+  }
+
+  /** A copy of {@code events} in (session, sequence) order: how stored events are compared. */
+  public static List<RawEvent> bySessionAndSequence(List<RawEvent> events) {
+    List<RawEvent> out = new ArrayList<>(events);
     out.sort(Comparator.comparing(RawEvent::sessionId).thenComparingLong(RawEvent::sequence));
     return out;
   }

@@ -89,7 +89,7 @@ public final class BlockMerger {
           List<Block> blocks = blocksOf(group);
           List<RawEvent> merged = decodeAll(group, blocks);
           byte[] payload = codec.encodeSealed(merged);
-          insertSealed(group, merged, payload);
+          BlockRows.insert(connection, group.table(), group.sessionKey(), merged, payload, true);
           deleteBlocks(group.table(), blocks);
           bumpGeneration(group.table());
           st.execute("COMMIT");
@@ -168,30 +168,6 @@ public final class BlockMerger {
       }
     }
     return events;
-  }
-
-  private void insertSealed(Group g, List<RawEvent> events, byte[] payload) throws SQLException {
-    long start = Long.MAX_VALUE;
-    long end = Long.MIN_VALUE;
-    int mask = 0;
-    for (RawEvent e : events) {
-      start = Math.min(start, e.timestampMicros());
-      end = Math.max(end, e.timestampMicros());
-      mask |= e.kind().maskBit();
-    }
-    try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + g.table()
-        + " (session_key, start_us, end_us, first_seq, last_seq, event_count, type_mask, payload, sealed)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)")) {
-      ps.setLong(1, g.sessionKey());
-      ps.setLong(2, start);
-      ps.setLong(3, end);
-      ps.setLong(4, events.get(0).sequence());
-      ps.setLong(5, events.get(events.size() - 1).sequence());
-      ps.setInt(6, events.size());
-      ps.setInt(7, mask);
-      ps.setBytes(8, payload);
-      ps.executeUpdate();
-    }
   }
 
   private void deleteBlocks(String table, List<Block> blocks) throws SQLException {

@@ -195,28 +195,7 @@ public final class EventStore implements AutoCloseable {
     }
     for (Map.Entry<String, List<RawEvent>> day : byDay.entrySet()) {
       String table = ensureBlockTable(day.getKey());
-      List<RawEvent> block = day.getValue();
-      long minTs = Long.MAX_VALUE;
-      long maxTs = Long.MIN_VALUE;
-      int typeMask = 0;
-      for (RawEvent e : block) {
-        minTs = Math.min(minTs, e.timestampMicros());
-        maxTs = Math.max(maxTs, e.timestampMicros());
-        typeMask |= e.kind().maskBit();
-      }
-      try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + table
-          + " (session_key, start_us, end_us, first_seq, last_seq, event_count, type_mask, payload)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-        ps.setLong(1, sessionKey);
-        ps.setLong(2, minTs);
-        ps.setLong(3, maxTs);
-        ps.setLong(4, block.get(0).sequence());
-        ps.setLong(5, block.get(block.size() - 1).sequence());
-        ps.setInt(6, block.size());
-        ps.setInt(7, typeMask);
-        ps.setBytes(8, blockCodec.encode(block));
-        ps.executeUpdate();
-      }
+      BlockRows.insert(connection, table, sessionKey, day.getValue(), blockCodec.encode(day.getValue()), false);
     }
     return byDay.size();
   }

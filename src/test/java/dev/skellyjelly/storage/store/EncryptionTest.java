@@ -1,5 +1,6 @@
 package dev.skellyjelly.storage.store;
 
+import static dev.skellyjelly.storage.TestSupport.bySessionAndSequence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -107,11 +108,6 @@ class EncryptionTest {
     }
   }
 
-  private static List<RawEvent> sorted(List<RawEvent> events) {
-    List<RawEvent> out = new ArrayList<>(events);
-    out.sort(java.util.Comparator.comparing(RawEvent::sessionId).thenComparingLong(RawEvent::sequence));
-    return out;
-  }
 
   @Test
   void withEncryptionOnNoTitleAppOrPathIsOnDiskAndEverythingReadsBack() throws Exception {
@@ -127,8 +123,8 @@ class EncryptionTest {
       assertFalse(onDisk(db, secret), secret + " is on disk");
       assertFalse(onDisk(backup, secret), secret + " is in the backup");
     }
-    assertEquals(sorted(sent), sorted(readAll(db, keyFile("storage.key"))));
-    assertEquals(sorted(sent), sorted(readAll(backup, keyFile("storage.key"))), "the backup carries its wrapped key");
+    assertEquals(bySessionAndSequence(sent), bySessionAndSequence(readAll(db, keyFile("storage.key"))));
+    assertEquals(bySessionAndSequence(sent), bySessionAndSequence(readAll(backup, keyFile("storage.key"))), "the backup carries its wrapped key");
     try (Connection c = SqliteFiles.openReader(db)) {
       JsonArray shots = QueryService.run(c, EncryptionAtRest.openForReading(c, keyFile("storage.key")),
           new JsonObject().put("type", "screenshots").put("from", T9).put("to", T9 + 60_000_000L), st -> { })
@@ -210,7 +206,7 @@ class EncryptionTest {
       sent = write(store, 2);
     }
     assertFalse(Files.exists(dir.resolve("unused.key")), "no key file with a passphrase");
-    assertEquals(sorted(sent), sorted(readAll(db, passphrase)));
+    assertEquals(bySessionAndSequence(sent), bySessionAndSequence(readAll(db, passphrase)));
     ConfigException missing = assertThrows(ConfigException.class, () -> EventStore.open(db, "NORMAL", 5_000,
         new StorageConfig.Encryption(true, dir.resolve("unused.key"), null, "SKELLY_TEST_NO_SUCH_VARIABLE")));
     assertTrue(missing.getMessage().contains("$SKELLY_TEST_NO_SUCH_VARIABLE, which is not set"), missing.getMessage());
@@ -235,7 +231,7 @@ class EncryptionTest {
     for (String secret : List.of(TITLE, APP, PATH)) {
       assertFalse(onDisk(db, secret), secret + " is still on disk after the migration");
     }
-    assertEquals(sorted(sent), sorted(readAll(db, keyFile("storage.key"))));
+    assertEquals(bySessionAndSequence(sent), bySessionAndSequence(readAll(db, keyFile("storage.key"))));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.skellyjelly.storage.store;
 
+import static dev.skellyjelly.storage.TestSupport.bySessionAndSequence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,11 +71,6 @@ class MergeTest {
     return blocks;
   }
 
-  private static List<RawEvent> sorted(List<RawEvent> events) {
-    List<RawEvent> out = new ArrayList<>(events);
-    out.sort(java.util.Comparator.comparing(RawEvent::sessionId).thenComparingLong(RawEvent::sequence));
-    return out;
-  }
 
   @Test
   void smallBlocksOfLiveCaptureBecomeOneDenseBlockPerSessionAndHour() throws Exception {
@@ -86,7 +82,7 @@ class MergeTest {
 
     assertEquals(freshBlocks, merge(db, T9 + 3 * HOUR));
 
-    assertEquals(sorted(sent), TestSupport.storedEvents(db), "every event once, nothing else");
+    assertEquals(bySessionAndSequence(sent), TestSupport.storedEvents(db), "every event once, nothing else");
     assertEquals(8, TestSupport.queryLong(db, "SELECT count(*) FROM event_blocks"), "4 sessions × 2 hours");
     assertEquals(0, TestSupport.queryLong(db, "SELECT count(*) FROM event_blocks WHERE sealed = 0"));
     double before = freshBytes / (double) sent.size();
@@ -96,7 +92,7 @@ class MergeTest {
     // Readers find them: a sub-range inside the sealed hour, exactly.
     long from = T9 + HOUR / 4;
     long to = T9 + HOUR / 2;
-    assertEquals(RangeReadTest.bruteForce(db, from, to), sorted(RangeReadTest.read(db, from, to, 333)));
+    assertEquals(RangeReadTest.bruteForce(db, from, to), bySessionAndSequence(RangeReadTest.read(db, from, to, 333)));
   }
 
   @Test
@@ -156,7 +152,7 @@ class MergeTest {
     sent.add(late);
     merge(db, T9 + 3 * HOUR);
     assertEquals(4, TestSupport.queryLong(db, "SELECT count(*) FROM event_blocks"));
-    assertEquals(sorted(sent), TestSupport.storedEvents(db));
+    assertEquals(bySessionAndSequence(sent), TestSupport.storedEvents(db));
     assertEquals(List.of(late), RangeReadTest.read(db, T9 + 10_000_000L, T9 + 10_000_001L, 10).stream()
         .filter(e -> e.sequence() == late.sequence()).toList(), "the late event is read in its range");
   }
@@ -180,7 +176,7 @@ class MergeTest {
         again.addAll(page.events());
         cursor = page.next();
       } while (cursor != null);
-      assertEquals(RangeReadTest.bruteForce(db, T9, T9 + HOUR), sorted(again), "from the beginning: exact");
+      assertEquals(RangeReadTest.bruteForce(db, T9, T9 + HOUR), bySessionAndSequence(again), "from the beginning: exact");
     }
   }
 
@@ -242,12 +238,12 @@ class MergeTest {
         p.destroyForcibly(); // SIGKILL, mid-way through the next group's transaction or between two
         assertTrue(p.waitFor(10, TimeUnit.SECONDS));
       }
-      assertEquals(sorted(sent), TestSupport.storedEvents(db), "round " + round + ": every event exactly once");
+      assertEquals(bySessionAndSequence(sent), TestSupport.storedEvents(db), "round " + round + ": every event exactly once");
     }
     assertTrue(TestSupport.queryLong(db, "SELECT count(*) FROM event_blocks WHERE sealed = 1") > 0,
         "the killed runs did merge some groups");
     merge(db, T9 + 4 * HOUR);
-    assertEquals(sorted(sent), TestSupport.storedEvents(db));
+    assertEquals(bySessionAndSequence(sent), TestSupport.storedEvents(db));
     assertEquals(18, TestSupport.queryLong(db, "SELECT count(*) FROM event_blocks"));
   }
 }

@@ -1,5 +1,6 @@
 package dev.skellyjelly.storage.store;
 
+import static dev.skellyjelly.storage.TestSupport.bySessionAndSequence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,11 +67,6 @@ class RangeReadTest {
     assertEquals(expected, actual, what);
   }
 
-  private static List<RawEvent> sorted(List<RawEvent> events) {
-    List<RawEvent> out = new ArrayList<>(events);
-    out.sort(java.util.Comparator.comparing(RawEvent::sessionId).thenComparingLong(RawEvent::sequence));
-    return out;
-  }
 
   @Test
   void aBacklogBlockSpanningThirtyMinutesAnswersASubRangeInsideIt() throws Exception {
@@ -149,7 +145,7 @@ class RangeReadTest {
     long to = T9 + 20 * MINUTE;
     List<RawEvent> expected = bruteForce(db, from, to);
     assertEquals(600 + 300, expected.size(), "the backlog's 600 events and the live minute's 300");
-    assertSameEvents(sorted(expected), sorted(read(db, from, to, 1000)), "09:10–09:20");
-    assertSameEvents(sorted(expected), sorted(read(db, from, to, 13)), "09:10–09:20 in pages of 13");
+    assertSameEvents(bySessionAndSequence(expected), bySessionAndSequence(read(db, from, to, 1000)), "09:10–09:20");
+    assertSameEvents(bySessionAndSequence(expected), bySessionAndSequence(read(db, from, to, 13)), "09:10–09:20 in pages of 13");
   }
 }
