@@ -38,7 +38,7 @@ final class BenchScreenshotsCommand implements Command {
   @Override
   public String help() {
     return """
-        usage: launcher/storage bench-screenshots [--count N] [--dir DIR]
+        usage: launcher/storage bench-screenshots [--count N] [--dir DIR] [--encrypted]
 
         Sends N screenshots of about 5 MB (half raw BGRA 1280x1024, half PNG 1600x1000 of
         desktop-like content with noise) to storage.events.raw one at a time and times each
@@ -47,18 +47,20 @@ final class BenchScreenshotsCommand implements Command {
         JSON with medianMs and p99Ms. Target: median < 20 ms.
 
           --count N   how many screenshots (default 60)
-          --dir DIR   data directory, emptied first (default data/bench-screenshots)""";
+          --dir DIR   data directory, emptied first (default data/bench-screenshots)
+          --encrypted with [encryption] on: files sealed under one-time keys, metadata sealed""";
   }
 
   @Override
   public int run(Args args) throws Exception {
     int count = (int) args.number("count", 60, 2, 10_000);
     Path dir = args.path("dir", "data/bench-screenshots").toAbsolutePath();
+    boolean encrypted = args.flag("encrypted");
     args.rejectUnknown();
-    return BenchFiles.stoppable(name(), dir, () -> bench(count, dir));
+    return BenchFiles.stoppable(name(), dir, () -> bench(count, dir, encrypted));
   }
 
-  private int bench(int count, Path dir) throws Exception {
+  private int bench(int count, Path dir, boolean encrypted) throws Exception {
     System.setProperty("java.awt.headless", "true");
     BenchFiles.emptyDirectory(dir);
 
@@ -75,7 +77,9 @@ final class BenchScreenshotsCommand implements Command {
             .put("backup_dir", dir.resolve("backups").toString())
             .put("write_interval_ms", 1)
             .put("backup_interval_hours", 0))
-        .put("http", new JsonObject().put("enabled", false)));
+        .put("http", new JsonObject().put("enabled", false))
+        .put("encryption", new JsonObject().put("enabled", encrypted)
+            .put("key_file", dir.resolve("bench.key").toString())));
     ModuleHost host = ModuleHost.start(config);
     double[] millis = new double[count];
     try {
@@ -105,6 +109,7 @@ final class BenchScreenshotsCommand implements Command {
     }
     JsonObject result = new JsonObject()
         .put("count", count)
+        .put("encrypted", encrypted)
         .put("rawBytes", raw.length)
         .put("pngBytes", png.length)
         .put("medianMs", round(percentile(sorted, 0.5)))
