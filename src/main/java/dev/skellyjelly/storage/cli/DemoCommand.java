@@ -35,14 +35,15 @@ final class DemoCommand implements Command {
                                      [--http-port P]
 
         Starts the module (settings from the config file, database and screenshot directory
-        replaced by the demo's own) and a synthetic capture session that sends a realistic
+        replaced by the demo's own, on a fresh database marked as the demo's) and a synthetic capture session that sends a realistic
         mix of all seven event kinds at N events/s for S seconds, plus a screenshot every 2 s
         (every 4th one 5 MiB, to use the file route). Progress goes to stderr; the last line
         of stdout is JSON: generated, stored, windows, screenshots, dropped, db, screenshotDir.
 
           --seconds S      how long to generate (default 20)
           --rate N         events per second (default 2000)
-          --db FILE        database file, replaced if present (default data/demo/events.db)
+          --db FILE        database file (default data/demo/events.db); an existing one is
+                           replaced only if demo created it, and never while a module runs
           --config FILE    TOML configuration (default conf/storage.toml)
           --http-port P    port of the HTTP endpoints (default: the config's)""";
   }
@@ -66,8 +67,11 @@ final class DemoCommand implements Command {
       ConfigFiles.table(json, "http").put("port", httpPort);
     }
     StorageConfig config = StorageConfig.fromJson(json);
-    for (String suffix : new String[] {"", "-wal", "-shm"}) {
-      Files.deleteIfExists(Path.of(db + suffix));
+    try {
+      DemoDatabase.replace(db);
+    } catch (DemoDatabase.RefusedException e) {
+      System.err.println("storage demo: " + e.getMessage());
+      return 1;
     }
 
     ModuleHost host = ModuleHost.start(config);

@@ -6,7 +6,9 @@ import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.store.Backup;
 import dev.skellyjelly.storage.crypto.SealedFile;
 import dev.skellyjelly.storage.store.EncryptionAtRest;
+import dev.skellyjelly.storage.store.Restore;
 import dev.skellyjelly.storage.store.EventReader;
+import dev.skellyjelly.storage.store.PrivateTemp;
 import dev.skellyjelly.storage.store.Schema;
 import dev.skellyjelly.storage.store.SqliteFiles;
 import io.vertx.core.json.JsonObject;
@@ -18,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -60,8 +63,9 @@ final class StoreCommands {
       return """
           usage: launcher/storage backup [--config FILE] [--db FILE]
 
-          VACUUM INTO a new file in storage.backup_dir, checked with PRAGMA integrity_check
-          before it is kept; keeps storage.backup_keep backups. Last line JSON: backup, bytes.""";
+          VACUUM INTO a new file in storage.backup_dir (600), kept only if it passes PRAGMA
+          integrity_check and every event block decodes; keeps storage.backup_keep backups.
+          Temp files of a killed backup are removed first. Last line JSON: backup, bytes.""";
     }
 
     public int run(Args args) throws Exception {
@@ -87,9 +91,12 @@ final class StoreCommands {
       return """
           usage: launcher/storage restore FILE [--config FILE] [--db FILE]
 
-          Checks FILE with PRAGMA integrity_check, refuses while a module holds the database's
-          lock, moves the current database aside (<db>.before-restore-<time>) and puts the backup
-          in its place. Last line JSON: restored, previous.""";
+          Refused while a module holds the database's lock. Copies FILE to a private temp file
+          beside the database and verifies it there (integrity_check, schema version, every
+          event block decodes), checkpoints the current database, keeps it aside
+          (<db>.before-restore-<time>) and puts the copy in place with one atomic rename. A kill
+          at any moment leaves a valid database at the path; an interrupted restore is finished
+          by the next start of the module or of restore. Last line JSON: restored, previous.""";
     }
 
     public int run(Args args) throws Exception {
@@ -99,9 +106,9 @@ final class StoreCommands {
         throw new Args.UsageException("name exactly one backup file to restore");
       }
       try {
-        Path previous = Backup.restore(Path.of(args.positional().get(0)), config.databasePath());
-        System.out.println(new JsonObject().put("restored", config.databasePath().toString())
-            .put("previous", previous == null ? null : previous.toString()).encode());
+        Restore.Result result = Restore.restore(Path.of(args.positional().get(0)), config.databasePath());
+        System.out.println(new JsonObject().put("restored", result.restored().toString())
+            .put("previous", result.previous() == null ? null : result.previous().toString()).encode());
         return 0;
       } catch (IllegalStateException | IOException | SQLException e) {
         System.err.println("storage restore: " + e.getMessage());
@@ -180,14 +187,19 @@ final class StoreCommands {
 
     /**
      * Page by page (memory stays at one page however long the range), in one read snapshot; the
-     * blocks that cannot be read are skipped and added to {@code unreadable}.
+     * blocks that cannot be read are skipped and added to {@code unreadable}. The output is
+     * written to a private temp file ({@code <out>.export.<pid>.tmp}, 600) renamed into place when
+     * complete; temp files of killed exports in the same directory are removed first.
      */
     static long export(Path db, StorageConfig.Encryption encryption, EventReader.Range range, Path target,
         boolean lz4, boolean seal, List<EventReader.UnreadableBlock> unreadable) throws IOException, SQLException {
-      Path temp = target.resolveSibling(target.getFileName() + ".tmp");
+      refuseDatabaseFiles(db, target);
+      Path dir = target.toAbsolutePath().getParent();
+      PrivateTemp.removeStale(dir, "*" + EXPORT_TEMP);
+      Path temp = PrivateTemp.create(dir, target.getFileName() + EXPORT_TEMP);
       long count = 0;
       try (Connection c = SqliteFiles.openReader(db);
-          OutputStream file = Files.newOutputStream(temp);
+          OutputStream file = Files.newOutputStream(temp, StandardOpenOption.TRUNCATE_EXISTING);
           OutputStream sealed = seal ? sealing(file, c, encryption) : file;
           OutputStream compressed = lz4 ? new LZ4FrameOutputStream(sealed) : new GZIPOutputStream(sealed);
           BufferedWriter w = new BufferedWriter(new OutputStreamWriter(compressed, StandardCharsets.UTF_8))) {
@@ -217,6 +229,19 @@ final class StoreCommands {
         throws IOException, SQLException {
       EncryptionAtRest.KeyEncryptionKeyAndSalt kek = EncryptionAtRest.keyEncryptionKey(c, encryption);
       return SealedFile.sealing(file, kek.key(), kek.salt());
+    }
+
+    private static final String EXPORT_TEMP = ".export";
+
+    /** An export must never replace the database it reads, nor one of its side files. */
+    private static void refuseDatabaseFiles(Path db, Path target) {
+      Path out = target.toAbsolutePath().normalize();
+      for (String suffix : new String[] {"", "-wal", "-shm", "-journal", ".lock"}) {
+        if (out.equals(Path.of(db.toAbsolutePath().normalize() + suffix))) {
+          throw new Args.UsageException("--out " + target + " is the database's own file; choose"
+              + " another output file");
+        }
+      }
     }
   }
 

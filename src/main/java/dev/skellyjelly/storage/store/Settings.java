@@ -10,6 +10,9 @@ import java.util.UUID;
 public final class Settings {
 
   private static final String DEVICE_ID = "device_id";
+  /** Key of the mark {@code demo} writes into databases it created: it may replace those. */
+  public static final String CREATED_BY = "created_by";
+  public static final String CREATED_BY_DEMO = "demo";
 
   private Settings() {
   }

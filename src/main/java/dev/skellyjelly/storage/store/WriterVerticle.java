@@ -67,6 +67,7 @@ public final class WriterVerticle extends VerticleBase {
           + config.databasePath() + " (its .lock is held); stop it or choose another database_path");
     }
     try {
+      finishInterruptedWork();
       store = EventStore.open(config.databasePath(), config.synchronous(), config.busyTimeoutMs(),
           config.encryption());
       EncryptionMigration.run(store);
@@ -103,6 +104,17 @@ public final class WriterVerticle extends VerticleBase {
           waiting.add(m);
           flush();
         }).completion());
+  }
+
+  /** A restore killed midway is finished first; temp files of killed tools are removed. */
+  private void finishInterruptedWork() throws java.io.IOException {
+    Path db = config.databasePath();
+    Restore.recover(db).ifPresent(LOG::warn);
+    List<Path> stale = new ArrayList<>(Restore.removeStaleTemps(db));
+    stale.addAll(Backup.removeStaleTemps(config.backupDir()));
+    if (!stale.isEmpty()) {
+      LOG.warn("removed temp files left by killed tools: " + stale);
+    }
   }
 
   private void onEvents(Message<IngestChunk> message) {

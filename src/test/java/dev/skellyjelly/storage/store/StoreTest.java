@@ -276,7 +276,7 @@ class StoreTest {
             return vertx.executeBlocking(() -> {
               ctx.verify(() -> {
                 assertEquals("ok", Backup.integrity(backup));
-                assertThrows(IllegalStateException.class, () -> Backup.restore(backup, config.databasePath()),
+                assertThrows(IllegalStateException.class, () -> Restore.restore(backup, config.databasePath()),
                     "restore is refused while the module runs");
               });
               return backup;
@@ -288,7 +288,7 @@ class StoreTest {
         inBackup = single(c, "SELECT sum(event_count) FROM event_blocks");
       }
       long atEnd = TestSupport.storedEvents(config.databasePath()).size();
-      Path previous = Backup.restore(backup, config.databasePath());
+      Path previous = Restore.restore(backup, config.databasePath()).previous();
       ctx.verify(() -> {
         assertTrue(inBackup > 0 && inBackup <= atEnd, inBackup + " of " + atEnd);
         assertNotNull(previous);
