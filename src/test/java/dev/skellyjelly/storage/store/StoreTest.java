@@ -319,7 +319,7 @@ class StoreTest {
         assertEquals(expected, lines.size());
         assertEquals(EventJson.toJson(events.get(100)), new JsonObject(lines.get(0)));
       }
-      assertNull(java.nio.file.Files.exists(dir.resolve(out.getFileName() + ".tmp")) ? "temp left" : null);
+      assertEquals(List.of(), dev.skellyjelly.storage.PrivateFilesAssert.filesNamed(dir, ".tmp"), "temp left");
       String tool = lz4 ? "lz4cat" : "zcat";
       if (new java.io.File("/usr/bin/jq").canExecute() && new java.io.File("/usr/bin/" + tool).canExecute()) {
         Process p = new ProcessBuilder("sh", "-c", tool + " '" + out + "' | jq -c . | wc -l").start();

@@ -1,0 +1,74 @@
+package dev.skellyjelly.storage.cli;
+
+import static dev.skellyjelly.storage.PrivateFilesAssert.assertPrivateTree;
+import static dev.skellyjelly.storage.PrivateFilesAssert.filesNamed;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.skellyjelly.storage.PrivateFilesAssert;
+import dev.skellyjelly.storage.event.RawEvent;
+import dev.skellyjelly.storage.store.EventReader;
+import dev.skellyjelly.storage.store.EventStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Export writes private files, cleans up after killed runs, and never overwrites the database. */
+class ExportFilesTest {
+
+  private static final long T0 = 1_794_268_800_000_000L;
+
+  @TempDir
+  Path dir;
+
+  private Path database() throws Exception {
+    Path db = dir.resolve("data/events.db");
+    SyntheticCapture capture = new SyntheticCapture(UUID.randomUUID(), 3);
+    List<RawEvent> events = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      events.add(capture.next(T0 + i * 1000L));
+    }
+    try (EventStore store = EventStore.open(db, "NORMAL")) {
+      store.stage(events);
+      store.commit();
+    }
+    return db;
+  }
+
+  @Test
+  void outputIsPrivateAndTempsOfKilledExportsAreRemoved() throws Exception {
+    Path db = database();
+    Path outDir = dir.resolve("out");
+    Files.createDirectories(outDir);
+    Files.setPosixFilePermissions(outDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    Path stale = outDir.resolve("other.jsonl.gz.export." + PrivateFilesAssert.DEAD_PID + ".tmp");
+    Files.write(stale, new byte[4096]);
+
+    long n = StoreCommands.ExportCommand.export(db, new EventReader.Range(T0, T0 + 2_000_000_000L, null, null),
+        outDir.resolve("x.jsonl.gz"), false);
+
+    assertEquals(1_000, n);
+    assertFalse(Files.exists(stale), "the next export removes what a killed one left");
+    assertEquals(List.of(), filesNamed(dir, ".tmp"));
+    assertPrivateTree(dir);
+  }
+
+  @Test
+  void anExportOntoTheDatabaseItselfIsRefused() throws Exception {
+    Path db = database();
+    byte[] before = Files.readAllBytes(db);
+    for (Path target : List.of(db, Path.of(db + "-wal"))) {
+      Args.UsageException e = assertThrows(Args.UsageException.class, () -> StoreCommands.ExportCommand
+          .export(db, new EventReader.Range(T0, T0 + 1, null, null), target, true));
+      assertTrue(e.getMessage().contains("database"), e.getMessage());
+    }
+    assertArrayEquals(before, Files.readAllBytes(db));
+  }
+}
