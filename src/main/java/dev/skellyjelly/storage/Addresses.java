@@ -42,7 +42,7 @@ public final class Addresses {
   public static final String WRITE_MAINTENANCE = "storage.internal.write.maintenance";
   /** Published by the writer after each commit: a {@code WriteReport} (JSON). */
   public static final String WRITE_COMMITTED = "storage.internal.write.committed";
-  /** Receiver → batcher: an {@code IngestChunk} for the current window. */
+  /** Writer → batcher: the events of one commit ({@code IngestChunk}), each stored event once. */
   public static final String BATCH_EVENTS = "storage.internal.batch.events";
   /** Screenshot handler → batcher: a screenshot id for the current window. */
   public static final String BATCH_SCREENSHOT = "storage.internal.batch.screenshot";

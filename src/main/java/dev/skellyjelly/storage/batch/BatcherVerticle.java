@@ -14,7 +14,10 @@ import io.vertx.core.VerticleBase;
 /**
  * Groups events into windows (DESIGN decision 3): a window opens with its first event or
  * screenshot and closes on a timer {@code batch_window_seconds} later even if nothing else
- * arrives, or at once when it holds {@code max_events_per_batch} events. A closed window is
+ * arrives, or at once when it holds {@code max_events_per_batch} events. Its events come from the
+ * writer after they are committed, so a window holds exactly the stored events, each once (a
+ * retried event is not stored twice, an unstored one never arrives); a window closes at most one
+ * write interval later than its timer. A closed window is
  * published as an {@link EventBatch} on {@code analysis.event-batches}, recorded in the database,
  * and announced to the screenshot handler, whose retention starts then. Empty windows are never
  * emitted.

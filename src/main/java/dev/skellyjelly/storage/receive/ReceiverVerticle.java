@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes frames ({@link EventFrame}, many events of one session) and single raw events from
  * {@code storage.events.raw} and routes them: screenshots to the screenshot handler, every other
- * event to the batcher and the writer. Events that arrive in one event-loop turn travel on as one
- * {@link IngestChunk}.
+ * event to the writer (which hands what it committed on to the batcher). Events that arrive in one
+ * event-loop turn travel on as one {@link IngestChunk}.
  *
  * <p>Delivery: a {@code send} is accepted; a {@code request} is answered (with the event's
  * sequence number; a frame's with its last one) only after the transaction holding it commits. The write queue is bounded by
@@ -47,7 +47,6 @@ public final class ReceiverVerticle extends VerticleBase {
   /** Internal hops stay local: on a clustered bus this skips the cluster's node selection. */
   private final DeliveryOptions writeOptions = new DeliveryOptions().setSendTimeout(300_000)
       .setLocalOnly(true);
-  private final DeliveryOptions localOnly = new DeliveryOptions().setLocalOnly(true);
   private List<RawEvent> chunkEvents = new ArrayList<>();
   private List<Handler<Throwable>> chunkWaiters = new ArrayList<>();
   private long chunkBytes;
@@ -236,7 +235,7 @@ public final class ReceiverVerticle extends VerticleBase {
     chunkBytes = 0;
     inFlightBytes += bytes;
     var bus = vertx.eventBus();
-    bus.send(Addresses.BATCH_EVENTS, chunk, localOnly);
+    // The batcher gets these events from the writer once they are committed, each once.
     // A failed write is counted as dropped by the writer, which knows how many it lost.
     bus.request(Addresses.WRITE_EVENTS, chunk, writeOptions).onComplete(ar -> {
       inFlightBytes -= bytes;

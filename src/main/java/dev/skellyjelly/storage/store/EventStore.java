@@ -35,8 +35,12 @@ import java.util.UUID;
  */
 public final class EventStore implements AutoCloseable {
 
-  /** What one commit wrote. */
-  public record CommitResult(int events, int blocks, int windows, int screenshots, long nanos) {
+  /**
+   * What one commit wrote; {@code stored} are its new events in arrival order (retried ones
+   * already stored are not among them), for the windows of the Analysis Engine.
+   */
+  public record CommitResult(int events, int blocks, int windows, int screenshots, long nanos,
+      List<RawEvent> stored, long storedBytes) {
   }
 
   private final Connection connection;
@@ -47,6 +51,8 @@ public final class EventStore implements AutoCloseable {
   private final Set<String> blockTables = new HashSet<>();
 
   private final Map<UUID, List<RawEvent>> stagedEvents = new LinkedHashMap<>();
+  private List<RawEvent> stagedInArrivalOrder = new ArrayList<>();
+  private long stagedBytes;
   private final Map<UUID, SequenceRanges> stagedRanges = new HashMap<>();
   private final List<WindowRecord> stagedWindows = new ArrayList<>();
   private final List<ScreenshotMetadata> stagedScreenshots = new ArrayList<>();
@@ -116,6 +122,8 @@ public final class EventStore implements AutoCloseable {
       }
       pending.add(e.sequence());
       stagedEvents.computeIfAbsent(session, s -> new ArrayList<>()).add(e);
+      stagedInArrivalOrder.add(e);
+      stagedBytes += e.estimatedBytes();
       stagedEventCount++;
     }
     return duplicates;
@@ -132,6 +140,8 @@ public final class EventStore implements AutoCloseable {
   /** Forgets staged work after a failed commit that will not be retried. */
   public void discardStaged() {
     stagedEvents.clear();
+    stagedInArrivalOrder = new ArrayList<>();
+    stagedBytes = 0;
     stagedRanges.clear();
     stagedWindows.clear();
     stagedScreenshots.clear();
@@ -165,8 +175,10 @@ public final class EventStore implements AutoCloseable {
     }
     stagedRanges.forEach((session, ranges) -> committedRanges(session).addAll(ranges));
     CommitResult result = new CommitResult(stagedEventCount, blocks, stagedWindows.size(),
-        stagedScreenshots.size(), System.nanoTime() - start);
+        stagedScreenshots.size(), System.nanoTime() - start, stagedInArrivalOrder, stagedBytes);
     stagedEvents.clear();
+    stagedInArrivalOrder = new ArrayList<>();
+    stagedBytes = 0;
     stagedRanges.clear();
     stagedWindows.clear();
     stagedScreenshots.clear();

@@ -32,6 +32,9 @@ public final class WriterVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(WriterVerticle.class);
   private static final long MAX_RETRY_DELAY_MS = 5_000;
+  /** The batcher is a local consumer: its events never cross the cluster. */
+  private static final io.vertx.core.eventbus.DeliveryOptions LOCAL_ONLY =
+      new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true);
 
   private static final long ROLLUP_EVERY_MS = 60_000;
   /** An hour's blocks are merged once the hour has been over this long (late commits land first). */
@@ -51,6 +54,7 @@ public final class WriterVerticle extends VerticleBase {
   private DatabaseLock lock;
   private long flushTimer = -1;
   private long retryDelayMs;
+  private long commits;
   private boolean writable = true;
 
   public WriterVerticle(StorageConfig config, StorageMetrics metrics, StorageClock clock) {
@@ -163,6 +167,13 @@ public final class WriterVerticle extends VerticleBase {
       metrics.dbWrite(result.events(), result.nanos());
       metrics.stored(result.events());
       metrics.queuedEvents(0);
+      // Before the replies: whoever waits for a commit finds its events already on their way
+      // to the batcher, which thus sees every stored event once and nothing else.
+      if (!result.stored().isEmpty()) {
+        vertx.eventBus().send(Addresses.BATCH_EVENTS,
+            new IngestChunk(commits, result.stored(), result.storedBytes()), LOCAL_ONLY);
+      }
+      commits++;
       answerWaiting();
       vertx.eventBus().publish(Addresses.WRITE_COMMITTED, new JsonObject()
           .put("events", result.events()).put("blocks", result.blocks())
