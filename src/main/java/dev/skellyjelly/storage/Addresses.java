@@ -54,6 +54,8 @@ public final class Addresses {
   public static final String SCREENSHOT_DELETED = "storage.internal.screenshots.deleted";
   /** Published (local) by the disk guard: {@code true} while free space is below the threshold. */
   public static final String DISK_GUARD = "storage.internal.disk-guard";
+  /** Request/reply: the result of the writer's integrity check at start (JSON; salvage report). */
+  public static final String DATABASE_INTEGRITY = "storage.internal.status.integrity";
   /** Published (local) by the writer: {@code true} after a commit, {@code false} after a failure. */
   public static final String WRITER_STATUS = "storage.internal.status.writer";
   /** Receiver → screenshot handler: a {@code RawEvent.Screenshot} to keep. */

@@ -7,6 +7,8 @@ import dev.skellyjelly.storage.store.Backup;
 import dev.skellyjelly.storage.crypto.SealedFile;
 import dev.skellyjelly.storage.store.EncryptionAtRest;
 import dev.skellyjelly.storage.store.Restore;
+import dev.skellyjelly.storage.store.Salvage;
+import dev.skellyjelly.storage.store.Settings;
 import dev.skellyjelly.storage.store.EventReader;
 import dev.skellyjelly.storage.store.PrivateTemp;
 import dev.skellyjelly.storage.store.Schema;
@@ -305,7 +307,9 @@ final class StoreCommands {
           usage: launcher/storage stats [--db FILE] [--config FILE]
 
           One JSON object: events, blocks, windows, screenshots (metadata rows), sessions,
-          oldest/newest event time, dbBytes (file plus WAL).""";
+          oldest/newest event time, dbBytes (file plus WAL); salvage: what was saved and lost
+          when a damaged database was replaced at start (null if never), quarantined: the
+          damaged files kept aside.""";
     }
 
     public int run(Args args) throws Exception {
@@ -336,7 +340,25 @@ final class StoreCommands {
             .put("newestEventMicros", any ? newest : null)
             .put("oldestEvent", any ? Instant.ofEpochSecond(0, oldest * 1000).toString() : null)
             .put("newestEvent", any ? Instant.ofEpochSecond(0, newest * 1000).toString() : null)
-            .put("dbBytes", Files.size(db) + (Files.exists(wal) ? Files.size(wal) : 0));
+            .put("dbBytes", Files.size(db) + (Files.exists(wal) ? Files.size(wal) : 0))
+            .put("salvage", salvage(c))
+            .put("quarantined", quarantined(db));
+      }
+    }
+
+    /** The report of the salvage that built this database, or null (never; or schema before 3). */
+    private static JsonObject salvage(Connection c) throws SQLException {
+      String report = Schema.userVersion(c) >= 3 ? Settings.get(c, Salvage.SETTINGS_KEY) : null;
+      return report == null ? null : new JsonObject(report);
+    }
+
+    /** Damaged databases moved aside at start ({@code <db>.corrupt-<time>}), oldest first. */
+    private static io.vertx.core.json.JsonArray quarantined(Path db) throws IOException {
+      String prefix = db.getFileName() + ".corrupt-";
+      try (var files = Files.list(db.toAbsolutePath().getParent())) {
+        return new io.vertx.core.json.JsonArray(files.map(p -> p.getFileName().toString())
+            .filter(n -> n.startsWith(prefix) && !n.endsWith("-wal") && !n.endsWith("-shm"))
+            .sorted().map(n -> (Object) db.resolveSibling(n).toString()).toList());
       }
     }
 

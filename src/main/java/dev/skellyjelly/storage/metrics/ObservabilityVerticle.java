@@ -50,6 +50,8 @@ public final class ObservabilityVerticle extends VerticleBase {
   private boolean writable = true;
   private String writerDetail = "no commit has failed";
   private boolean diskLow;
+  /** The writer's integrity check at start: ok, or what was quarantined and salvaged. */
+  private JsonObject integrity;
   private double lastReceived;
   private long lastWriteCount;
   private double lastWriteSeconds;
@@ -79,14 +81,17 @@ public final class ObservabilityVerticle extends VerticleBase {
     bus.<Boolean>localConsumer(Addresses.DISK_GUARD, m -> diskLow = Boolean.TRUE.equals(m.body()));
     lastSampleNanos = System.nanoTime();
     sampler = vertx.setPeriodic(1000, id -> sample());
-    Future<?> health = bus.consumer(Addresses.HEALTH, m -> m.reply(readiness().report()
-        .put("live", true))).completion();
+    Future<?> health = bus.<JsonObject>request(Addresses.DATABASE_INTEGRITY, null)
+        .onSuccess(m -> integrity = m.body())
+        .compose(v -> bus.consumer(Addresses.HEALTH, m -> m.reply(readiness().report()
+            .put("live", true).put("integrity", integrity))).completion());
     if (!config.http().enabled()) {
       return health;
     }
     Router router = Router.router(vertx);
     router.get("/metrics").handler(this::metrics);
-    router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
+    router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")
+        .put("integrity", integrity)));
     router.get("/ready").handler(ctx -> {
       Readiness r = readiness();
       json(ctx, r.ready() ? 200 : 503, r.report());

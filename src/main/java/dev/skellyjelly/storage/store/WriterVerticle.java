@@ -55,6 +55,7 @@ public final class WriterVerticle extends VerticleBase {
   private long flushTimer = -1;
   private long retryDelayMs;
   private long commits;
+  private JsonObject integrity;
   private boolean writable = true;
 
   public WriterVerticle(StorageConfig config, StorageMetrics metrics, StorageClock clock) {
@@ -72,6 +73,7 @@ public final class WriterVerticle extends VerticleBase {
     }
     try {
       finishInterruptedWork();
+      integrity = checkIntegrity();
       store = EventStore.open(config.databasePath(), config.synchronous(), config.busyTimeoutMs(),
           config.encryption());
       EncryptionMigration.run(store);
@@ -96,6 +98,7 @@ public final class WriterVerticle extends VerticleBase {
           }
         }).completion(),
         bus.<IngestChunk>localConsumer(Addresses.WRITE_EVENTS, this::onEvents).completion(),
+        bus.localConsumer(Addresses.DATABASE_INTEGRITY, m -> m.reply(integrity.copy())).completion(),
         bus.<WindowRecord>localConsumer(Addresses.WRITE_WINDOW, m -> {
           store.stageWindow(m.body());
           stageDone(m);
@@ -108,6 +111,23 @@ public final class WriterVerticle extends VerticleBase {
           waiting.add(m);
           flush();
         }).completion());
+  }
+
+  /**
+   * The quick check at start; a damaged database is moved aside and what is readable salvaged
+   * into a fresh one, said loudly here and reported on {@code /health} and by {@code stats}.
+   */
+  private JsonObject checkIntegrity() throws java.io.IOException, SQLException {
+    Path db = config.databasePath();
+    String damage = StartupCheck.damage(db);
+    if (damage == null) {
+      return new JsonObject().put("status", "ok").put("detail", "quick check passed at start");
+    }
+    LOG.error("DATABASE DAMAGED: " + db + ": " + damage + "; moving it aside and salvaging what is"
+        + " readable into a fresh database");
+    Salvage.Report report = Salvage.quarantineAndSalvage(db, damage, java.time.Instant.now());
+    LOG.error(report.summary());
+    return report.toJson().put("status", "salvaged").put("detail", report.summary());
   }
 
   /** A restore killed midway is finished first; temp files of killed tools are removed. */

@@ -1,0 +1,256 @@
+package dev.skellyjelly.storage.store;
+
+import dev.skellyjelly.storage.event.RawEvent;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What happens to a damaged database at start: it is moved aside
+ * ({@code <db>.corrupt-<time>}, 600, its WAL with it), a fresh database takes its place, and
+ * what can still be read is copied in — every block that decodes (re-staged as events, so the
+ * stored sequences and minute aggregates follow), windows, screenshot metadata, aggregates and
+ * settings. Reads go row range by row range; where SQLite reports a damaged page the scan skips
+ * forward past it, so one bad page costs the rows on it, not the table.
+ */
+public final class Salvage {
+
+  /** Settings key under which the fresh database keeps the report of its salvage. */
+  public static final String SETTINGS_KEY = "salvage";
+  private static final int PAGE = 256;
+  private static final int COMMIT_EVENTS = 50_000;
+
+  /** What was saved from where, and what was lost. */
+  public record Report(Path quarantined, String damage, long blocksSaved, long eventsSaved,
+      long blocksLost, long eventsLost, Map<String, Long> rowsCopied, List<String> problems) {
+
+    public JsonObject toJson() {
+      return new JsonObject().put("quarantined", quarantined.toString()).put("damage", damage.replace("\n", "; "))
+          .put("blocksSaved", blocksSaved).put("eventsSaved", eventsSaved)
+          .put("blocksLost", blocksLost).put("eventsLost", eventsLost)
+          .put("rowsCopied", new JsonObject(new HashMap<>(rowsCopied)))
+          .put("problems", new JsonArray(new ArrayList<>(problems)));
+    }
+
+    public String summary() {
+      return "DATABASE DAMAGED (" + damage + "): moved aside to " + quarantined + "; salvaged "
+          + eventsSaved + " events in " + blocksSaved + " blocks and " + rowsCopied
+          + "; lost " + blocksLost + " blocks (" + eventsLost + " events known)"
+          + (problems.isEmpty() ? "" : "; unreadable: " + problems);
+    }
+  }
+
+  private Salvage() {
+  }
+
+  /** Moves {@code db} aside and rebuilds it from what is readable. Call with its lock held. */
+  public static Report quarantineAndSalvage(Path db, String damage, Instant now)
+      throws IOException, SQLException {
+    Path quarantined = db.resolveSibling(db.getFileName() + ".corrupt-" + Backup.stamp(now));
+    Files.move(db, quarantined, StandardCopyOption.ATOMIC_MOVE);
+    Files.setPosixFilePermissions(quarantined, SqliteFiles.PRIVATE_FILE);
+    Path wal = Path.of(db + "-wal");
+    if (Files.exists(wal)) {
+      Files.move(wal, Path.of(quarantined + "-wal"), StandardCopyOption.ATOMIC_MOVE);
+      Files.setPosixFilePermissions(Path.of(quarantined + "-wal"), SqliteFiles.PRIVATE_FILE);
+    }
+    Files.deleteIfExists(Path.of(db + "-shm")); // an index of the WAL, rebuilt on open
+    Salvage s = new Salvage();
+    try (EventStore fresh = EventStore.open(db, "NORMAL")) {
+      s.copyFrom(quarantined, fresh);
+      Report report = new Report(quarantined, damage, s.blocksSaved, s.eventsSaved, s.blocksLost,
+          s.eventsLost, s.rowsCopied, s.problems);
+      Settings.put(fresh.connection(), SETTINGS_KEY, report.toJson().encode());
+      return report;
+    }
+  }
+
+  private long blocksSaved;
+  private long eventsSaved;
+  private long blocksLost;
+  private long eventsLost;
+  private final Map<String, Long> rowsCopied = new java.util.LinkedHashMap<>();
+  private final List<String> problems = new ArrayList<>();
+
+  private void copyFrom(Path damaged, EventStore fresh) throws SQLException {
+    try (Connection old = SqliteFiles.openReader(damaged)) {
+      Map<Long, UUID> sessions = new HashMap<>();
+      scan(old, "sessions", "session_key", "session_id", Long.MIN_VALUE,
+          rs -> sessions.put(rs.getLong(1), EventStore.uuidFrom(rs.getBytes(2))));
+      List<String> tables;
+      try {
+        tables = Schema.blockTables(old);
+      } catch (SQLException e) {
+        problems.add("the list of tables (" + e.getMessage() + ")");
+        return;
+      }
+      for (String table : tables) {
+        salvageBlocks(old, table, sessions, fresh);
+      }
+      fresh.commit();
+      Connection c = fresh.connection();
+      copyRows(old, c, "windows", "window_id", new byte[0],
+          "window_id, start_us, end_us, event_count, members, screenshot_refs", "INSERT OR IGNORE");
+      copyRows(old, c, "screenshot_metadata", "screenshot_id", new byte[0], "screenshot_id,"
+          + " timestamp_us, session_id, sequence, window_title, app_name, region_x, region_y,"
+          + " region_width, region_height, width, height, format, size_bytes, storage, text_density,"
+          + " ui_element_count, dominant_colors, privacy_masked, analysis_error", "INSERT OR IGNORE");
+      String counts = "keystroke_count, mouse_clicks, window_switches, active_time_ms, screenshot_count";
+      // The old minute rows are the truth where they survived (screenshots included); the
+      // salvaged events recomputed the others.
+      copyRows(old, c, "event_aggregates_minute", "minute_start_us", Long.MIN_VALUE,
+          "minute_start_us, " + counts + ", active_seconds_mask", "INSERT OR REPLACE");
+      copyRows(old, c, "event_aggregates_hourly", "hour_start_us", Long.MIN_VALUE,
+          "hour_start_us, " + counts, "INSERT OR IGNORE");
+      copyRows(old, c, "event_aggregates_daily", "day_start_us", Long.MIN_VALUE,
+          "day_start_us, " + counts, "INSERT OR IGNORE");
+      copyRows(old, c, "settings", "key", "", "key, value", "INSERT OR IGNORE");
+    } catch (SQLException e) {
+      problems.add("the damaged file could not be opened (" + e.getMessage() + ")");
+    }
+  }
+
+  private void salvageBlocks(Connection old, String table, Map<Long, UUID> sessions, EventStore fresh)
+      throws SQLException {
+    BlockCodec codec = new BlockCodec();
+    List<Object[]> rows = new ArrayList<>();
+    scan(old, table, "rowid", "session_key, event_count, payload", Long.MIN_VALUE,
+        rs -> rows.add(new Object[] {rs.getLong(2), rs.getInt(3), rs.getBytes(4)}));
+    for (Object[] row : rows) {
+      UUID session = sessions.get((Long) row[0]);
+      int count = (Integer) row[1];
+      List<RawEvent> events = null;
+      if (session != null) {
+        try {
+          events = codec.decode((byte[]) row[2], session);
+        } catch (RuntimeException undecodable) {
+          events = null; // counted as lost below, with the table named in the report
+        }
+      }
+      if (events == null || events.size() != count) {
+        blocksLost++;
+        eventsLost += count;
+        continue;
+      }
+      fresh.stage(events);
+      blocksSaved++;
+      eventsSaved += events.size();
+      if (fresh.stagedEventCount() >= COMMIT_EVENTS) {
+        fresh.commit();
+      }
+    }
+  }
+
+  private void copyRows(Connection old, Connection fresh, String table, String key, Object start,
+      String columns, String verb) throws SQLException {
+    List<Object[]> rows = new ArrayList<>();
+    int width = columns.split(",").length;
+    scan(old, table, key, columns, start, rs -> {
+      Object[] row = new Object[width];
+      for (int i = 0; i < width; i++) {
+        row[i] = rs.getObject(i + 2);
+      }
+      rows.add(row);
+    });
+    try (PreparedStatement insert = fresh.prepareStatement(verb + " INTO " + table + " (" + columns
+        + ") VALUES (" + "?, ".repeat(width - 1) + "?)")) {
+      for (Object[] row : rows) {
+        for (int i = 0; i < width; i++) {
+          insert.setObject(i + 1, row[i]);
+        }
+        insert.executeUpdate();
+      }
+    }
+    rowsCopied.put(table, (long) rows.size());
+  }
+
+  private interface RowReader {
+    void read(ResultSet rs) throws SQLException;
+  }
+
+  /**
+   * Reads {@code table} in key order, {@link #PAGE} rows at a time. When SQLite reports damage,
+   * an integer key skips forward (1, 2, 4, … past the last good key) until reads succeed again,
+   * then the keys jumped over are read one by one, so only the rows on damaged pages are lost;
+   * other keys stop the scan there. Every stop is named in the report.
+   */
+  private void scan(Connection c, String table, String key, String columns, Object start,
+      RowReader reader) {
+    Object after = start;
+    long lastGood = 0;
+    long skip = 1;
+    String select = "SELECT " + key + ", " + columns + " FROM " + table + " WHERE " + key;
+    String sql = select + " > ? ORDER BY " + key + " LIMIT " + PAGE;
+    while (true) {
+      int n = 0;
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setObject(1, after);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            Object k = start instanceof Long ? (Object) rs.getLong(1) : rs.getObject(1);
+            if (n == 0 && skip > 1) {
+              readOneByOne(c, select, lastGood + 1, (Long) k, reader);
+            }
+            after = k;
+            if (k instanceof Long good) {
+              lastGood = good;
+            }
+            reader.read(rs);
+            n++;
+          }
+        }
+        if (n == 0) {
+          return;
+        }
+        skip = 1;
+      } catch (SQLException e) {
+        if (!(after instanceof Long last) || skip > (1L << 40)) {
+          problems.add(table + " after key " + describe(after) + " (" + e.getMessage() + ")");
+          return;
+        }
+        if (skip == 1) {
+          problems.add(table + " rows after " + describe(after) + " (" + e.getMessage() + ")");
+        }
+        after = (last == Long.MIN_VALUE ? 0L : last) + skip;
+        skip *= 2;
+      }
+    }
+  }
+
+  /** Point reads of the keys a skip jumped over: those on intact pages are found this way. */
+  private static void readOneByOne(Connection c, String select, long from, long to, RowReader reader) {
+    if (to - from > 1_000_000) {
+      return; // too sparse to probe key by key; the rows in between are reported lost
+    }
+    for (long k = from; k < to; k++) {
+      // A statement that hit SQLITE_CORRUPT is not reused: sqlite-jdbc leaves it unusable.
+      try (PreparedStatement ps = c.prepareStatement(select + " = ?")) {
+        ps.setLong(1, k);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            reader.read(rs);
+          }
+        }
+      } catch (SQLException onDamagedPage) {
+        // this key's row is on a damaged page: lost with the page (the skip reported it)
+      }
+    }
+  }
+
+  private static String describe(Object key) {
+    return key instanceof byte[] b ? b.length + "-byte key" : String.valueOf(key);
+  }
+}
