@@ -10,14 +10,19 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The read-only query API over HTTP, forwarded to {@code storage.query}. {@code /api/events}
  * streams every event of the range as JSON Lines, page by page with the response's backpressure,
  * so a month of events never sits in memory; the others answer one JSON object. A bad parameter
- * is a 400 naming it.
+ * is a 400 naming it. A stream that fails after its first page (the status is sent by then) ends
+ * with one error line, {@code {"error": ..., "complete": false, "eventsSent": n}}, and a log line.
  */
 public final class QueryHttpRoutes {
+
+  private static final Logger LOG = LoggerFactory.getLogger(QueryHttpRoutes.class);
 
   private static final int STREAM_PAGE = 2_000;
 
@@ -54,7 +59,7 @@ public final class QueryHttpRoutes {
     q.remove("cursor");
     q.put("limit", STREAM_PAGE);
     HttpServerResponse response = ctx.response();
-    nextPage(bus, q, null, response, true);
+    nextPage(bus, q, null, response, 0);
   }
 
   /** Whether to ask for another page: not once the client has gone. */
@@ -63,7 +68,8 @@ public final class QueryHttpRoutes {
   }
 
   private static void nextPage(EventBus bus, JsonObject q, String cursor, HttpServerResponse response,
-      boolean first) {
+      long sent) {
+    boolean first = cursor == null;
     JsonObject page = q.copy();
     if (cursor != null) {
       page.put("cursor", cursor);
@@ -76,7 +82,10 @@ public final class QueryHttpRoutes {
         if (first) {
           error(response, ar.cause());
         } else {
-          response.reset(); // mid-stream: cut the connection so the client sees it incomplete
+          LOG.error("GET /api/events " + q.encode() + " stopped after " + sent + " events: "
+              + ar.cause().getMessage());
+          response.end(new JsonObject().put("error", ar.cause().getMessage()).put("complete", false)
+              .put("eventsSent", sent).encode() + "\n");
         }
         return;
       }
@@ -100,13 +109,14 @@ public final class QueryHttpRoutes {
       } else if (clientGone(response)) {
         return; // disconnected: stop reading at once
       } else if (response.writeQueueFull()) {
+        long total = sent + events.size();
         response.drainHandler(v -> {
           if (!clientGone(response)) {
-            nextPage(bus, q, next, response, false);
+            nextPage(bus, q, next, response, total);
           }
         });
       } else {
-        nextPage(bus, q, next, response, false);
+        nextPage(bus, q, next, response, sent + events.size());
       }
     });
   }
