@@ -184,6 +184,8 @@ class PipelineTest {
                 ReplyException re = (ReplyException) ar.cause();
                 assertEquals(ErrorCode.DECODE.failureCode(), re.failureCode());
                 assertTrue(re.getMessage().contains("truncated"), re.getMessage());
+                assertTrue(re.getMessage().startsWith("DECODE: ") && !re.getMessage().contains("DECODE: DECODE"),
+                    "the code is said once: " + re.getMessage());
               });
               return vertx.eventBus().request(Addresses.EVENTS_RAW, new JsonObject().put("x", 1));
             })

@@ -57,15 +57,16 @@ final class DemoCommand implements Command {
     String httpPort = args.string("http-port", null);
     args.rejectUnknown();
 
-    JsonObject json = ConfigFiles.loadJson(configFile);
     Path demoDir = db.getParent();
-    ConfigFiles.table(json, "storage")
-        .put("database_path", db.toString())
-        .put("screenshot_dir", demoDir.resolve("screenshots").toString())
-        .put("backup_dir", demoDir.resolve("backups").toString());
-    if (httpPort != null) {
-      ConfigFiles.table(json, "http").put("port", httpPort);
-    }
+    JsonObject json = ConfigFiles.loadJson(configFile, j -> {
+      ConfigFiles.table(j, "storage")
+          .put("database_path", db.toString())
+          .put("screenshot_dir", demoDir.resolve("screenshots").toString())
+          .put("backup_dir", demoDir.resolve("backups").toString());
+      if (httpPort != null) {
+        ConfigFiles.table(j, "http").put("port", httpPort);
+      }
+    });
     StorageConfig config = StorageConfig.fromJson(json);
     try {
       DemoDatabase.replace(db);

@@ -12,7 +12,7 @@ public final class Main {
 
   /** Options that take no value, across all commands. */
   static final Set<String> FLAGS = Set.of("help", "cluster", "durable", "gzip", "lz4", "keep", "reencrypt",
-      "encrypted", "encrypt");
+      "encrypted", "encrypt", "verbose");
 
   private Main() {
   }
@@ -53,8 +53,10 @@ public final class Main {
       return 2;
     }
     List<String> rest = Arrays.asList(argv).subList(1, argv.length);
+    boolean verbose = rest.contains("--verbose");
     try {
       Args args = new Args(rest, FLAGS);
+      args.flag("verbose");
       if (args.flag("help")) {
         System.out.println(command.help());
         return 0;
@@ -75,8 +77,10 @@ public final class Main {
         System.err.println("storage " + command.name() + ": " + ce.getMessage());
         return 2;
       }
-      System.err.println("storage " + command.name() + " failed: " + e.getMessage());
-      e.printStackTrace();
+      System.err.println(FatalError.oneLine(command.name(), e));
+      if (verbose) {
+        e.printStackTrace();
+      }
       return 1;
     }
   }
@@ -84,7 +88,8 @@ public final class Main {
   private static String overview(Map<String, Command> commands) {
     StringBuilder sb = new StringBuilder("usage: launcher/storage <command> [options]\n\ncommands:\n");
     commands.values().forEach(c -> sb.append(String.format("  %-18s %s%n", c.name(), c.summary())));
-    sb.append("\n'launcher/storage <command> --help' describes a command's options.");
+    sb.append("\n'launcher/storage <command> --help' describes a command's options;"
+        + " --verbose adds the stack trace to a fatal error.");
     return sb.toString();
   }
 }

@@ -45,10 +45,11 @@ final class StoreCommands {
   static StorageConfig config(Args args) {
     Path configFile = args.path("config", "conf/storage.toml");
     String db = args.string("db", null);
-    JsonObject json = ConfigFiles.loadJson(configFile);
-    if (db != null) {
-      ConfigFiles.table(json, "storage").put("database_path", Path.of(db).toAbsolutePath().toString());
-    }
+    JsonObject json = ConfigFiles.loadJson(configFile, j -> {
+      if (db != null) {
+        ConfigFiles.table(j, "storage").put("database_path", Path.of(db).toAbsolutePath().toString());
+      }
+    });
     return StorageConfig.fromJson(json);
   }
 

@@ -50,6 +50,7 @@ public final class ObservabilityVerticle extends VerticleBase {
   private boolean writable = true;
   private String writerDetail = "no commit has failed";
   private boolean diskLow;
+  private final HeapBudget heapBudget;
   /** The writer's integrity check at start: ok, or what was quarantined and salvaged. */
   private JsonObject integrity;
   private double lastReceived;
@@ -65,6 +66,7 @@ public final class ObservabilityVerticle extends VerticleBase {
     this.config = config;
     this.registry = registry;
     this.status = status;
+    this.heapBudget = new HeapBudget(config.maxMemoryBytes());
     Gauge.builder("skelly.events.per.second", eventsPerSecond, AtomicReference::get)
         .description("Events received per second, exponential moving average over seconds")
         .register(registry);
@@ -155,6 +157,7 @@ public final class ObservabilityVerticle extends VerticleBase {
 
   /** Once a second: the moving figures of the dashboard and the events/s gauge. */
   private void sample() {
+    heapBudget.check(HeapBudget.liveBytes()).ifPresent(LOG::warn);
     long now = System.nanoTime();
     double seconds = Math.max(1e-3, (now - lastSampleNanos) / 1e9);
     lastSampleNanos = now;

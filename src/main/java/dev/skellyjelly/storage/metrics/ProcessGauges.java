@@ -18,6 +18,9 @@ final class ProcessGauges {
     Gauge.builder("skelly.memory.used", memory,
             m -> m.getHeapMemoryUsage().getUsed() + m.getNonHeapMemoryUsage().getUsed())
         .baseUnit("bytes").description("JVM heap and non-heap memory in use").register(registry);
+    Gauge.builder("skelly.memory.heap.live", HeapBudget::liveBytes).baseUnit("bytes")
+        .description("Heap still in use after the last GC of each heap pool: the module's live data")
+        .register(registry);
     Gauge.builder("skelly.memory.budget", () -> memoryBudgetBytes).baseUnit("bytes")
         .description("storage.max_memory_usage_mb").register(registry);
     if (ManagementFactory.getOperatingSystemMXBean()

@@ -29,7 +29,12 @@ public final class SqliteFiles {
   /** Creates {@code dir} (and missing parents) as 700 if it does not exist. */
   public static void ensurePrivateDirectory(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
+      try {
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
+      } catch (FileAlreadyExistsException aFileInTheWay) {
+        // A parent on the path is a regular file: say that, not "already exists".
+        throw new java.nio.file.NotDirectoryException(aFileInTheWay.getFile());
+      }
       Files.setPosixFilePermissions(dir, PRIVATE_DIR); // createDirectories is subject to the umask
     }
   }

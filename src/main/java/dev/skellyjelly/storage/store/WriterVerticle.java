@@ -66,7 +66,11 @@ public final class WriterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() throws Exception {
-    lock = DatabaseLock.tryAcquire(config.databasePath());
+    try {
+      lock = DatabaseLock.tryAcquire(config.databasePath());
+    } catch (java.io.IOException e) {
+      throw new java.io.IOException("cannot open the database " + config.databasePath(), e);
+    }
     if (lock == null) {
       throw new IllegalStateException("another storage module is running against "
           + config.databasePath() + " (its .lock is held); stop it or choose another database_path");
