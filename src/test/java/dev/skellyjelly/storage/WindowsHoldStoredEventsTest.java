@@ -140,4 +140,35 @@ class WindowsHoldStoredEventsTest {
       ctx.completeNow();
     })));
   }
+
+  @Test
+  void aWindowRecordWhoseCommitFailedIsWrittenOnceTheDatabaseRecovers(Vertx vertx, VertxTestContext ctx) {
+    StorageConfig config = TestSupport.config(dir);
+    Path db = config.databasePath();
+    List<RawEvent> events = keystrokes(UUID.randomUUID(), 200);
+    deploy(vertx, config, new SimpleMeterRegistry()).compose(module -> requestAll(vertx, events)
+        .compose(stored -> vertx.executeBlocking(() -> {
+          try (Connection c = SqliteFiles.openWriter(db, "NORMAL"); Statement st = c.createStatement()) {
+            st.execute("CREATE TRIGGER simulated_disk_full BEFORE INSERT ON windows"
+                + " BEGIN SELECT RAISE(ABORT, 'database or disk is full (simulated)'); END");
+          }
+          return null;
+        }))
+        .compose(v -> vertx.eventBus().request(Addresses.BATCH_FLUSH, null)) // its record fails
+        .compose(v -> vertx.executeBlocking(() -> {
+          try (Connection c = SqliteFiles.openWriter(db, "NORMAL"); Statement st = c.createStatement()) {
+            st.execute("DROP TRIGGER simulated_disk_full"); // space is back
+          }
+          return null;
+        }))
+        .compose(v -> vertx.eventBus().request(Addresses.WRITE_FLUSH, null))
+        .compose(v -> module.undeploy()))
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertEquals(events.size(), analysed.size());
+          assertEquals(events.size(), TestSupport.storedEvents(db).size());
+          assertEquals(events.size(), TestSupport.queryLong(db, "SELECT sum(event_count) FROM windows"),
+              "the window record was kept and written when the database recovered");
+          ctx.completeNow();
+        })));
+  }
 }

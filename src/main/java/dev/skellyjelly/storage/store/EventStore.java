@@ -137,14 +137,16 @@ public final class EventStore implements AutoCloseable {
     stagedScreenshots.add(metadata);
   }
 
-  /** Forgets staged work after a failed commit that will not be retried. */
-  public void discardStaged() {
+  /**
+   * Forgets the staged events after a failed commit whose producers were told to send again.
+   * Window records and screenshot metadata stay staged for the next commit: nobody else holds
+   * them, and they are idempotent to write.
+   */
+  public void discardStagedEvents() {
     stagedEvents.clear();
     stagedInArrivalOrder = new ArrayList<>();
     stagedBytes = 0;
     stagedRanges.clear();
-    stagedWindows.clear();
-    stagedScreenshots.clear();
     stagedEventCount = 0;
   }
 

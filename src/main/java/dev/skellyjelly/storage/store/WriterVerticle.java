@@ -219,13 +219,8 @@ public final class WriterVerticle extends VerticleBase {
   private void onCommitFailure(Exception e) {
     setWritable(false, e.getMessage());
     if (isTransient(e)) {
-      retryDelayMs = retryDelayMs == 0 ? 50 : Math.min(MAX_RETRY_DELAY_MS, retryDelayMs * 2);
-      LOG.warn("database busy (" + e.getMessage() + "); retrying the commit in " + retryDelayMs
+      LOG.warn("database busy (" + e.getMessage() + "); retrying the commit in " + retryLater()
           + " ms, nothing is lost");
-      flushTimer = vertx.setTimer(retryDelayMs, id -> {
-        flushTimer = -1;
-        flush();
-      });
       return;
     }
     int lost = store.stagedEventCount();
@@ -239,10 +234,24 @@ public final class WriterVerticle extends VerticleBase {
       requests++;
     }
     waiting.clear();
-    store.discardStaged();
+    store.discardStagedEvents();
     metrics.queuedEvents(0);
     metrics.dropped(StorageMetrics.DropReason.DATABASE, lost);
     LOG.debug("failed " + requests + " waiting requests");
+    if (store.hasStagedWork()) {
+      LOG.warn("window records and screenshot metadata stay staged; retrying their commit in "
+          + retryLater() + " ms");
+    }
+  }
+
+  /** Re-arms the flush with exponential backoff; returns the delay. */
+  private long retryLater() {
+    retryDelayMs = retryDelayMs == 0 ? 50 : Math.min(MAX_RETRY_DELAY_MS, retryDelayMs * 2);
+    flushTimer = vertx.setTimer(retryDelayMs, id -> {
+      flushTimer = -1;
+      flush();
+    });
+    return retryDelayMs;
   }
 
   /** SQLITE_BUSY / SQLITE_LOCKED: another connection holds the lock for a moment. */
