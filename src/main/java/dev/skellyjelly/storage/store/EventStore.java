@@ -138,15 +138,16 @@ public final class EventStore implements AutoCloseable {
   }
 
   /**
-   * Forgets the staged events after a failed commit whose producers were told to send again.
-   * Window records and screenshot metadata stay staged for the next commit: nobody else holds
-   * them, and they are idempotent to write.
+   * Forgets the staged events and screenshot metadata after a failed commit whose producers were
+   * told to send again. Window records stay staged for the next commit: nobody else holds them
+   * (their events are stored already), and writing one twice is harmless.
    */
   public void discardStagedEvents() {
     stagedEvents.clear();
     stagedInArrivalOrder = new ArrayList<>();
     stagedBytes = 0;
     stagedRanges.clear();
+    stagedScreenshots.clear();
     stagedEventCount = 0;
   }
 

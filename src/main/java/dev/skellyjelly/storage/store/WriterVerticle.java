@@ -239,7 +239,7 @@ public final class WriterVerticle extends VerticleBase {
     metrics.dropped(StorageMetrics.DropReason.DATABASE, lost);
     LOG.debug("failed " + requests + " waiting requests");
     if (store.hasStagedWork()) {
-      LOG.warn("window records and screenshot metadata stay staged; retrying their commit in "
+      LOG.warn("closed windows' records stay staged; retrying their commit in "
           + retryLater() + " ms");
     }
   }
