@@ -105,7 +105,8 @@ final class AnalysisTapCommand implements Command {
     /** Written beside the target and renamed: the file is complete or absent, never partial. */
     synchronized void write(Path file) throws java.io.IOException {
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      try (BufferedWriter w = Files.newBufferedWriter(tmp)) {
+      dev.skellyjelly.storage.store.SqliteFiles.ensurePrivateFile(tmp); // 600 before the first byte
+      try (BufferedWriter w = Files.newBufferedWriter(tmp, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
         for (String k : keys) {
           w.write(k);
           w.newLine();

@@ -1,29 +1,77 @@
 package dev.skellyjelly.storage.cli;
 
+import dev.skellyjelly.storage.store.DatabaseLock;
+import dev.skellyjelly.storage.store.SqliteFiles;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.Callable;
-import io.vertx.core.json.JsonObject;
 
-/** The benchmarks' scratch directories. */
+/**
+ * The benchmarks' scratch directories. A benchmark empties its {@code --dir} before it runs, so
+ * it claims only a directory that is new, empty, or marked as a bench directory by an earlier
+ * run — and never one where a module holds a database's lock. A mistyped {@code --dir} pointing
+ * at real data is refused, not wiped.
+ */
 final class BenchFiles {
+  static final String MARK = ".skelly-jelly-bench";
+
   private BenchFiles() {
   }
 
-  /** Deletes {@code dir} with everything in it and creates it again, empty. */
+  /** Deletes {@code dir} with everything in it and creates it again, empty (700) and marked. */
   static void emptyDirectory(Path dir) throws IOException {
     deleteDirectory(dir);
-    Files.createDirectories(dir);
+    claim(dir);
   }
 
-  /** Deletes {@code dir} with everything in it, if it exists. */
+  /** Deletes {@code dir} with everything in it, if it exists and a benchmark made it. */
   static void deleteDirectory(Path dir) throws IOException {
     if (Files.exists(dir)) {
+      refuseUnlessOurs(dir);
       try (var walk = Files.walk(dir)) {
         for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
           Files.delete(p);
+        }
+      }
+    }
+  }
+
+  /** Creates {@code dir} (700) if needed and marks it; refuses a directory that is not ours. */
+  static void claim(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      refuseUnlessOurs(dir);
+    }
+    SqliteFiles.ensurePrivateDirectory(dir);
+    Path mark = dir.resolve(MARK);
+    if (!Files.exists(mark)) {
+      Files.createFile(mark, PosixFilePermissions.asFileAttribute(SqliteFiles.PRIVATE_FILE));
+    }
+  }
+
+  private static void refuseUnlessOurs(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new Args.UsageException("--dir " + dir + " is not a directory; pass a new directory");
+    }
+    List<Path> entries;
+    try (var list = Files.list(dir)) {
+      entries = list.toList();
+    }
+    if (!entries.isEmpty() && !Files.exists(dir.resolve(MARK))) {
+      throw new Args.UsageException("--dir " + dir + " holds files a benchmark did not create (no "
+          + MARK + " mark); benchmarks empty their directory, so pass a new or empty one");
+    }
+    for (Path p : entries) {
+      if (p.getFileName().toString().endsWith(".db")) {
+        try (DatabaseLock lock = DatabaseLock.tryAcquire(p)) {
+          if (lock == null) {
+            throw new Args.UsageException("a storage module is running against " + p
+                + "; stop it before a benchmark reuses --dir " + dir);
+          }
         }
       }
     }
