@@ -35,12 +35,14 @@ public final class Salvage {
 
   /** What was saved from where, and what was lost. */
   public record Report(Path quarantined, String damage, long blocksSaved, long eventsSaved,
-      long blocksLost, long eventsLost, Map<String, Long> rowsCopied, List<String> problems) {
+      long blocksLost, long eventsLost, long eventsInWindows, Map<String, Long> rowsCopied,
+      List<String> problems) {
 
     public JsonObject toJson() {
-      return new JsonObject().put("quarantined", quarantined.toString()).put("damage", damage.replace("\n", "; "))
+      return new JsonObject().put("quarantined", quarantined.toString()).put("damage", damage)
           .put("blocksSaved", blocksSaved).put("eventsSaved", eventsSaved)
           .put("blocksLost", blocksLost).put("eventsLost", eventsLost)
+          .put("eventsInWindows", eventsInWindows)
           .put("rowsCopied", new JsonObject(new HashMap<>(rowsCopied)))
           .put("problems", new JsonArray(new ArrayList<>(problems)));
     }
@@ -48,7 +50,9 @@ public final class Salvage {
     public String summary() {
       return "DATABASE DAMAGED (" + damage + "): moved aside to " + quarantined + "; salvaged "
           + eventsSaved + " events in " + blocksSaved + " blocks and " + rowsCopied
-          + "; lost " + blocksLost + " blocks (" + eventsLost + " events known)"
+          + "; lost " + blocksLost + " undecodable blocks (" + eventsLost + " events) plus the rows on"
+          + " unreadable pages" + (eventsInWindows > eventsSaved ? " (the salvaged windows count "
+          + eventsInWindows + " events: about " + (eventsInWindows - eventsSaved) + " are gone)" : "")
           + (problems.isEmpty() ? "" : "; unreadable: " + problems);
     }
   }
@@ -71,8 +75,12 @@ public final class Salvage {
     Salvage s = new Salvage();
     try (EventStore fresh = EventStore.open(db, "NORMAL")) {
       s.copyFrom(quarantined, fresh);
+      long inWindows;
+      try (java.sql.Statement st = fresh.connection().createStatement()) {
+        inWindows = SqliteFiles.queryLong(st, "SELECT coalesce(sum(event_count), 0) FROM windows");
+      }
       Report report = new Report(quarantined, damage, s.blocksSaved, s.eventsSaved, s.blocksLost,
-          s.eventsLost, s.rowsCopied, s.problems);
+          s.eventsLost, inWindows, s.rowsCopied, s.problems);
       Settings.put(fresh.connection(), SETTINGS_KEY, report.toJson().encode());
       return report;
     }

@@ -65,7 +65,7 @@ public final class StartupCheck {
     try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA quick_check(3)")) {
       java.util.List<String> lines = new java.util.ArrayList<>();
       while (rs.next()) {
-        lines.add(rs.getString(1));
+        lines.add(rs.getString(1).replace("\n", "; ")); // one log line, not several
       }
       return lines.isEmpty() ? "no answer" : String.join("; ", lines);
     }
