@@ -1,5 +1,6 @@
 package dev.skellyjelly.storage.metrics;
 
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -7,9 +8,10 @@ import java.lang.management.MemoryUsage;
 import java.util.Optional;
 
 /**
- * Live heap data against {@code storage.max_memory_usage_mb}. "Live" is what the heap pools held
- * right after their last collection (their collection usage): unlike heap in use, it does not
- * swing with garbage waiting to be collected, so it measures what the module really keeps.
+ * Live heap data against {@code storage.max_memory_usage_mb}. "Live" is the heap in use right
+ * after the last collection: unlike heap in use, it does not swing with garbage waiting to be
+ * collected, so it measures what the module keeps (an upper bound: old garbage that only a
+ * mixed or full collection frees still counts).
  * Crossing the budget is said once, and once again when the module is back under it.
  */
 public final class HeapBudget {
@@ -21,13 +23,29 @@ public final class HeapBudget {
     this.budgetBytes = budgetBytes;
   }
 
-  /** Heap bytes still in use after the most recent collection of each heap pool. */
+  /**
+   * Heap bytes in use right after the most recent garbage collection (of any collector, young
+   * included: its figures cover every pool, old generation too), or 0 before the first one.
+   */
   public static long liveBytes() {
+    com.sun.management.GcInfo latest = null;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      if (gc instanceof com.sun.management.GarbageCollectorMXBean hotspot) {
+        com.sun.management.GcInfo info = hotspot.getLastGcInfo();
+        if (info != null && (latest == null || info.getEndTime() > latest.getEndTime())) {
+          latest = info;
+        }
+      }
+    }
+    if (latest == null) {
+      return 0;
+    }
     long live = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      MemoryUsage afterGc = pool.getType() == MemoryType.HEAP ? pool.getCollectionUsage() : null;
-      if (afterGc != null) {
-        live += afterGc.getUsed();
+      MemoryUsage after = pool.getType() == MemoryType.HEAP
+          ? latest.getMemoryUsageAfterGc().get(pool.getName()) : null;
+      if (after != null) {
+        live += after.getUsed();
       }
     }
     return live;

@@ -19,7 +19,7 @@ final class ProcessGauges {
             m -> m.getHeapMemoryUsage().getUsed() + m.getNonHeapMemoryUsage().getUsed())
         .baseUnit("bytes").description("JVM heap and non-heap memory in use").register(registry);
     Gauge.builder("skelly.memory.heap.live", HeapBudget::liveBytes).baseUnit("bytes")
-        .description("Heap still in use after the last GC of each heap pool: the module's live data")
+        .description("Heap in use right after the last GC: the module's live data")
         .register(registry);
     Gauge.builder("skelly.memory.budget", () -> memoryBudgetBytes).baseUnit("bytes")
         .description("storage.max_memory_usage_mb").register(registry);
