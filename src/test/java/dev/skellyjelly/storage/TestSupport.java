@@ -94,4 +94,18 @@ public final class TestSupport {
       return rs.next() ? rs.getLong(1) : -1;
     }
   }
+
+  /** A database with {@code count} events of one synthetic session, 1 ms apart from {@code t0}. */
+  public static Path databaseWithEvents(Path db, long t0, int count) throws Exception {
+    var capture = new dev.skellyjelly.storage.cli.SyntheticCapture(UUID.randomUUID(), 3);
+    List<RawEvent> events = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      events.add(capture.next(t0 + i * 1000L));
+    }
+    try (EventStore store = EventStore.open(db, "NORMAL")) {
+      store.stage(events);
+      store.commit();
+    }
+    return db;
+  }
 }

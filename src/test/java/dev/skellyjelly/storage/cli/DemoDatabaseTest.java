@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skellyjelly.storage.TestSupport;
-import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.store.DatabaseLock;
 import dev.skellyjelly.storage.store.EventStore;
 import dev.skellyjelly.storage.store.Settings;
@@ -16,7 +15,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -32,17 +30,7 @@ class DemoDatabaseTest {
   Path dir;
 
   private Path databaseWithEvents(int count) throws Exception {
-    Path db = dir.resolve("events.db");
-    SyntheticCapture capture = new SyntheticCapture(UUID.randomUUID(), 3);
-    List<RawEvent> events = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      events.add(capture.next(T0 + i * 1000L));
-    }
-    try (EventStore store = EventStore.open(db, "NORMAL")) {
-      store.stage(events);
-      store.commit();
-    }
-    return db;
+    return TestSupport.databaseWithEvents(dir.resolve("events.db"), T0, count);
   }
 
   @Test

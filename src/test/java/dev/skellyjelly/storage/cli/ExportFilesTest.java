@@ -9,14 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skellyjelly.storage.PrivateFilesAssert;
-import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.store.EventReader;
-import dev.skellyjelly.storage.store.EventStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,17 +26,7 @@ class ExportFilesTest {
   Path dir;
 
   private Path database() throws Exception {
-    Path db = dir.resolve("data/events.db");
-    SyntheticCapture capture = new SyntheticCapture(UUID.randomUUID(), 3);
-    List<RawEvent> events = new ArrayList<>();
-    for (int i = 0; i < 1_000; i++) {
-      events.add(capture.next(T0 + i * 1000L));
-    }
-    try (EventStore store = EventStore.open(db, "NORMAL")) {
-      store.stage(events);
-      store.commit();
-    }
-    return db;
+    return dev.skellyjelly.storage.TestSupport.databaseWithEvents(dir.resolve("data/events.db"), T0, 1_000);
   }
 
   @Test
