@@ -74,7 +74,8 @@ final class StoreCommands {
     public int run(Args args) throws Exception {
       StorageConfig config = config(args);
       args.rejectUnknown();
-      Path backup = Backup.backup(config.databasePath(), config.backupDir(), config.backupKeep());
+      Path backup = Backup.backup(config.databasePath(), config.backupDir(), config.backupKeep(),
+          config.encryption());
       System.out.println(new JsonObject().put("backup", backup.toString())
           .put("bytes", Files.size(backup)).put("integrity", "ok").encode());
       return 0;
@@ -109,7 +110,8 @@ final class StoreCommands {
         throw new Args.UsageException("name exactly one backup file to restore");
       }
       try {
-        Restore.Result result = Restore.restore(Path.of(args.positional().get(0)), config.databasePath());
+        Restore.Result result = Restore.restore(Path.of(args.positional().get(0)), config.databasePath(),
+            config.encryption());
         System.out.println(new JsonObject().put("restored", result.restored().toString())
             .put("previous", result.previous() == null ? null : result.previous().toString()).encode());
         return 0;

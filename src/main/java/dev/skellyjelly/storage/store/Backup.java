@@ -1,5 +1,6 @@
 package dev.skellyjelly.storage.store;
 
+import dev.skellyjelly.storage.config.StorageConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,9 @@ public final class Backup {
   private Backup() {
   }
 
-  public static Path backup(Path db, Path backupDir, int keep) throws SQLException, IOException {
+  /** A verified backup of {@code db}; {@code encryption} opens its blocks for the check. */
+  public static Path backup(Path db, Path backupDir, int keep, StorageConfig.Encryption encryption)
+      throws SQLException, IOException {
     removeStaleTemps(backupDir);
     Path target = backupDir.resolve(PREFIX + STAMP.format(Instant.now()) + ".db");
     // Created empty and 600 first: VACUUM INTO fills an empty file and keeps its mode.
@@ -36,7 +39,7 @@ public final class Backup {
       try (Connection c = SqliteFiles.openReader(db); Statement st = c.createStatement()) {
         st.execute("VACUUM INTO '" + temp.toString().replace("'", "''") + "'");
       }
-      String problem = Verification.problem(temp);
+      String problem = Verification.problem(temp, encryption);
       if (problem != null) {
         throw new SQLException("the backup of " + db + " " + problem + "; nothing was kept");
       }

@@ -32,30 +32,31 @@ public final class BlockCheck {
   private BlockCheck() {
   }
 
-  /** Every block of every day table. */
-  public static Result checkAll(Connection c) throws SQLException {
-    return check(c, Long.MAX_VALUE);
+  /** Every block of every day table; {@code crypto} opens encrypted ones (null: none expected). */
+  public static Result checkAll(Connection c, BlockCrypto crypto) throws SQLException {
+    return check(c, Long.MAX_VALUE, crypto);
   }
 
   /** The newest {@code perTable} blocks of each day table (the quick check at start). */
-  public static Result checkNewest(Connection c, long perTable) throws SQLException {
-    return check(c, perTable);
+  public static Result checkNewest(Connection c, long perTable, BlockCrypto crypto) throws SQLException {
+    return check(c, perTable, crypto);
   }
 
-  private static Result check(Connection c, long perTable) throws SQLException {
-    BlockCodec codec = new BlockCodec();
+  private static Result check(Connection c, long perTable, BlockCrypto crypto) throws SQLException {
+    BlockCodec codec = new BlockCodec(crypto);
     long blocks = 0;
     long events = 0;
     List<BadBlock> bad = new ArrayList<>();
     for (String table : Schema.blockTables(c)) {
       try (PreparedStatement ps = c.prepareStatement("SELECT b.rowid, b.event_count, b.payload,"
-          + " s.session_id FROM " + table + " b LEFT JOIN sessions s ON s.session_key = b.session_key"
+          + " s.session_id, b.first_seq, b.last_seq FROM " + table + " b LEFT JOIN sessions s ON s.session_key = b.session_key"
           + " ORDER BY b.rowid DESC LIMIT ?")) {
         ps.setLong(1, perTable);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             blocks++;
-            String reason = decodeProblem(codec, rs.getInt(2), rs.getBytes(3), rs.getBytes(4));
+            String reason = decodeProblem(codec, rs.getInt(2), rs.getBytes(3), rs.getBytes(4),
+                rs.getLong(5), rs.getLong(6));
             if (reason == null) {
               events += rs.getInt(2);
             } else {
@@ -69,7 +70,8 @@ public final class BlockCheck {
   }
 
   /** Why a block does not decode to its stated count, or {@code null} if it does. */
-  static String decodeProblem(BlockCodec codec, int eventCount, byte[] payload, byte[] sessionId) {
+  static String decodeProblem(BlockCodec codec, int eventCount, byte[] payload, byte[] sessionId,
+      long firstSeq, long lastSeq) {
     if (sessionId == null) {
       return "its session row is missing";
     }
@@ -77,7 +79,7 @@ public final class BlockCheck {
       return "its payload is missing";
     }
     try {
-      int decoded = codec.decode(payload, EventStore.uuidFrom(sessionId)).size();
+      int decoded = codec.decode(payload, EventStore.uuidFrom(sessionId), firstSeq, lastSeq).size();
       return decoded == eventCount ? null
           : "decodes to " + decoded + " events, the row says " + eventCount;
     } catch (RuntimeException e) { // any failure to decode (typed or not) makes the block bad

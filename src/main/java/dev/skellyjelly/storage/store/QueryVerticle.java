@@ -71,7 +71,7 @@ public final class QueryVerticle extends VerticleBase {
   /** A verified online backup, on a reader thread: the writer is never held up. */
   Future<java.nio.file.Path> backup() {
     return readers.executeBlocking(() -> Backup.backup(config.databasePath(), config.backupDir(),
-        config.backupKeep()), false).onSuccess(p -> metrics.backupRun());
+        config.backupKeep(), config.encryption()), false).onSuccess(p -> metrics.backupRun());
   }
 
   private void scheduleBackup() {

@@ -1,5 +1,6 @@
 package dev.skellyjelly.storage.store;
 
+import dev.skellyjelly.storage.config.StorageConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -50,11 +51,14 @@ public final class Restore {
   private Restore() {
   }
 
-  public static Result restore(Path backup, Path db) throws SQLException, IOException {
-    return restore(backup, db, step -> { });
+  /** Restores {@code backup} over {@code db}; {@code encryption} opens its blocks for the check. */
+  public static Result restore(Path backup, Path db, StorageConfig.Encryption encryption)
+      throws SQLException, IOException {
+    return restore(backup, db, encryption, step -> { });
   }
 
-  static Result restore(Path backup, Path db, Steps steps) throws SQLException, IOException {
+  static Result restore(Path backup, Path db, StorageConfig.Encryption encryption, Steps steps)
+      throws SQLException, IOException {
     if (!Files.isRegularFile(backup)) {
       throw new IOException("backup " + backup + " does not exist; name a file written by"
           + " 'launcher/storage backup'");
@@ -66,7 +70,7 @@ public final class Restore {
       }
       recover(db).ifPresent(System.err::println);
       removeStaleTemps(db);
-      Path temp = copyAndVerify(backup, db, steps);
+      Path temp = copyAndVerify(backup, db, encryption, steps);
       Path aside = null;
       if (Files.exists(db)) {
         aside = db.resolveSibling(db.getFileName() + ".before-restore-" + Backup.stamp(Instant.now()));
@@ -89,7 +93,8 @@ public final class Restore {
     return db.getFileName() + ".restore";
   }
 
-  private static Path copyAndVerify(Path backup, Path db, Steps steps) throws SQLException, IOException {
+  private static Path copyAndVerify(Path backup, Path db, StorageConfig.Encryption encryption,
+      Steps steps) throws SQLException, IOException {
     Path temp = PrivateTemp.create(db.toAbsolutePath().getParent(), tempPrefix(db));
     try {
       try (InputStream in = Files.newInputStream(backup);
@@ -97,7 +102,7 @@ public final class Restore {
         in.transferTo(out);
       }
       steps.reached("copied");
-      String problem = Verification.problem(temp);
+      String problem = Verification.problem(temp, encryption);
       if (problem != null) {
         throw new SQLException("backup " + backup + " " + problem
             + "; the current database was left as it is");

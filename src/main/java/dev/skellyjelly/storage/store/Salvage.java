@@ -1,5 +1,6 @@
 package dev.skellyjelly.storage.store;
 
+import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.event.RawEvent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -61,8 +62,8 @@ public final class Salvage {
   }
 
   /** Moves {@code db} aside and rebuilds it from what is readable. Call with its lock held. */
-  public static Report quarantineAndSalvage(Path db, String damage, Instant now)
-      throws IOException, SQLException {
+  public static Report quarantineAndSalvage(Path db, String damage, Instant now,
+      StorageConfig.Encryption encryption) throws IOException, SQLException {
     Path quarantined = db.resolveSibling(db.getFileName() + ".corrupt-" + Backup.stamp(now));
     Files.move(db, quarantined, StandardCopyOption.ATOMIC_MOVE);
     Files.setPosixFilePermissions(quarantined, SqliteFiles.PRIVATE_FILE);
@@ -73,8 +74,8 @@ public final class Salvage {
     }
     Files.deleteIfExists(Path.of(db + "-shm")); // an index of the WAL, rebuilt on open
     Salvage s = new Salvage();
-    try (EventStore fresh = EventStore.open(db, "NORMAL")) {
-      s.copyFrom(quarantined, fresh);
+    try (EventStore fresh = EventStore.open(db, "NORMAL", 5_000, encryption)) {
+      s.copyFrom(quarantined, fresh, encryption);
       long inWindows;
       try (java.sql.Statement st = fresh.connection().createStatement()) {
         inWindows = SqliteFiles.queryLong(st, "SELECT coalesce(sum(event_count), 0) FROM windows");
@@ -93,8 +94,16 @@ public final class Salvage {
   private final Map<String, Long> rowsCopied = new java.util.LinkedHashMap<>();
   private final List<String> problems = new ArrayList<>();
 
-  private void copyFrom(Path damaged, EventStore fresh) throws SQLException {
+  private void copyFrom(Path damaged, EventStore fresh, StorageConfig.Encryption encryption)
+      throws SQLException {
     try (Connection old = SqliteFiles.openReader(damaged)) {
+      BlockCrypto crypto;
+      try {
+        crypto = EncryptionAtRest.openForReading(old, encryption);
+      } catch (SQLException e) {
+        crypto = null; // the keys are on a damaged page: encrypted blocks count as lost
+        problems.add("the encryption keys (" + e.getMessage() + ")");
+      }
       Map<Long, UUID> sessions = new HashMap<>();
       scan(old, "sessions", "session_key", "session_id", Long.MIN_VALUE,
           rs -> sessions.put(rs.getLong(1), EventStore.uuidFrom(rs.getBytes(2))));
@@ -106,7 +115,7 @@ public final class Salvage {
         return;
       }
       for (String table : tables) {
-        salvageBlocks(old, table, sessions, fresh);
+        salvageBlocks(old, table, sessions, fresh, crypto);
       }
       fresh.commit();
       Connection c = fresh.connection();
@@ -131,19 +140,20 @@ public final class Salvage {
     }
   }
 
-  private void salvageBlocks(Connection old, String table, Map<Long, UUID> sessions, EventStore fresh)
-      throws SQLException {
-    BlockCodec codec = new BlockCodec();
+  private void salvageBlocks(Connection old, String table, Map<Long, UUID> sessions, EventStore fresh,
+      BlockCrypto crypto) throws SQLException {
+    BlockCodec codec = new BlockCodec(crypto);
     List<Object[]> rows = new ArrayList<>();
-    scan(old, table, "rowid", "session_key, event_count, payload", Long.MIN_VALUE,
-        rs -> rows.add(new Object[] {rs.getLong(2), rs.getInt(3), rs.getBytes(4)}));
+    scan(old, table, "rowid", "session_key, event_count, payload, first_seq, last_seq", Long.MIN_VALUE,
+        rs -> rows.add(new Object[] {rs.getLong(2), rs.getInt(3), rs.getBytes(4), rs.getLong(5),
+            rs.getLong(6)}));
     for (Object[] row : rows) {
       UUID session = sessions.get((Long) row[0]);
       int count = (Integer) row[1];
       List<RawEvent> events = null;
       if (session != null) {
         try {
-          events = codec.decode((byte[]) row[2], session);
+          events = codec.decode((byte[]) row[2], session, (Long) row[3], (Long) row[4]);
         } catch (RuntimeException undecodable) {
           events = null; // counted as lost below, with the table named in the report
         }

@@ -1,5 +1,6 @@
 package dev.skellyjelly.storage.store;
 
+import dev.skellyjelly.storage.config.StorageConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -29,8 +30,10 @@ public final class StartupCheck {
    * {@code null} if the database (or its absence) is fine to open, else what is damaged.
    *
    * @throws IllegalStateException if the file is from a newer build: intact, but not ours to touch
+   * @throws dev.skellyjelly.storage.config.ConfigException if the configured key does not open it:
+   *     a wrong key is not damage, and the file is left alone
    */
-  public static String damage(Path db) throws IOException {
+  public static String damage(Path db, StorageConfig.Encryption encryption) throws IOException {
     if (!Files.exists(db) || Files.size(db) == 0) {
       return null;
     }
@@ -50,7 +53,8 @@ public final class StartupCheck {
         throw new IllegalStateException(db + " has schema version " + version + ", newer than this"
             + " build understands (" + Schema.CURRENT_VERSION + "); upgrade the storage module");
       }
-      BlockCheck.Result newest = BlockCheck.checkNewest(c, NEWEST_BLOCKS);
+      BlockCheck.Result newest = BlockCheck.checkNewest(c, NEWEST_BLOCKS,
+          EncryptionAtRest.openForReading(c, encryption));
       if (!newest.ok()) {
         return newest.bad().size() + " of the newest event blocks do not decode (first: "
             + newest.bad().get(0) + ")";

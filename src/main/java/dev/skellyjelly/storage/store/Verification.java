@@ -1,5 +1,6 @@
 package dev.skellyjelly.storage.store;
 
+import dev.skellyjelly.storage.config.StorageConfig;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -16,8 +17,18 @@ public final class Verification {
   private Verification() {
   }
 
-  /** {@code null} if the file passes, else what is wrong with it (to follow its name). */
+  /** {@code null} if the plaintext file passes, else what is wrong with it (to follow its name). */
   public static String problem(Path db) {
+    return problem(db, EncryptionAtRest.OFF);
+  }
+
+  /**
+   * As above, opening encrypted blocks with {@code encryption}'s key.
+   *
+   * @throws dev.skellyjelly.storage.config.ConfigException if that key does not open the file:
+   *     a wrong key is not a damaged file
+   */
+  public static String problem(Path db, StorageConfig.Encryption encryption) {
     try (Connection c = SqliteFiles.openReader(db)) {
       String integrity = integrity(c);
       if (!"ok".equals(integrity)) {
@@ -28,7 +39,7 @@ public final class Verification {
         return "has schema version " + version + ", newer than this build understands ("
             + Schema.CURRENT_VERSION + ")";
       }
-      BlockCheck.Result blocks = BlockCheck.checkAll(c);
+      BlockCheck.Result blocks = BlockCheck.checkAll(c, EncryptionAtRest.openForReading(c, encryption));
       if (!blocks.ok()) {
         return "has " + blocks.bad().size() + " event blocks that do not decode (first: "
             + blocks.bad().get(0) + ")";

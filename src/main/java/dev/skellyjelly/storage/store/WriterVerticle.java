@@ -123,13 +123,14 @@ public final class WriterVerticle extends VerticleBase {
    */
   private JsonObject checkIntegrity() throws java.io.IOException, SQLException {
     Path db = config.databasePath();
-    String damage = StartupCheck.damage(db);
+    String damage = StartupCheck.damage(db, config.encryption());
     if (damage == null) {
       return new JsonObject().put("status", "ok").put("detail", "quick check passed at start");
     }
     LOG.error("DATABASE DAMAGED: " + db + ": " + damage + "; moving it aside and salvaging what is"
         + " readable into a fresh database");
-    Salvage.Report report = Salvage.quarantineAndSalvage(db, damage, java.time.Instant.now());
+    Salvage.Report report = Salvage.quarantineAndSalvage(db, damage, java.time.Instant.now(),
+        config.encryption());
     LOG.error(report.summary());
     return report.toJson().put("status", "salvaged").put("detail", report.summary());
   }

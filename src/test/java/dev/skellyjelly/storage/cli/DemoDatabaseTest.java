@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,7 +80,7 @@ class DemoDatabaseTest {
 
     assertEquals(0, TestSupport.storedEvents(db).size());
     try (Connection c = SqliteFiles.openReader(db)) {
-      assertEquals(Optional.of(Settings.CREATED_BY_DEMO), Settings.read(c, Settings.CREATED_BY));
+      assertEquals(Settings.CREATED_BY_DEMO, Settings.get(c, Settings.CREATED_BY));
     }
   }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skellyjelly.storage.PrivateFilesAssert;
+import dev.skellyjelly.storage.store.EncryptionAtRest;
 import dev.skellyjelly.storage.store.EventReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ class ExportFilesTest {
     Path stale = outDir.resolve("other.jsonl.gz.export." + PrivateFilesAssert.DEAD_PID + ".tmp");
     Files.write(stale, new byte[4096]);
 
-    long n = StoreCommands.ExportCommand.export(db, new EventReader.Range(T0, T0 + 2_000_000_000L, null, null),
+    long n = StoreCommands.ExportCommand.export(db, EncryptionAtRest.OFF, new EventReader.Range(T0, T0 + 2_000_000_000L, null, null),
         outDir.resolve("x.jsonl.gz"), false, new ArrayList<>());
 
     assertEquals(1_000, n);
@@ -53,7 +54,7 @@ class ExportFilesTest {
     byte[] before = Files.readAllBytes(db);
     for (Path target : List.of(db, Path.of(db + "-wal"))) {
       Args.UsageException e = assertThrows(Args.UsageException.class, () -> StoreCommands.ExportCommand
-          .export(db, new EventReader.Range(T0, T0 + 1, null, null), target, true, new ArrayList<>()));
+          .export(db, EncryptionAtRest.OFF, new EventReader.Range(T0, T0 + 1, null, null), target, true, new ArrayList<>()));
       assertTrue(e.getMessage().contains("database"), e.getMessage());
     }
     assertArrayEquals(before, Files.readAllBytes(db));

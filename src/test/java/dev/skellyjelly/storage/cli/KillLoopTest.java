@@ -64,7 +64,7 @@ class KillLoopTest {
   void restore() throws Exception {
     Path other = dir.resolve("other/other.db");
     long backupEvents = fill(other, 2_000_000);
-    Path backup = Backup.backup(other, dir.resolve("other/backups"), 1);
+    Path backup = Backup.backup(other, dir.resolve("other/backups"), 1, dev.skellyjelly.storage.store.EncryptionAtRest.OFF);
     Path pristine = dir.resolve("pristine");
     Files.createDirectories(pristine);
     Files.copy(db, pristine.resolve("events.db"));
@@ -91,7 +91,7 @@ class KillLoopTest {
     for (int i = 0; i < KILLS; i++) {
       killAtRandom(fullRunMs, "backup", "--config", toml.toString());
       assertNull(Verification.problem(db), "kill " + i);
-      Backup.backup(db, dir.resolve("backups"), 2); // the next start of the same command
+      Backup.backup(db, dir.resolve("backups"), 2, dev.skellyjelly.storage.store.EncryptionAtRest.OFF); // the next start of the same command
       assertEquals(List.of(), filesNamed(dir, ".tmp"), "kill " + i);
       assertPrivateTree(dir.resolve("backups"));
       assertPrivateTree(dir.resolve("data"));
@@ -109,7 +109,7 @@ class KillLoopTest {
     for (int i = 0; i < KILLS; i++) {
       killAtRandom(fullRunMs, args);
       assertNull(Verification.problem(db), "kill " + i);
-      StoreCommands.ExportCommand.export(db, new EventReader.Range(T0, T0 + 1_000_000, null, null),
+      StoreCommands.ExportCommand.export(db, dev.skellyjelly.storage.store.EncryptionAtRest.OFF, new EventReader.Range(T0, T0 + 1_000_000, null, null),
           dir.resolve("exports/next.jsonl.gz"), false, new ArrayList<>()); // the next start of the same command
       assertEquals(List.of(), filesNamed(dir, ".tmp"), "kill " + i);
       assertPrivateTree(dir.resolve("exports"));

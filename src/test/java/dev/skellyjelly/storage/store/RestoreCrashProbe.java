@@ -28,7 +28,7 @@ public final class RestoreCrashProbe {
       store.commit();
       Runtime.getRuntime().halt(137);
     }
-    Restore.restore(Path.of(args[1]), Path.of(args[2]), step -> {
+    Restore.restore(Path.of(args[1]), Path.of(args[2]), EncryptionAtRest.OFF, step -> {
       if (step.equals(haltAt)) {
         Runtime.getRuntime().halt(137);
       }

@@ -71,7 +71,7 @@ class RestoreTest {
     }
     Path other = dir.resolve("other/other.db");
     StoreTest.fill(other, T0, BACKUP_EVENTS, 1_000);
-    backup = Backup.backup(other, config.backupDir(), 3);
+    backup = Backup.backup(other, config.backupDir(), 3, EncryptionAtRest.OFF);
   }
 
   @ParameterizedTest
@@ -126,7 +126,7 @@ class RestoreTest {
     String table = corruptFirstBlock(damaged);
     assertEquals("ok", Backup.integrity(damaged), "SQLite's own check does not see it");
 
-    SQLException e = assertThrows(SQLException.class, () -> Restore.restore(damaged, db));
+    SQLException e = assertThrows(SQLException.class, () -> Restore.restore(damaged, db, EncryptionAtRest.OFF));
     assertTrue(e.getMessage().contains("do not decode") && e.getMessage().contains(table), e.getMessage());
     assertEquals(OLD_EVENTS, TestSupport.storedEvents(db).size());
     assertEquals(List.of(), filesNamed(db.getParent(), ".tmp"));
@@ -137,7 +137,7 @@ class RestoreTest {
   void backupKeepsNothingWhenABlockDoesNotDecode() throws Exception {
     String table = corruptFirstBlock(db);
     List<String> before = filesNamed(config.backupDir(), "events-");
-    SQLException e = assertThrows(SQLException.class, () -> Backup.backup(db, config.backupDir(), 3));
+    SQLException e = assertThrows(SQLException.class, () -> Backup.backup(db, config.backupDir(), 3, EncryptionAtRest.OFF));
     assertTrue(e.getMessage().contains(table) && e.getMessage().contains("nothing was kept"), e.getMessage());
     assertEquals(before, filesNamed(config.backupDir(), "events-"));
   }
@@ -149,8 +149,8 @@ class RestoreTest {
     Files.write(staleCopy, new byte[100]);
     Files.write(staleBackup, new byte[0]);
 
-    Restore.Result result = Restore.restore(backup, db);
-    Backup.backup(db, config.backupDir(), 5);
+    Restore.Result result = Restore.restore(backup, db, EncryptionAtRest.OFF);
+    Backup.backup(db, config.backupDir(), 5, EncryptionAtRest.OFF);
 
     assertFalse(Files.exists(staleCopy), "restore removes the copy a killed restore left");
     assertFalse(Files.exists(staleBackup), "backup removes the temp a killed backup left");

@@ -86,7 +86,7 @@ class SalvageTest {
     Path db = config.databasePath();
     List<RawEvent> written = fill(db);
     overwriteMiddlePages(db, 4);
-    assertTrue(StartupCheck.damage(db) != null, "the quick check sees the damage");
+    assertTrue(StartupCheck.damage(db, EncryptionAtRest.OFF) != null, "the quick check sees the damage");
 
     StorageModule.deploy(vertx, config, new SimpleMeterRegistry())
         .compose(m -> vertx.eventBus().<JsonObject>request(Addresses.HEALTH, null)

@@ -276,7 +276,7 @@ class StoreTest {
             return vertx.executeBlocking(() -> {
               ctx.verify(() -> {
                 assertEquals("ok", Backup.integrity(backup));
-                assertThrows(IllegalStateException.class, () -> Restore.restore(backup, config.databasePath()),
+                assertThrows(IllegalStateException.class, () -> Restore.restore(backup, config.databasePath(), EncryptionAtRest.OFF),
                     "restore is refused while the module runs");
               });
               return backup;
@@ -288,7 +288,7 @@ class StoreTest {
         inBackup = single(c, "SELECT sum(event_count) FROM event_blocks");
       }
       long atEnd = TestSupport.storedEvents(config.databasePath()).size();
-      Path previous = Restore.restore(backup, config.databasePath()).previous();
+      Path previous = Restore.restore(backup, config.databasePath(), EncryptionAtRest.OFF).previous();
       ctx.verify(() -> {
         assertTrue(inBackup > 0 && inBackup <= atEnd, inBackup + " of " + atEnd);
         assertNotNull(previous);
