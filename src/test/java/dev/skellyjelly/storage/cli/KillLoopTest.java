@@ -63,7 +63,7 @@ class KillLoopTest {
   @Test
   void restore() throws Exception {
     Path other = dir.resolve("other/other.db");
-    long backupEvents = fill(other, 2_000_000);
+    long backupEvents = fill(other, 4_000_000);
     Path backup = Backup.backup(other, dir.resolve("other/backups"), 1, dev.skellyjelly.storage.store.EncryptionAtRest.OFF);
     Path pristine = dir.resolve("pristine");
     Files.createDirectories(pristine);
