@@ -40,7 +40,7 @@ class ExportFilesTest {
     Files.write(stale, new byte[4096]);
 
     long n = StoreCommands.ExportCommand.export(db, EncryptionAtRest.OFF, new EventReader.Range(T0, T0 + 2_000_000_000L, null, null),
-        outDir.resolve("x.jsonl.gz"), false, new ArrayList<>());
+        outDir.resolve("x.jsonl.gz"), false, false, new ArrayList<>());
 
     assertEquals(1_000, n);
     assertFalse(Files.exists(stale), "the next export removes what a killed one left");
@@ -54,7 +54,7 @@ class ExportFilesTest {
     byte[] before = Files.readAllBytes(db);
     for (Path target : List.of(db, Path.of(db + "-wal"))) {
       Args.UsageException e = assertThrows(Args.UsageException.class, () -> StoreCommands.ExportCommand
-          .export(db, EncryptionAtRest.OFF, new EventReader.Range(T0, T0 + 1, null, null), target, true, new ArrayList<>()));
+          .export(db, EncryptionAtRest.OFF, new EventReader.Range(T0, T0 + 1, null, null), target, true, false, new ArrayList<>()));
       assertTrue(e.getMessage().contains("database"), e.getMessage());
     }
     assertArrayEquals(before, Files.readAllBytes(db));

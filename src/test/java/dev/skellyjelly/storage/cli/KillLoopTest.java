@@ -110,7 +110,7 @@ class KillLoopTest {
       killAtRandom(fullRunMs, args);
       assertNull(Verification.problem(db), "kill " + i);
       StoreCommands.ExportCommand.export(db, dev.skellyjelly.storage.store.EncryptionAtRest.OFF, new EventReader.Range(T0, T0 + 1_000_000, null, null),
-          dir.resolve("exports/next.jsonl.gz"), false, new ArrayList<>()); // the next start of the same command
+          dir.resolve("exports/next.jsonl.gz"), false, false, new ArrayList<>()); // the next start of the same command
       assertEquals(List.of(), filesNamed(dir, ".tmp"), "kill " + i);
       assertPrivateTree(dir.resolve("exports"));
     }

@@ -118,7 +118,7 @@ class EncryptionTest {
       new BlockMerger(store.connection(), store.crypto()).merge(Long.MAX_VALUE / 2, Long.MAX_VALUE);
     }
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("keys/storage.key"))));
-    Path backup = Backup.backup(db, dir.resolve("backups"), 3);
+    Path backup = Backup.backup(db, dir.resolve("backups"), 3, keyFile("storage.key"));
     for (String secret : List.of(TITLE, APP, PATH)) {
       assertFalse(onDisk(db, secret), secret + " is on disk");
       assertFalse(onDisk(backup, secret), secret + " is in the backup");
