@@ -66,7 +66,7 @@ final class DemoCommand implements Command {
       if (httpPort != null) {
         ConfigFiles.table(j, "http").put("port", httpPort);
       }
-    });
+    }, ConfigFiles.MODULE_KEYS);
     StorageConfig config = StorageConfig.fromJson(json);
     try {
       DemoDatabase.replace(db);

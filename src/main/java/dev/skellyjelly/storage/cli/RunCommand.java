@@ -58,7 +58,7 @@ final class RunCommand implements Command {
     Path configFile = args.path("config", "conf/storage.toml");
     boolean cluster = args.flag("cluster");
     args.rejectUnknown();
-    var json = ConfigFiles.loadJson(configFile);
+    var json = ConfigFiles.loadJson(configFile, j -> { }, ConfigFiles.MODULE_KEYS);
     if (cluster) {
       ConfigFiles.table(json, "cluster").put("enabled", true);
     }

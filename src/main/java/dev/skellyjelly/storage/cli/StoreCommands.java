@@ -49,7 +49,7 @@ final class StoreCommands {
       if (db != null) {
         ConfigFiles.table(j, "storage").put("database_path", Path.of(db).toAbsolutePath().toString());
       }
-    });
+    }, ConfigFiles.DATABASE_KEY);
     return StorageConfig.fromJson(json);
   }
 

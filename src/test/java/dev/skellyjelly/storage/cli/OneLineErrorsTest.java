@@ -74,15 +74,27 @@ class OneLineErrorsTest {
 
   @Test
   void anEmptyOrPartialConfigNamesTheDefaultsItUses() {
-    String empty = ConfigFiles.defaultsInUse(new JsonObject());
+    String empty = ConfigFiles.defaultsInUse(new JsonObject(), ConfigFiles.MODULE_KEYS);
     assertTrue(empty.contains("every key takes its default") && empty.contains("storage.database_path")
         && empty.contains("http.port (using 8686)"), empty);
-    String partial = ConfigFiles.defaultsInUse(new JsonObject().put("storage",
-        new JsonObject().put("database_path", "/x/e.db").put("screenshot_dir", "/x/s")));
-    assertTrue(partial.contains("storage.backup_dir") && !partial.contains("database_path"), partial);
+    JsonObject partial = new JsonObject().put("storage",
+        new JsonObject().put("database_path", "/x/e.db").put("screenshot_dir", "/x/s"));
+    String said = ConfigFiles.defaultsInUse(partial, ConfigFiles.MODULE_KEYS);
+    assertTrue(said.contains("storage.backup_dir") && !said.contains("database_path"), said);
+    assertNull(ConfigFiles.defaultsInUse(partial, ConfigFiles.DATABASE_KEY),
+        "a database tool is not told about keys it does not use");
     assertNull(ConfigFiles.defaultsInUse(new JsonObject()
         .put("storage", new JsonObject().put("database_path", "/x/e.db").put("screenshot_dir", "/x/s")
             .put("backup_dir", "/x/b"))
-        .put("http", new JsonObject().put("enabled", false))));
+        .put("http", new JsonObject().put("enabled", false)), ConfigFiles.MODULE_KEYS));
+  }
+
+  @Test
+  void theWarningIsOneLineOnStderrBeforeTheCommandRuns() throws Exception {
+    Path empty = dir.resolve("empty.toml");
+    Files.writeString(empty, "");
+    Outcome o = run("stats", "--config", empty.toString());
+    List<String> lines = o.err().strip().lines().toList();
+    assertTrue(lines.get(0).startsWith("storage: warning: " + empty + " does not set anything"), o.err());
   }
 }
