@@ -120,6 +120,31 @@ class RestoreTest {
   }
 
   @Test
+  void aSwapThatLeftNoDatabaseIsRolledBackToThePreviousOne() throws Exception {
+    Path log = dir.resolve("probe.log");
+    assertEquals(137, ChildJvm.run(log, RestoreCrashProbe.class.getName(), "aside", backup.toString(),
+        db.toString()));
+    // The state no rename can produce, but a user deleting files by hand can: no database, no copy.
+    Files.delete(db);
+    for (String temp : filesNamed(db.getParent(), ".restore.")) {
+      Files.delete(db.resolveSibling(temp));
+    }
+    String said = Restore.recover(db).orElseThrow();
+    assertTrue(said.startsWith("RESTORE ROLLED BACK"), said);
+    assertEquals(OLD_EVENTS, TestSupport.storedEvents(db).size());
+    assertEquals(List.of(), filesNamed(db.getParent(), "restore-journal"));
+  }
+
+  @Test
+  void restoringWhereNoDatabaseIsYetPutsTheBackupThere() throws Exception {
+    Path fresh = dir.resolve("new/events.db");
+    Restore.Result result = Restore.restore(backup, fresh, EncryptionAtRest.OFF);
+    assertNull(result.previous());
+    assertEquals(BACKUP_EVENTS, TestSupport.storedEvents(fresh).size());
+    assertPrivateTree(fresh.getParent());
+  }
+
+  @Test
   void aBackupWithACorruptBlockIsRefusedAndTheDatabaseLeftAsItIs() throws Exception {
     Path damaged = dir.resolve("damaged.db");
     Files.copy(backup, damaged);
