@@ -264,8 +264,9 @@ final class StoreCommands {
           usage: launcher/storage decrypt-export IN OUT [--config FILE]
 
           Checks and opens IN, written by export --encrypt, with the [encryption] key of the
-          configuration, into OUT (gzip or LZ4 JSON Lines as exported; 600, written to a
-          temporary name renamed into place only when every chunk has verified).
+          configuration, into OUT (gzip or LZ4 JSON Lines as exported; 600, written to a private
+          temporary file renamed into place only when every chunk has verified; temporary files of
+          killed runs in that directory are removed first).
           Last line JSON: out, bytes.""";
     }
 
@@ -277,10 +278,10 @@ final class StoreCommands {
       }
       Path in = Path.of(args.positional().get(0));
       Path out = Path.of(args.positional().get(1)).toAbsolutePath();
-      Path temp = out.resolveSibling(out.getFileName() + ".tmp");
+      PrivateTemp.removeStale(out.getParent(), "*" + DECRYPT_TEMP);
+      Path temp = PrivateTemp.create(out.getParent(), out.getFileName() + DECRYPT_TEMP);
       try (var input = new java.io.BufferedInputStream(Files.newInputStream(in));
-          OutputStream output = Files.newOutputStream(Files.createFile(temp,
-              java.nio.file.attribute.PosixFilePermissions.asFileAttribute(SqliteFiles.PRIVATE_FILE)))) {
+          OutputStream output = Files.newOutputStream(temp, StandardOpenOption.TRUNCATE_EXISTING)) {
         SealedFile.open(input, output, salt -> EncryptionAtRest.keyEncryptionKey(config.encryption(), salt));
       } catch (dev.skellyjelly.storage.crypto.DecryptException e) {
         Files.deleteIfExists(temp);
@@ -295,6 +296,8 @@ final class StoreCommands {
       return 0;
     }
   }
+
+  private static final String DECRYPT_TEMP = ".decrypt";
 
   static final class StatsCommand implements Command {
     public String name() {
