@@ -40,6 +40,15 @@ public final class Addresses {
   public static final String WRITE_FLUSH = "storage.internal.write.flush";
   /** Request/reply: run a maintenance task now ({"task": "rollup" | "retention" | "compact"}). */
   public static final String WRITE_MAINTENANCE = "storage.internal.write.maintenance";
+  /**
+   * Request/reply: set module marks in {@code settings} — {"set": {k: v}, "setIfAbsent": {k: v}};
+   * the reply holds the stored value of each key (replication keeps its device id and watermarks).
+   */
+  public static final String WRITE_SETTINGS = "storage.internal.write.settings";
+  /** Request/reply: replication's state (JSON), and {"wait": ms} to wait for it to catch up. */
+  public static final String REPLICATION_STATUS = "storage.internal.replication.status";
+  /** Request/reply: a read-only query across every device, answered from PostgreSQL. */
+  public static final String QUERY_SHARED = "storage.internal.query.shared";
   /** Published by the writer after each commit: a {@code WriteReport} (JSON). */
   public static final String WRITE_COMMITTED = "storage.internal.write.committed";
   /** Writer → batcher: the events of one commit ({@code IngestChunk}), each stored event once. */

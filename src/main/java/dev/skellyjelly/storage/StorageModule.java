@@ -12,6 +12,8 @@ import dev.skellyjelly.storage.store.DiskGuardVerticle;
 import dev.skellyjelly.storage.store.QueryVerticle;
 import dev.skellyjelly.storage.receive.IngestChunk;
 import dev.skellyjelly.storage.receive.ReceiverVerticle;
+import dev.skellyjelly.storage.replicate.ReplicationVerticle;
+import dev.skellyjelly.storage.replicate.SharedQueryVerticle;
 import dev.skellyjelly.storage.screenshot.ScreenshotMetadata;
 import dev.skellyjelly.storage.screenshot.ScreenshotVerticle;
 import dev.skellyjelly.storage.store.WriterVerticle;
@@ -69,6 +71,12 @@ public final class StorageModule {
     StorageModule module = new StorageModule(vertx);
     List<Stage> stages = new ArrayList<>();
     stages.add(new Stage(() -> new WriterVerticle(config, metrics, clock), true));
+    if (config.postgres().enabled()) {
+      // Right after the writer: undeployed just before it, once the batcher's last window is
+      // committed, so a clean stop can wait for PostgreSQL to catch up.
+      stages.add(new Stage(() -> new ReplicationVerticle(config, registry, clock), false));
+      stages.add(new Stage(() -> new SharedQueryVerticle(config), false));
+    }
     stages.add(new Stage(() -> new BatcherVerticle(config, metrics, clock), false));
     stages.add(new Stage(() -> new ScreenshotVerticle(config, metrics, clock), false));
     stages.add(new Stage(() -> new DiskGuardVerticle(config, registry), false));

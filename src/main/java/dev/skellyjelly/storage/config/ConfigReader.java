@@ -119,6 +119,25 @@ final class ConfigReader {
     return s;
   }
 
+  /** A string that may be absent or empty (then {@code ""}). */
+  String optionalText(String name) {
+    Object v = raw(name);
+    if (v == null) {
+      return "";
+    }
+    if (!(v instanceof String s)) {
+      problem(name, v, "must be a string");
+      return "";
+    }
+    return s;
+  }
+
+  /** A path that may be absent or empty (then {@code null}). */
+  Path optionalPath(String name) {
+    String v = optionalText(name);
+    return v.isEmpty() ? null : path(name, v);
+  }
+
   String choice(String name, String defaultValue, String... allowed) {
     String v = text(name, defaultValue);
     for (String a : allowed) {

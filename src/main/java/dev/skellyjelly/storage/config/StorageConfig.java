@@ -44,7 +44,9 @@ public record StorageConfig(
     int busyTimeoutMs,
     Http http,
     Cluster cluster,
-    Encryption encryption) {
+    Encryption encryption,
+    Device device,
+    Postgres postgres) {
 
   private static final long MB = 1024L * 1024L;
 
@@ -68,6 +70,27 @@ public record StorageConfig(
   /** The clustered event bus (Hazelcast). Off by default: the module runs embedded. */
   public record Cluster(boolean enabled, Path hazelcastConfig, String name, String host, int port,
       String publicHost) {
+  }
+
+  /**
+   * Who this module is among several devices: {@code storage.device_id} (empty: the id generated
+   * once and kept in the database's settings) and {@code storage.device_name} (default: host name).
+   */
+  public record Device(String id, String name) {
+  }
+
+  /**
+   * Replication into a shared PostgreSQL ({@code [postgres]}). The password comes from
+   * {@code password} or, when set, the first line of {@code password_file}.
+   */
+  public record Postgres(boolean enabled, String host, int port, String database, String user,
+      String password, Path passwordFile, String sslMode, int poolSize, int batchEvents,
+      Duration stopDeadline) {
+    @Override
+    public String toString() { // never the password in a log line
+      return "Postgres[enabled=" + enabled + ", " + user + "@" + host + ":" + port + "/" + database
+          + ", ssl_mode=" + sslMode + "]";
+    }
   }
 
   /** Every default, with the database and screenshots below {@code dataDir}. */
@@ -118,7 +141,17 @@ public record StorageConfig(
         (int) s.integer("busy_timeout_ms", 5000, 1, 600_000),
         readHttp(new ConfigReader("http", json.getJsonObject("http"), problems)),
         readCluster(new ConfigReader("cluster", json.getJsonObject("cluster"), problems)),
-        readEncryption(new ConfigReader("encryption", json.getJsonObject("encryption"), problems), problems));
+        readEncryption(new ConfigReader("encryption", json.getJsonObject("encryption"), problems), problems),
+        new Device(s.optionalText("device_id"), s.text("device_name", hostName())),
+        readPostgres(new ConfigReader("postgres", json.getJsonObject("postgres"), problems)));
+    if (!config.device.id().isEmpty()) {
+      try {
+        java.util.UUID.fromString(config.device.id());
+      } catch (IllegalArgumentException e) {
+        problems.add("storage.device_id = \"" + config.device.id() + "\" is not allowed: must be a UUID"
+            + " (or leave it out to use the id generated once for this database)");
+      }
+    }
     s.rejectUnknownKeys();
     if (config.hourlyAggregatesRetentionDays < config.rawEventsRetentionDays) {
       problems.add("storage.hourly_aggregates_retention_days = " + config.hourlyAggregatesRetentionDays
@@ -160,6 +193,25 @@ public record StorageConfig(
           + " the key-encryption key");
     }
     return e;
+  }
+
+  private static Postgres readPostgres(ConfigReader r) {
+    Postgres pg = new Postgres(r.bool("enabled", false), r.text("host", "127.0.0.1"),
+        (int) r.integer("port", 5432, 1, 65_535), r.text("database", "skelly"), r.text("user", "skelly"),
+        r.optionalText("password"), r.optionalPath("password_file"),
+        r.choice("ssl_mode", "prefer", "disable", "allow", "prefer", "require", "verify-ca", "verify-full"),
+        (int) r.integer("pool_size", 4, 1, 64), (int) r.integer("batch_events", 200_000, 100, 10_000_000),
+        r.seconds("stop_deadline_seconds", 10, -1e-9, 3600));
+    r.rejectUnknownKeys();
+    return pg;
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "unknown-host"; // a name for people only; the device id identifies the device
+    }
   }
 
   /** Whether scheduled backups are on ({@code backup_interval_hours = 0} turns them off). */

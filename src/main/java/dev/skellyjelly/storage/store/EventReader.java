@@ -48,6 +48,10 @@ public final class EventReader {
 
   /** The blocks of a day table were merged after the cursor was issued. */
   public static final class StaleCursorException extends RuntimeException {
+    public StaleCursorException(String message) {
+      super(message);
+    }
+
     StaleCursorException(Cursor cursor) {
       super("the blocks under cursor '" + cursor.encode() + "' were merged after it was issued;"
           + " run the query again from its beginning (without a cursor)");
@@ -74,7 +78,7 @@ public final class EventReader {
       kinds = kinds == null || kinds.isEmpty() ? EnumSet.allOf(EventKind.class) : EnumSet.copyOf(kinds);
     }
 
-    int mask() {
+    public int mask() {
       int m = 0;
       for (EventKind k : kinds) {
         m |= k.maskBit();
@@ -82,7 +86,7 @@ public final class EventReader {
       return m;
     }
 
-    boolean matches(RawEvent e) {
+    public boolean matches(RawEvent e) {
       return e.timestampMicros() >= fromMicros && e.timestampMicros() < toMicros && kinds.contains(e.kind())
           && (session == null || session.equals(e.sessionId()));
     }

@@ -63,7 +63,7 @@ public final class QueryService {
     };
   }
 
-  static long micros(JsonObject q, String name) {
+  public static long micros(JsonObject q, String name) {
     Object v = q.getValue(name);
     if (v == null) {
       throw new IllegalArgumentException("parameter '" + name + "' is missing: epoch microseconds"
@@ -82,7 +82,7 @@ public final class QueryService {
     }
   }
 
-  private static int limit(JsonObject q) {
+  public static int limit(JsonObject q) {
     Object v = q.getValue("limit", 1000);
     int n;
     try {
@@ -96,7 +96,7 @@ public final class QueryService {
     return n;
   }
 
-  private static EventReader.Range range(JsonObject q) {
+  public static EventReader.Range range(JsonObject q) {
     UUID session = null;
     if (q.getValue("session") != null) {
       try {
@@ -161,26 +161,10 @@ public final class QueryService {
     if (to <= from) {
       throw new IllegalArgumentException("parameter 'to' must be after 'from'");
     }
-    String resolution = q.getString("resolution", to - from <= Maintenance.DAY_MICROS ? "minute"
-        : to - from <= 60 * Maintenance.DAY_MICROS ? "hour" : "day");
-    String table;
-    String key;
-    switch (resolution) {
-      case "minute" -> {
-        table = "event_aggregates_minute";
-        key = "minute_start_us";
-      }
-      case "hour" -> {
-        table = "event_aggregates_hourly";
-        key = "hour_start_us";
-      }
-      case "day" -> {
-        table = "event_aggregates_daily";
-        key = "day_start_us";
-      }
-      default -> throw new IllegalArgumentException("parameter 'resolution' = '" + resolution
-          + "' must be minute, hour or day");
-    }
+    AggregateTable t = aggregateTable(q, from, to);
+    String resolution = t.resolution();
+    String table = t.table();
+    String key = t.key();
     JsonArray rows = new JsonArray();
     try (PreparedStatement ps = c.prepareStatement("SELECT " + key + ", keystroke_count, mouse_clicks,"
         + " window_switches, active_time_ms, screenshot_count FROM " + table + " WHERE " + key
@@ -197,6 +181,26 @@ public final class QueryService {
       }
     }
     return new JsonObject().put("resolution", resolution).put("rows", rows);
+  }
+
+  /** The aggregate table a query reads: its resolution, table name and time-key column. */
+  public record AggregateTable(String resolution, String table, String key) {
+  }
+
+  /**
+   * The table of the query's {@code resolution} (default: minute up to a day, hour up to 60 days,
+   * day beyond); the same names in SQLite and in the shared PostgreSQL.
+   */
+  public static AggregateTable aggregateTable(JsonObject q, long from, long to) {
+    String resolution = q.getString("resolution", to - from <= Maintenance.DAY_MICROS ? "minute"
+        : to - from <= 60 * Maintenance.DAY_MICROS ? "hour" : "day");
+    return switch (resolution) {
+      case "minute" -> new AggregateTable(resolution, "event_aggregates_minute", "minute_start_us");
+      case "hour" -> new AggregateTable(resolution, "event_aggregates_hourly", "hour_start_us");
+      case "day" -> new AggregateTable(resolution, "event_aggregates_daily", "day_start_us");
+      default -> throw new IllegalArgumentException("parameter 'resolution' = '" + resolution
+          + "' must be minute, hour or day");
+    };
   }
 
   private interface RowMapper {

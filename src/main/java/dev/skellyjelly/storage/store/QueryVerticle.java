@@ -116,6 +116,13 @@ public final class QueryVerticle extends VerticleBase {
     } catch (IllegalArgumentException e) {
       return fail(ErrorCode.BAD_REQUEST, e.getMessage());
     }
+    String scope = q.getString("scope", "local");
+    if ("all".equals(scope)) {
+      return shared(q.copy().put("timeoutMs", timeoutMs), timeoutMs);
+    } else if (!"local".equals(scope)) {
+      return fail(ErrorCode.BAD_REQUEST, "parameter 'scope' = '" + scope + "' must be local (this"
+          + " device, the default) or all (every device, from PostgreSQL)");
+    }
     AtomicReference<Statement> running = new AtomicReference<>();
     AtomicBoolean pastDeadline = new AtomicBoolean();
     long deadline = vertx.setTimer(timeoutMs, id -> {
@@ -175,6 +182,17 @@ public final class QueryVerticle extends VerticleBase {
       }
       return fail(ErrorCode.DATABASE, String.valueOf(err.getMessage()));
     });
+  }
+
+  /** A query across devices, answered from PostgreSQL by the replication room. */
+  private Future<JsonObject> shared(JsonObject q, long timeoutMs) {
+    if (!config.postgres().enabled()) {
+      return fail(ErrorCode.BAD_REQUEST, "scope=all reads the shared PostgreSQL store, and this module"
+          + " does not replicate to one: set [postgres] enabled = true (see conf/storage.toml)");
+    }
+    return vertx.eventBus().<JsonObject>request(Addresses.QUERY_SHARED, q,
+        new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(timeoutMs + 5_000))
+        .map(Message::body);
   }
 
   /** The configured deadline, or the query's {@code timeoutMs} when it asks for a shorter one. */

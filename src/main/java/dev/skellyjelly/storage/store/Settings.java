@@ -1,9 +1,11 @@
 package dev.skellyjelly.storage.store;
 
+import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.UUID;
 
 /** The module's own marks in the {@code settings} table (schema 3): never user data. */
@@ -35,6 +37,41 @@ public final class Settings {
       ps.setString(2, value);
       ps.executeUpdate();
     }
+  }
+
+  /**
+   * Applies {@code {"set": {k: v}, "setIfAbsent": {k: v}}} in one transaction on the writer's
+   * connection (what {@code WRITE_SETTINGS} asks) and returns the stored value of every key named,
+   * so a caller learns which value a {@code setIfAbsent} kept.
+   */
+  public static JsonObject apply(Connection c, JsonObject request) throws SQLException {
+    JsonObject set = request.getJsonObject("set", new JsonObject());
+    JsonObject ifAbsent = request.getJsonObject("setIfAbsent", new JsonObject());
+    try (Statement st = c.createStatement()) {
+      st.execute("BEGIN IMMEDIATE");
+      try {
+        for (String key : set.fieldNames()) {
+          put(c, key, String.valueOf(set.getValue(key)));
+        }
+        for (String key : ifAbsent.fieldNames()) {
+          if (get(c, key) == null) {
+            put(c, key, String.valueOf(ifAbsent.getValue(key)));
+          }
+        }
+        st.execute("COMMIT");
+      } catch (SQLException | RuntimeException e) {
+        st.execute("ROLLBACK");
+        throw e;
+      }
+    }
+    JsonObject stored = new JsonObject();
+    for (String key : set.fieldNames()) {
+      stored.put(key, get(c, key));
+    }
+    for (String key : ifAbsent.fieldNames()) {
+      stored.put(key, get(c, key));
+    }
+    return stored;
   }
 
   /** This database's device id: generated once by the writer, kept for good. */

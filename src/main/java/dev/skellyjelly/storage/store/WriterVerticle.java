@@ -93,12 +93,19 @@ public final class WriterVerticle extends VerticleBase {
     schedule("merge", config.mergeInterval().toMillis());
     schedule("compact", Math.max(60_000, config.compactionInterval().toMillis()));
     var bus = vertx.eventBus();
-    return Future.all(
+    return Future.all(List.of(
         bus.<JsonObject>localConsumer(Addresses.WRITE_MAINTENANCE, m -> {
           try {
             m.reply(runMaintenance(m.body().getString("task", "")));
           } catch (SQLException | RuntimeException e) {
             m.fail(ErrorCode.DATABASE.failureCode(), "DATABASE: maintenance failed: " + e.getMessage());
+          }
+        }).completion(),
+        bus.<JsonObject>localConsumer(Addresses.WRITE_SETTINGS, m -> {
+          try {
+            m.reply(Settings.apply(store.connection(), m.body()));
+          } catch (SQLException | RuntimeException e) {
+            m.fail(ErrorCode.DATABASE.failureCode(), "DATABASE: cannot write settings: " + e.getMessage());
           }
         }).completion(),
         bus.<IngestChunk>localConsumer(Addresses.WRITE_EVENTS, this::onEvents).completion(),
@@ -114,7 +121,7 @@ public final class WriterVerticle extends VerticleBase {
         bus.localConsumer(Addresses.WRITE_FLUSH, m -> {
           waiting.add(m);
           flush();
-        }).completion());
+        }).completion()));
   }
 
   /**

@@ -1,0 +1,148 @@
+package dev.skellyjelly.storage.replicate;
+
+import dev.skellyjelly.storage.store.Maintenance;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Writes one {@link LocalChanges.Batch} into PostgreSQL in one transaction, idempotently, so a
+ * batch shipped twice (a watermark lost in a crash) changes nothing:
+ * <ul>
+ *   <li>a fresh block is inserted unless present ({@code ON CONFLICT DO NOTHING});</li>
+ *   <li>a sealed block replaces every block of its device, session and start hour — what local
+ *       merging replaced — so no event is ever counted twice. Blocks of that hour later than the
+ *       sealed one (late events) come after it in rowid order, so the deletes run first;</li>
+ *   <li>minute aggregates are replaced by the device's current values, and the hourly and daily
+ *       rows of the hours and days they fall in are recomputed from them;</li>
+ *   <li>windows are inserted unless present.</li>
+ * </ul>
+ */
+public final class PgShipper {
+
+  private static final String COUNTS = "keystroke_count, mouse_clicks, window_switches, active_time_ms, screenshot_count";
+  private static final String SUMS = "sum(keystroke_count), sum(mouse_clicks), sum(window_switches),"
+      + " sum(active_time_ms), sum(screenshot_count)";
+  private static final String UPDATE_COUNTS = "keystroke_count = excluded.keystroke_count,"
+      + " mouse_clicks = excluded.mouse_clicks, window_switches = excluded.window_switches,"
+      + " active_time_ms = excluded.active_time_ms, screenshot_count = excluded.screenshot_count";
+
+  private final Pool pool;
+  private final PgPartitions partitions;
+  private final UUID device;
+
+  public PgShipper(Pool pool, PgPartitions partitions, UUID device) {
+    this.pool = pool;
+    this.partitions = partitions;
+    this.device = device;
+  }
+
+  /** Registers the device (name refreshed, last seen now). */
+  public Future<Void> registerDevice(String name) {
+    return pool.preparedQuery("INSERT INTO devices (device_id, name) VALUES ($1, $2) ON CONFLICT (device_id)"
+        + " DO UPDATE SET name = excluded.name, last_seen = now()").execute(Tuple.of(device, name)).mapEmpty();
+  }
+
+  public Future<Void> ship(LocalChanges.Batch batch) {
+    return ensurePartitions(batch).compose(v -> pool.withTransaction(c -> sessions(c, batch)
+        .compose(x -> replaceMergedHours(c, batch))
+        .compose(x -> insertBlocks(c, batch))
+        .compose(x -> minutes(c, batch))
+        .compose(x -> windows(c, batch))));
+  }
+
+  private Future<Void> ensurePartitions(LocalChanges.Batch batch) {
+    List<Long> blockTimes = batch.blocks().stream().map(LocalChanges.Block::startMicros).toList();
+    List<Long> minuteTimes = batch.minutes().stream().map(LocalChanges.Minute::startMicros).toList();
+    List<Long> windowTimes = batch.windows().stream().map(LocalChanges.WindowRow::startMicros).toList();
+    return partitions.ensure(PgPartitions.BLOCKS, blockTimes)
+        .compose(v -> partitions.ensure(PgPartitions.MINUTES, minuteTimes))
+        .compose(v -> partitions.ensure(PgPartitions.HOURLY, minuteTimes))
+        .compose(v -> partitions.ensure(PgPartitions.DAILY, minuteTimes))
+        .compose(v -> partitions.ensure(PgPartitions.WINDOWS, windowTimes));
+  }
+
+  private Future<Void> sessions(SqlConnection c, LocalChanges.Batch batch) {
+    Set<UUID> sessions = new LinkedHashSet<>();
+    batch.blocks().forEach(b -> sessions.add(b.session()));
+    List<Tuple> rows = new ArrayList<>();
+    sessions.forEach(s -> rows.add(Tuple.of(device, s)));
+    return batch(c, "INSERT INTO sessions (device_id, session_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", rows);
+  }
+
+  private Future<Void> replaceMergedHours(SqlConnection c, LocalChanges.Batch batch) {
+    List<Tuple> rows = new ArrayList<>();
+    for (LocalChanges.Block b : batch.blocks()) {
+      if (b.sealed()) {
+        long hour = Math.floorDiv(b.startMicros(), Maintenance.HOUR_MICROS) * Maintenance.HOUR_MICROS;
+        rows.add(Tuple.of(device, b.session(), hour, hour + Maintenance.HOUR_MICROS));
+      }
+    }
+    return batch(c, "DELETE FROM event_blocks WHERE device_id = $1 AND session_id = $2"
+        + " AND start_us >= $3 AND start_us < $4", rows);
+  }
+
+  private Future<Void> insertBlocks(SqlConnection c, LocalChanges.Batch batch) {
+    List<Tuple> rows = new ArrayList<>(batch.blocks().size());
+    for (LocalChanges.Block b : batch.blocks()) {
+      rows.add(Tuple.from(new Object[] {device, b.session(), b.startMicros(), b.endMicros(), b.firstSeq(),
+          b.lastSeq(), b.eventCount(), b.typeMask(), b.sealed(), Buffer.buffer(b.payload())}));
+    }
+    return batch(c, "INSERT INTO event_blocks (device_id, session_id, start_us, end_us, first_seq, last_seq,"
+        + " event_count, type_mask, sealed, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+        + " ON CONFLICT DO NOTHING", rows);
+  }
+
+  private Future<Void> minutes(SqlConnection c, LocalChanges.Batch batch) {
+    if (batch.minutes().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> rows = new ArrayList<>();
+    Set<Long> hours = new LinkedHashSet<>();
+    Set<Long> days = new LinkedHashSet<>();
+    for (LocalChanges.Minute m : batch.minutes()) {
+      rows.add(Tuple.from(new Object[] {device, m.startMicros(), m.keystrokes(), m.mouseClicks(),
+          m.windowSwitches(), m.activeTimeMs(), m.screenshots(), m.activeSecondsMask()}));
+      hours.add(Math.floorDiv(m.startMicros(), Maintenance.HOUR_MICROS) * Maintenance.HOUR_MICROS);
+      days.add(Math.floorDiv(m.startMicros(), Maintenance.DAY_MICROS) * Maintenance.DAY_MICROS);
+    }
+    List<Tuple> hourRows = hours.stream().map(h -> Tuple.of(device, h, h + Maintenance.HOUR_MICROS)).toList();
+    List<Tuple> dayRows = days.stream().map(d -> Tuple.of(device, d, d + Maintenance.DAY_MICROS)).toList();
+    return batch(c, "INSERT INTO event_aggregates_minute (device_id, minute_start_us, " + COUNTS
+        + ", active_seconds_mask) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (device_id, minute_start_us)"
+        + " DO UPDATE SET " + UPDATE_COUNTS + ", active_seconds_mask = excluded.active_seconds_mask", rows)
+        .compose(v -> batch(c, rollup("event_aggregates_hourly", "hour_start_us", "event_aggregates_minute",
+            "minute_start_us", Maintenance.HOUR_MICROS), hourRows))
+        .compose(v -> batch(c, rollup("event_aggregates_daily", "day_start_us", "event_aggregates_hourly",
+            "hour_start_us", Maintenance.DAY_MICROS), dayRows));
+  }
+
+  /** Recomputes one row of {@code target} (device $1, period [$2, $3)) from the finer table. */
+  private static String rollup(String target, String key, String source, String sourceKey, long period) {
+    return "INSERT INTO " + target + " (device_id, " + key + ", " + COUNTS + ") SELECT device_id, ("
+        + sourceKey + " / " + period + ") * " + period + ", " + SUMS + " FROM " + source
+        + " WHERE device_id = $1 AND " + sourceKey + " >= $2 AND " + sourceKey + " < $3 GROUP BY 1, 2"
+        + " ON CONFLICT (device_id, " + key + ") DO UPDATE SET " + UPDATE_COUNTS;
+  }
+
+  private Future<Void> windows(SqlConnection c, LocalChanges.Batch batch) {
+    List<Tuple> rows = new ArrayList<>();
+    for (LocalChanges.WindowRow w : batch.windows()) {
+      rows.add(Tuple.from(new Object[] {device, w.id(), w.startMicros(), w.endMicros(), w.eventCount(),
+          Buffer.buffer(w.members()), Buffer.buffer(w.screenshotRefs())}));
+    }
+    return batch(c, "INSERT INTO windows (device_id, window_id, start_us, end_us, event_count, members,"
+        + " screenshot_refs) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING", rows);
+  }
+
+  private static Future<Void> batch(SqlConnection c, String sql, List<Tuple> rows) {
+    return rows.isEmpty() ? Future.succeededFuture() : c.preparedQuery(sql).executeBatch(rows).mapEmpty();
+  }
+}

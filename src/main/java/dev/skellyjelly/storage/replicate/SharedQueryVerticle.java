@@ -1,0 +1,276 @@
+package dev.skellyjelly.storage.replicate;
+
+import dev.skellyjelly.storage.Addresses;
+import dev.skellyjelly.storage.ErrorCode;
+import dev.skellyjelly.storage.config.StorageConfig;
+import dev.skellyjelly.storage.event.EventDecodeException;
+import dev.skellyjelly.storage.event.EventJson;
+import dev.skellyjelly.storage.event.RawEvent;
+import dev.skellyjelly.storage.store.BlockCodec;
+import dev.skellyjelly.storage.store.EventReader;
+import dev.skellyjelly.storage.store.Maintenance;
+import dev.skellyjelly.storage.store.QueryService;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Read-only queries across every device ({@code scope=all}), answered from the shared PostgreSQL
+ * with the SQLite path's parameters, pages and deadlines: {@code events} (blocks decoded here —
+ * PostgreSQL only holds them), {@code aggregates} summed over devices, {@code windows}. Each query
+ * runs in a read-only transaction whose {@code statement_timeout} is the query's deadline.
+ * The local query verticle forwards {@code scope=all} queries here.
+ */
+public final class SharedQueryVerticle extends VerticleBase {
+
+  /** Blocks fetched per round trip while filling a page of events. */
+  private static final int BLOCKS_PER_FETCH = 64;
+
+  private final StorageConfig config;
+  private Pool pool;
+
+  public SharedQueryVerticle(StorageConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    return vertx.executeBlocking(() -> PgClients.pool(vertx, config.postgres()), false)
+        .compose(p -> {
+          pool = p;
+          return vertx.eventBus().<JsonObject>localConsumer(Addresses.QUERY_SHARED, this::onQuery).completion();
+        });
+  }
+
+  private void onQuery(Message<JsonObject> m) {
+    JsonObject q = m.body();
+    long timeoutMs = q.getLong("timeoutMs", config.queryTimeout().toMillis());
+    Future<JsonObject> answer;
+    try {
+      answer = pool.withTransaction(c -> c.query("SET TRANSACTION READ ONLY").execute()
+          .compose(v -> c.query("SET LOCAL statement_timeout = " + Math.max(1, timeoutMs)).execute())
+          .compose(v -> run(c, q)));
+    } catch (IllegalArgumentException e) {
+      answer = Future.failedFuture(e);
+    }
+    answer.onComplete(ar -> {
+      if (ar.succeeded()) {
+        m.reply(ar.result());
+        return;
+      }
+      Throwable err = ar.cause();
+      if (err instanceof IllegalArgumentException) {
+        m.fail(ErrorCode.BAD_REQUEST.failureCode(), "BAD_REQUEST: " + err.getMessage());
+      } else if (err instanceof EventReader.StaleCursorException) {
+        m.fail(ErrorCode.STALE_CURSOR.failureCode(), "STALE_CURSOR: " + err.getMessage());
+      } else if (err instanceof PgException pe && "57014".equals(pe.getSqlState())) {
+        m.fail(ErrorCode.TIMEOUT.failureCode(), "TIMEOUT: the query across devices ran past its deadline of "
+            + timeoutMs + " ms and was cancelled; narrow the range, use a smaller limit, or raise"
+            + " storage.query_timeout_ms (or the query's timeoutMs)");
+      } else {
+        m.fail(ErrorCode.DATABASE.failureCode(), "DATABASE: scope=all is answered from PostgreSQL, which failed: "
+            + PgErrors.describe(err, config.postgres()));
+      }
+    });
+  }
+
+  private Future<JsonObject> run(SqlConnection c, JsonObject q) {
+    String type = q.getString("type");
+    return switch (String.valueOf(type)) {
+      case "events" -> events(c, q);
+      case "aggregates" -> aggregates(c, q);
+      case "windows" -> windows(c, q);
+      default -> Future.failedFuture(new IllegalArgumentException("parameter 'type' = '" + type
+          + "' is not one of events, aggregates, windows (what scope=all answers)"));
+    };
+  }
+
+  // ---- events ----
+
+  /** Where a page stopped: the block's key and how many of its events were returned. */
+  private record Cursor(long start, UUID device, UUID session, long firstSeq, int eventCount, int offset) {
+    String encode() {
+      return "all:" + start + ":" + device + ":" + session + ":" + firstSeq + ":" + eventCount + ":" + offset;
+    }
+
+    static Cursor parse(String text) {
+      String[] p = text.split(":");
+      try {
+        if (p.length == 7 && p[0].equals("all")) {
+          return new Cursor(Long.parseLong(p[1]), UUID.fromString(p[2]), UUID.fromString(p[3]),
+              Long.parseLong(p[4]), Integer.parseInt(p[5]), Integer.parseInt(p[6]));
+        }
+      } catch (IllegalArgumentException e) {
+        // refused below
+      }
+      throw new IllegalArgumentException("parameter 'cursor' = '" + text + "' is not one a scope=all query returned");
+    }
+  }
+
+  private static final class EventsPage {
+    final JsonArray events = new JsonArray();
+    final JsonArray errors = new JsonArray();
+    Cursor next;
+    boolean first = true;
+  }
+
+  private Future<JsonObject> events(SqlConnection c, JsonObject q) {
+    EventReader.Range range = QueryService.range(q);
+    int limit = QueryService.limit(q);
+    Cursor cursor = q.getString("cursor") == null ? null : Cursor.parse(q.getString("cursor"));
+    EventsPage page = new EventsPage();
+    return fetchBlocks(c, range, limit, cursor, page).map(v -> {
+      JsonObject reply = new JsonObject().put("events", page.events)
+          .put("next", page.next == null ? null : page.next.encode());
+      if (!page.errors.isEmpty()) {
+        reply.put("errors", page.errors);
+      }
+      return reply;
+    });
+  }
+
+  /**
+   * Blocks overlapping the range in (start, device, session, first sequence) order from the cursor.
+   * A day partition holds blocks starting that day and no block crosses midnight, so starting at
+   * the range's day bounds the scan to the partitions that matter.
+   */
+  private Future<Void> fetchBlocks(SqlConnection c, EventReader.Range range, int limit, Cursor from, EventsPage page) {
+    long dayStart = Math.floorDiv(range.fromMicros(), Maintenance.DAY_MICROS) * Maintenance.DAY_MICROS;
+    Tuple args = Tuple.of(dayStart, range.toMicros(), range.fromMicros(), range.mask());
+    String sql = "SELECT start_us, device_id, session_id, first_seq, event_count, payload, end_us FROM event_blocks"
+        + " WHERE start_us >= $1 AND start_us < $2 AND end_us >= $3 AND (type_mask & $4) != 0";
+    int n = 5;
+    if (range.session() != null) {
+      sql += " AND session_id = $" + n++;
+      args.addValue(range.session());
+    }
+    if (from != null) {
+      sql += " AND (start_us, device_id, session_id, first_seq) >= ($" + n++ + ", $" + n++ + ", $" + n++ + ", $" + n++ + ")";
+      args.addValue(from.start()).addValue(from.device()).addValue(from.session()).addValue(from.firstSeq());
+    }
+    sql += " ORDER BY start_us, device_id, session_id, first_seq LIMIT " + BLOCKS_PER_FETCH;
+    return c.preparedQuery(sql).execute(args).compose(rows -> {
+      BlockCodec codec = new BlockCodec();
+      Row last = null;
+      for (Row r : rows) {
+        last = r;
+        UUID device = r.getUUID(1);
+        UUID session = r.getUUID(2);
+        int count = r.getInteger(4);
+        int skip = 0;
+        boolean resumed = from != null && r.getLong(0) == from.start() && device.equals(from.device())
+            && session.equals(from.session()) && r.getLong(3) == from.firstSeq();
+        if (page.first && from != null) {
+          if (!resumed || count != from.eventCount()) {
+            throw new EventReader.StaleCursorException("the block under cursor '" + from.encode() + "' was"
+                + " replaced (merged on its device) or removed after the cursor was issued;"
+                + " run the query again from its beginning (without a cursor)");
+          }
+          skip = from.offset();
+        } else if (resumed) {
+          continue; // the cursor's block, already read in an earlier fetch of this page
+        }
+        page.first = false;
+        List<RawEvent> block;
+        try {
+          block = codec.decode(r.getBuffer(5).getBytes(), session);
+        } catch (EventDecodeException e) {
+          page.errors.add(new JsonObject().put("code", "DECODE").put("device", device.toString())
+              .put("message", "a block of device " + device + " session " + session + " from sequence "
+                  + r.getLong(3) + " was skipped: " + e.getMessage()));
+          continue;
+        }
+        for (int i = skip; i < block.size(); i++) {
+          RawEvent e = block.get(i);
+          if (!range.matches(e)) {
+            continue;
+          }
+          if (page.events.size() == limit) {
+            page.next = new Cursor(r.getLong(0), device, session, r.getLong(3), count, i);
+            return Future.succeededFuture();
+          }
+          page.events.add(EventJson.toJson(e).put("device", device.toString()));
+        }
+      }
+      if (rows.size() < BLOCKS_PER_FETCH || last == null) {
+        return Future.succeededFuture();
+      }
+      // Continue after the last block read: it is the new lower bound (skipped as 'resumed').
+      Cursor after = new Cursor(last.getLong(0), last.getUUID(1), last.getUUID(2), last.getLong(3),
+          last.getInteger(4), last.getInteger(4));
+      return fetchBlocks(c, range, limit, after, page);
+    });
+  }
+
+  // ---- aggregates and windows ----
+
+  private Future<JsonObject> aggregates(SqlConnection c, JsonObject q) {
+    long from = QueryService.micros(q, "from");
+    long to = QueryService.micros(q, "to");
+    if (to <= from) {
+      throw new IllegalArgumentException("parameter 'to' must be after 'from'");
+    }
+    QueryService.AggregateTable t = QueryService.aggregateTable(q, from, to);
+    String sql = "SELECT " + t.key() + ", sum(keystroke_count), sum(mouse_clicks), sum(window_switches),"
+        + " sum(active_time_ms), sum(screenshot_count), count(DISTINCT device_id) FROM " + t.table()
+        + " WHERE " + t.key() + " >= $1 AND " + t.key() + " < $2 GROUP BY 1 ORDER BY 1";
+    return c.preparedQuery(sql).execute(Tuple.of(from, to)).map(rows -> {
+      JsonArray out = new JsonArray();
+      for (Row r : rows) {
+        out.add(new JsonObject().put("startMicros", r.getLong(0)).put("keystrokes", r.getLong(1))
+            .put("mouseClicks", r.getLong(2)).put("windowSwitches", r.getLong(3))
+            .put("activeTimeMs", r.getLong(4)).put("screenshots", r.getLong(5)).put("devices", r.getLong(6)));
+      }
+      return new JsonObject().put("resolution", t.resolution()).put("scope", "all").put("rows", out);
+    });
+  }
+
+  private Future<JsonObject> windows(SqlConnection c, JsonObject q) {
+    long from = QueryService.micros(q, "from");
+    long to = QueryService.micros(q, "to");
+    int limit = QueryService.limit(q);
+    String cursor = q.getString("cursor");
+    Tuple args = Tuple.of(from, to);
+    String sql = "SELECT start_us, device_id, window_id, end_us, event_count FROM windows"
+        + " WHERE start_us >= $1 AND start_us < $2";
+    if (cursor != null) {
+      String[] p = cursor.split(":");
+      try {
+        args.addValue(Long.parseLong(p[0])).addValue(UUID.fromString(p[1])).addValue(UUID.fromString(p[2]));
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("parameter 'cursor' = '" + cursor + "' is not one a scope=all query returned");
+      }
+      sql += " AND (start_us, device_id, window_id) > ($3, $4, $5)";
+    }
+    sql += " ORDER BY start_us, device_id, window_id LIMIT " + (limit + 1);
+    return c.preparedQuery(sql).execute(args).map(rows -> {
+      JsonArray out = new JsonArray();
+      String next = null;
+      String last = null;
+      for (Row r : rows) {
+        if (out.size() == limit) {
+          next = last;
+          break;
+        }
+        out.add(new JsonObject().put("windowId", r.getUUID(2).toString()).put("device", r.getUUID(1).toString())
+            .put("startMicros", r.getLong(0)).put("endMicros", r.getLong(3)).put("eventCount", r.getInteger(4)));
+        last = r.getLong(0) + ":" + r.getUUID(1) + ":" + r.getUUID(2);
+      }
+      return new JsonObject().put("windows", out).put("next", next);
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return pool == null ? Future.succeededFuture() : pool.close();
+  }
+}
