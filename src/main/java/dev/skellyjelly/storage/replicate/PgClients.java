@@ -26,7 +26,10 @@ public final class PgClients {
         .setPassword(password(pg))
         .setSslMode(SslMode.of(pg.sslMode().toLowerCase(Locale.ROOT)))
         .setPipeliningLimit(256)
-        .setReconnectAttempts(0);
+        .setReconnectAttempts(0)
+        // "already exists, skipping" notices of idempotent DDL are not worth a log line each
+        .addProperty("client_min_messages", "warning")
+        .addProperty("application_name", "skelly-jelly-storage");
     return PgBuilder.pool().with(new PoolOptions().setMaxSize(pg.poolSize()).setConnectionTimeout(10))
         .with(new NetClientOptions().setConnectTimeout(5_000))
         .connectingTo(options).using(vertx).build();

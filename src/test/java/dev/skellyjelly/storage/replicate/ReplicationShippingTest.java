@@ -1,0 +1,223 @@
+package dev.skellyjelly.storage.replicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.skellyjelly.storage.TestSupport;
+import dev.skellyjelly.storage.demo.LiveCapture;
+import dev.skellyjelly.storage.event.RawEvent;
+import dev.skellyjelly.storage.store.BlockMerger;
+import dev.skellyjelly.storage.store.EventStore;
+import dev.skellyjelly.storage.store.Maintenance;
+import dev.skellyjelly.storage.store.SqliteFiles;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Shipping batches from a real SQLite store into a real PostgreSQL: exact counts, merges replicated
+ * as replacements, idempotent re-shipping, schema versions, and retention by whole partitions.
+ */
+class ReplicationShippingTest {
+
+  /** 2026-11-10T09:00:00Z */
+  private static final long T9 = 1_794_301_200_000_000L;
+  private static final long HOUR = Maintenance.HOUR_MICROS;
+  private static final long DAY = Maintenance.DAY_MICROS;
+
+  @TempDir
+  Path dir;
+  private Vertx vertx;
+  private Pool pool;
+  private String database;
+  private Path db;
+  private final UUID device = UUID.randomUUID();
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx();
+    database = TestPostgres.get().createDatabase();
+    pool = PgTestSupport.pool(vertx, database);
+    db = dir.resolve("events.db");
+  }
+
+  @AfterEach
+  void tearDown() {
+    pool.close().await();
+    vertx.close().await();
+  }
+
+  /** Ships every batch after {@code marks}; returns the marks after the last. */
+  private Watermarks shipAll(Watermarks marks, long batchEvents) throws Exception {
+    PgPartitions partitions = new PgPartitions(pool);
+    PgShipper shipper = new PgShipper(pool, partitions, device);
+    PgSchema.migrate(pool).await();
+    shipper.registerDevice("test-device").await();
+    try (Connection c = SqliteFiles.openReader(db)) {
+      LocalChanges changes = new LocalChanges(c);
+      while (true) {
+        LocalChanges.Batch batch = changes.next(marks, batchEvents);
+        if (batch.isEmpty()) {
+          assertEquals(0, batch.pendingEvents(), "nothing pending once a read finds nothing new");
+          return marks;
+        }
+        shipper.ship(batch).await();
+        marks = batch.marks();
+      }
+    }
+  }
+
+  private long localEvents() throws Exception {
+    return TestSupport.queryLong(db, "SELECT coalesce(sum(event_count), 0) FROM event_blocks");
+  }
+
+  private static final String LOCAL_BLOCKS = "SELECT lower(hex(s.session_id)), b.first_seq, b.last_seq,"
+      + " b.event_count, b.sealed, b.start_us, b.end_us, lower(hex(b.payload)) FROM event_blocks b"
+      + " JOIN sessions s ON s.session_key = b.session_key ORDER BY 1, 2";
+  private static final String PG_BLOCKS = "SELECT replace(session_id::text, '-', ''), first_seq, last_seq,"
+      + " event_count, sealed::int, start_us, end_us, encode(payload, 'hex') FROM event_blocks ORDER BY 1, 2";
+  private static final String LOCAL_MINUTES = "SELECT minute_start_us, keystroke_count, mouse_clicks,"
+      + " window_switches, active_time_ms, screenshot_count, active_seconds_mask FROM event_aggregates_minute ORDER BY 1";
+  private static final String PG_MINUTES = "SELECT minute_start_us, keystroke_count, mouse_clicks,"
+      + " window_switches, active_time_ms, screenshot_count, active_seconds_mask FROM event_aggregates_minute ORDER BY 1";
+
+  @Test
+  void blocksAndAggregatesArriveExactlyAndAMergeReplicatesAsAReplacement() throws Exception {
+    List<RawEvent> sent = new ArrayList<>();
+    try (EventStore store = EventStore.open(db, "NORMAL")) {
+      new LiveCapture(3, T9).write(store, T9 + HOUR + 20 * 60_000_000L, 1_000_000L, sent::addAll);
+    }
+    long local = localEvents();
+    assertEquals(sent.size(), local);
+    // Small batches so the blocks of one hour travel in many transactions.
+    Watermarks marks = shipAll(new Watermarks(), 2_000);
+    assertEquals(local, PgTestSupport.pgLong(database, "SELECT sum(event_count) FROM event_blocks"));
+    assertEquals(PgTestSupport.localRows(db, LOCAL_BLOCKS), PgTestSupport.pgRows(database, PG_BLOCKS),
+        "every block arrives as stored, payload byte for byte");
+    assertEquals(PgTestSupport.localRows(db, LOCAL_MINUTES), PgTestSupport.pgRows(database, PG_MINUTES));
+    assertEquals(1, PgTestSupport.pgLong(database, "SELECT count(*) FROM devices WHERE device_id = '" + device + "'"));
+    assertEquals(3, PgTestSupport.pgLong(database, "SELECT count(*) FROM sessions"));
+
+    // Merging the ended hour locally: the sealed blocks replace the fresh ones in PostgreSQL.
+    try (Connection c = SqliteFiles.openWriter(db, "NORMAL")) {
+      BlockMerger.Result r;
+      do {
+        r = new BlockMerger(c).merge(T9 + HOUR + 10 * 60_000_000L, 1_000_000);
+      } while (r.more());
+      assertTrue(r.groups() > 0 || r.blocksIn() >= 0);
+    }
+    long sealedLocal = TestSupport.queryLong(db, "SELECT count(*) FROM event_blocks WHERE sealed = 1");
+    assertEquals(3, sealedLocal, "one sealed block per session for 09:00-10:00");
+    marks = shipAll(marks, 2_000);
+    assertEquals(local, PgTestSupport.pgLong(database, "SELECT sum(event_count) FROM event_blocks"),
+        "no event counted twice after the merge");
+    assertEquals(PgTestSupport.localRows(db, LOCAL_BLOCKS), PgTestSupport.pgRows(database, PG_BLOCKS));
+
+    // Late events into the merged hour make fresh blocks there, merged again later: same rule.
+    List<RawEvent> late = new ArrayList<>();
+    try (EventStore store = EventStore.open(db, "NORMAL")) {
+      UUID session = sent.get(0).sessionId();
+      for (int i = 0; i < 5; i++) {
+        late.add(new RawEvent.Keystroke(T9 + 30 * 60_000_000L + i, session, 1_000_000 + i, 65, 1));
+      }
+      store.stage(late);
+      store.commit();
+    }
+    marks = shipAll(marks, 2_000);
+    assertEquals(local + 5, PgTestSupport.pgLong(database, "SELECT sum(event_count) FROM event_blocks"));
+    try (Connection c = SqliteFiles.openWriter(db, "NORMAL")) {
+      new BlockMerger(c).merge(T9 + HOUR + 10 * 60_000_000L, 1_000_000);
+    }
+    marks = shipAll(marks, 2_000);
+    assertEquals(local + 5, PgTestSupport.pgLong(database, "SELECT sum(event_count) FROM event_blocks"));
+    assertEquals(PgTestSupport.localRows(db, LOCAL_BLOCKS), PgTestSupport.pgRows(database, PG_BLOCKS));
+    assertEquals(PgTestSupport.localRows(db, LOCAL_MINUTES), PgTestSupport.pgRows(database, PG_MINUTES));
+
+    // Hourly and daily rows in PostgreSQL equal the device's own rollups.
+    try (Connection c = SqliteFiles.openWriter(db, "NORMAL")) {
+      new Maintenance(c).rollup(0, T9 + DAY);
+    }
+    assertEquals(PgTestSupport.localRows(db, "SELECT hour_start_us, keystroke_count, mouse_clicks, window_switches,"
+            + " active_time_ms, screenshot_count FROM event_aggregates_hourly ORDER BY 1"),
+        PgTestSupport.pgRows(database, "SELECT hour_start_us, keystroke_count, mouse_clicks, window_switches,"
+            + " active_time_ms, screenshot_count FROM event_aggregates_hourly ORDER BY 1"));
+    assertEquals(PgTestSupport.localRows(db, "SELECT day_start_us, keystroke_count FROM event_aggregates_daily"),
+        PgTestSupport.pgRows(database, "SELECT day_start_us, keystroke_count FROM event_aggregates_daily"));
+
+    // A lost watermark (crash before it was recorded): shipping everything again changes nothing.
+    shipAll(new Watermarks(), 5_000);
+    assertEquals(local + 5, PgTestSupport.pgLong(database, "SELECT sum(event_count) FROM event_blocks"));
+    assertEquals(PgTestSupport.localRows(db, LOCAL_BLOCKS), PgTestSupport.pgRows(database, PG_BLOCKS));
+    assertEquals(PgTestSupport.localRows(db, LOCAL_MINUTES), PgTestSupport.pgRows(database, PG_MINUTES));
+  }
+
+  @Test
+  void schemaIsMigratedFromEmptyOnceAndANewerOneIsRefused() {
+    assertEquals(PgSchema.CURRENT_VERSION, PgSchema.migrate(pool).await());
+    assertEquals(PgSchema.CURRENT_VERSION, PgSchema.migrate(pool).await(), "a second start changes nothing");
+    assertEquals("1", TestPostgres.get().psql(database, "SELECT count(*) FROM skelly_schema"));
+    assertEquals("p", TestPostgres.get().psql(database,
+        "SELECT relkind FROM pg_class WHERE relname = 'event_blocks'"), "event_blocks is partitioned");
+    TestPostgres.get().psql(database, "UPDATE skelly_schema SET version = " + (PgSchema.CURRENT_VERSION + 1));
+    Future<Integer> refused = PgSchema.migrate(pool);
+    Throwable err = assertThrowsAwait(refused);
+    assertTrue(err instanceof PgSchema.NewerSchemaException, err.toString());
+    assertTrue(PgErrors.permanent(err));
+    assertTrue(err.getMessage().contains("newer than this build understands"), err.getMessage());
+    assertTrue(err.getMessage().contains("local capture goes on"), err.getMessage());
+  }
+
+  private static Throwable assertThrowsAwait(Future<?> f) {
+    try {
+      f.await();
+    } catch (Throwable t) {
+      return t;
+    }
+    throw new AssertionError("expected a failure");
+  }
+
+  @Test
+  void retentionDropsWholePartitionsByTheInjectedClock() throws Exception {
+    // Blocks on three days: 10, 11 and 20 November.
+    try (EventStore store = EventStore.open(db, "NORMAL")) {
+      UUID s = UUID.randomUUID();
+      long seq = 0;
+      for (long day : new long[] {T9, T9 + DAY, T9 + 10 * DAY}) {
+        store.stage(List.of(new RawEvent.Keystroke(day, s, seq++, 65, 1), new RawEvent.Keystroke(day + 1, s, seq++, 66, 1)));
+        store.commit();
+      }
+    }
+    shipAll(new Watermarks(), 1_000);
+    PgPartitions partitions = new PgPartitions(pool);
+    String partitionsSql = "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+        + " JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'event_blocks' ORDER BY 1";
+    assertTrue(TestPostgres.get().psql(database, partitionsSql).contains("event_blocks_p20261110"));
+    dev.skellyjelly.storage.config.StorageConfig config = TestSupport.config(TestSupport.storageTable(dir)
+        .put("raw_events_retention_days", 7));
+    // Now = 18 November 12:00: the 10th is past 7 days, the 11th ends exactly at the cutoff... the 20th stays.
+    long now = T9 + 8 * DAY - 9 * HOUR + 12 * HOUR;
+    List<String> dropped = new PgRetention(partitions, config).run(now).await();
+    assertTrue(dropped.contains("event_blocks_p20261110"), dropped.toString());
+    assertFalse(dropped.contains("event_blocks_p20261120"), dropped.toString());
+    String left = TestPostgres.get().psql(database, partitionsSql);
+    assertFalse(left.contains("event_blocks_p20261110"), left);
+    assertTrue(left.contains("event_blocks_p20261120"), left);
+    assertEquals(2, PgTestSupport.pgLong(database,
+        "SELECT sum(event_count) FROM event_blocks WHERE start_us >= " + (T9 + 10 * DAY - 9 * HOUR)));
+    assertEquals(0, PgTestSupport.pgLong(database,
+        "SELECT count(*) FROM event_blocks WHERE start_us < " + (T9 + DAY - 9 * HOUR)),
+        "the expired day's rows went with its partition");
+    // Minute aggregates are monthly: November is not past retention yet, so it stays whole.
+    assertFalse(dropped.stream().anyMatch(n -> n.startsWith("event_aggregates_minute")), dropped.toString());
+  }
+}
