@@ -170,7 +170,11 @@ public final class ReplicationVerticle extends VerticleBase {
           committedSinceRead = 0;
           return reader.executeBlocking(() -> changes.next(marks, config.postgres().batchEvents()), false);
         })
-        .compose(batch -> (batch.isEmpty() ? Future.<Void>succeededFuture() : shipper.ship(batch)).map(batch))
+        .compose(batch -> {
+          pendingEvents = batch.pendingEvents(); // known now, even if shipping fails
+          pendingBlocks = batch.pendingBlocks();
+          return (batch.isEmpty() ? Future.<Void>succeededFuture() : shipper.ship(batch)).map(batch);
+        })
         .onComplete(ar -> {
           busy = false;
           if (ar.succeeded()) {
@@ -215,8 +219,8 @@ public final class ReplicationVerticle extends VerticleBase {
       releaseWaiters(readNanos);
     }
     updateLag();
-    if (more || committedSinceRead > 0) {
-      vertx.runOnContext(v -> wake());
+    if (more || committedSinceRead > 0 || !waiters.isEmpty()) {
+      vertx.runOnContext(v -> wake()); // a waiter needs a read that started after it came
     }
   }
 
@@ -352,10 +356,9 @@ public final class ReplicationVerticle extends VerticleBase {
         LOG.info("replication caught up before stopping: PostgreSQL holds everything committed");
       } else {
         JsonObject s = status();
-        LOG.warn("replication did not catch up within postgres.stop_deadline_seconds ({} s): {} events in"
-            + " {} blocks are not in PostgreSQL yet; they are kept locally and shipped at the next start{}",
-            deadlineMs / 1000.0, s.getLong("lagEvents"), s.getLong("pendingBlocks"),
-            lastError == null ? "" : " (last error: " + lastError + ")");
+        LOG.warn("replication did not catch up within postgres.stop_deadline_seconds ({} s): {} events are not"
+            + " in PostgreSQL yet; they are kept locally and shipped at the next start{}", deadlineMs / 1000.0,
+            status().getLong("lagEvents"), lastError == null ? "" : " (last error: " + lastError + ")");
       }
       vertx.cancelTimer(retryTimer);
       return pool == null ? Future.succeededFuture() : pool.close();

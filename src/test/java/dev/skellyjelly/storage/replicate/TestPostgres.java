@@ -161,24 +161,37 @@ public final class TestPostgres {
     }
   }
 
+  /**
+   * Runs a command to its end. Output goes through a file, not a pipe: the server that
+   * {@code pg_ctl start} leaves behind would otherwise hold the pipe open, and reading it would
+   * never end.
+   */
   private static String run(List<String> cmd, String pgPassword) {
+    Path out = null;
     try {
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+      out = Files.createTempFile("skelly-pg-cmd", ".out");
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       if (pgPassword != null) {
         pb.environment().put("PGPASSWORD", pgPassword);
       }
       Process p = pb.start();
-      byte[] out = p.getInputStream().readAllBytes();
-      if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IllegalStateException(String.join(" ", cmd) + " failed: "
-            + new String(out, StandardCharsets.UTF_8).trim());
+      boolean ended = p.waitFor(120, TimeUnit.SECONDS);
+      String text = Files.readString(out, StandardCharsets.UTF_8).trim();
+      if (!ended || p.exitValue() != 0) {
+        p.destroyForcibly();
+        throw new IllegalStateException(String.join(" ", cmd) + (ended ? " failed: " : " did not finish in 120 s: ") + text);
       }
-      return new String(out, StandardCharsets.UTF_8).trim();
+      return text;
     } catch (IOException e) {
       throw new IllegalStateException("cannot run " + cmd.get(0) + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted running " + cmd.get(0), e);
+    } finally {
+      if (out != null) {
+        out.toFile().delete();
+      }
     }
   }
 
