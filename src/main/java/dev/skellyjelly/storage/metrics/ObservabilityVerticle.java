@@ -92,8 +92,7 @@ public final class ObservabilityVerticle extends VerticleBase {
     }
     Router router = Router.router(vertx);
     router.get("/metrics").handler(this::metrics);
-    router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")
-        .put("integrity", integrity)));
+    router.get("/health").handler(ctx -> healthReport().onComplete(ar -> json(ctx, 200, ar.result())));
     router.get("/ready").handler(ctx -> {
       Readiness r = readiness();
       json(ctx, r.ready() ? 200 : 503, r.report());
@@ -111,6 +110,22 @@ public final class ObservabilityVerticle extends VerticleBase {
         .recover(err -> Future.failedFuture(new IllegalStateException("cannot listen on "
             + config.http().host() + ":" + config.http().port() + " (" + err.getMessage()
             + "); set http.port to a free port or http.enabled = false", err)));
+  }
+
+  /**
+   * Liveness, with replication's state when {@code [postgres]} is on. Replication is not needed
+   * for capture, so it never turns health or readiness red; it is reported for the operator.
+   */
+  private Future<JsonObject> healthReport() {
+    JsonObject body = new JsonObject().put("status", "UP").put("integrity", integrity);
+    if (!config.postgres().enabled()) {
+      return Future.succeededFuture(body);
+    }
+    return vertx.eventBus().<JsonObject>request(Addresses.REPLICATION_STATUS, new JsonObject(),
+            new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(2_000))
+        .map(m -> body.put("replication", m.body()))
+        .otherwise(err -> body.put("replication", new JsonObject().put("enabled", true)
+            .put("state", "unknown").put("lastError", "no answer from replication: " + err.getMessage())));
   }
 
   /** The port actually bound (http.port may be 0). */

@@ -41,9 +41,25 @@ class ReplicationModuleTest {
   Path dir;
 
   private StorageConfig config(String database, JsonObject postgresOverrides) {
+    return config(database, postgresOverrides, new JsonObject().put("enabled", false));
+  }
+
+  private StorageConfig config(String database, JsonObject postgresOverrides, JsonObject http) {
     JsonObject pg = PgTestSupport.postgresTable(database).mergeIn(postgresOverrides);
     return StorageConfig.fromJson(new JsonObject().put("storage", TestSupport.storageTable(dir))
-        .put("http", new JsonObject().put("enabled", false)).put("postgres", pg));
+        .put("http", http).put("postgres", pg));
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static Future<JsonObject> get(Vertx vertx, int port, String path) {
+    return vertx.createHttpClient().request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", path)
+        .compose(r -> r.send()).compose(r -> r.body().map(b -> new JsonObject().put("status", r.statusCode())
+            .put("body", b.toJsonObject())));
   }
 
   /** {@code n} events of two sessions from {@code firstSeq}, keystrokes and clicks alternating. */
@@ -169,7 +185,8 @@ class ReplicationModuleTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     UUID a = UUID.randomUUID();
     UUID b = UUID.randomUUID();
-    StorageModule.deploy(vertx, config(database, new JsonObject()), registry)
+    int port = freePort();
+    StorageModule.deploy(vertx, config(database, new JsonObject(), new JsonObject().put("port", port)), registry)
         .compose(module -> sendDurably(vertx, events(a, b, 0, 200))
             .compose(v -> status(vertx, 20_000))
             .compose(v -> vertx.executeBlocking(() -> {
@@ -185,6 +202,17 @@ class ReplicationModuleTest {
                 assertTrue(s.getString("lastError").startsWith("postgres.host / postgres.port = "), s.getString("lastError"));
                 assertEquals(300L, s.getLong("lagEvents"), "the events committed during the outage are pending");
                 assertTrue(registry.get("skelly.replication.failures").counter().count() >= 2);
+              });
+              return Future.all(get(vertx, port, "/health"), get(vertx, port, "/ready"));
+            })
+            .compose(pages -> {
+              ctx.verify(() -> {
+                JsonObject health = pages.resultAt(0);
+                JsonObject ready = pages.resultAt(1);
+                assertEquals(200, health.getInteger("status"));
+                assertEquals("backing-off", health.getJsonObject("body").getJsonObject("replication").getString("state"),
+                    "/health reports replication");
+                assertEquals(200, ready.getInteger("status"), "replication is not needed for capture: /ready stays green");
               });
               return vertx.executeBlocking(() -> {
                 server.start();
