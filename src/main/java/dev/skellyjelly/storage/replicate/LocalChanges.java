@@ -71,15 +71,9 @@ public final class LocalChanges {
       long pendingBlocks = 0;
       for (String table : Schema.blockTables(connection)) {
         long mark = marks.block(table);
-        try (PreparedStatement ps = connection.prepareStatement(
-            "SELECT count(*), coalesce(sum(event_count), 0) FROM " + table + " WHERE rowid > ?")) {
-          ps.setLong(1, mark);
-          try (ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            pendingBlocks += rs.getLong(1);
-            pendingEvents += rs.getLong(2);
-          }
-        }
+        long[] pending = pending(connection, table, mark);
+        pendingBlocks += pending[0];
+        pendingEvents += pending[1];
         if (events >= maxEvents || blocks.size() >= MAX_BLOCKS) {
           continue;
         }
@@ -104,6 +98,18 @@ public final class LocalChanges {
     } finally {
       connection.rollback();
       connection.setAutoCommit(true);
+    }
+  }
+
+  /** {blocks, events} of {@code table} past {@code mark}: not yet shipped. */
+  public static long[] pending(Connection c, String table, long mark) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT count(*), coalesce(sum(event_count), 0) FROM " + table + " WHERE rowid > ?")) {
+      ps.setLong(1, mark);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return new long[] {rs.getLong(1), rs.getLong(2)};
+      }
     }
   }
 

@@ -170,7 +170,18 @@ class ReplicationModuleTest {
               events(a, b, 500, 100).forEach(e -> vertx.eventBus().send(Addresses.EVENTS_RAW, e));
               return module.undeploy();
             }))
-        .compose(v -> pgSum(vertx, database))
+        .compose(v -> ReplicationReport.server(vertx, config, null).compose(unknownDevice -> vertx.executeBlocking(() ->
+            ReplicationReport.local(config)).compose(local -> ReplicationReport.server(vertx, config, local.getString("device"))
+            .map(server -> local.put("server", server).put("unknownDevice", unknownDevice)))))
+        .compose(report -> {
+          ctx.verify(() -> {
+            assertEquals(0L, report.getLong("pendingEvents"), report.encode());
+            assertEquals(600L, report.getJsonObject("server").getLong("events"));
+            assertEquals(0L, report.getJsonObject("unknownDevice").getLong("events"));
+            assertEquals(null, report.getString("lastError"));
+          });
+          return pgSum(vertx, database);
+        })
         .onComplete(ctx.succeeding(sum -> ctx.verify(() -> {
           assertEquals(600L, sum, "the clean stop waited for replication");
           assertEquals(600L, TestSupport.queryLong(config.databasePath(), "SELECT sum(event_count) FROM event_blocks"));
@@ -259,6 +270,9 @@ class ReplicationModuleTest {
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
           assertEquals(10, TestSupport.queryLong(config.databasePath(), "SELECT sum(event_count) FROM event_blocks"),
               "local capture was untouched");
+          JsonObject report = ReplicationReport.local(config); // what replication-status prints
+          assertEquals(10L, report.getLong("pendingEvents"));
+          assertTrue(report.getString("lastError").startsWith("postgres.password: "), report.encode());
           ctx.completeNow();
         })));
   }

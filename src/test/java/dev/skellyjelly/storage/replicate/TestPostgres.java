@@ -24,7 +24,7 @@ public final class TestPostgres {
 
   public static final String USER = "skelly";
   public static final String PASSWORD = "test-password";
-  private static final Path BIN = Path.of(System.getProperty("skelly.pg.bin", "/usr/lib/postgresql/15/bin"));
+  private static final Path BIN = binaries();
   private static final AtomicInteger DATABASES = new AtomicInteger();
   private static TestPostgres instance;
 
@@ -42,6 +42,25 @@ public final class TestPostgres {
     this.password = password;
     this.adminDatabase = adminDatabase;
     this.dataDir = dataDir;
+  }
+
+  /** {@code -Dskelly.pg.bin}, else Debian's PostgreSQL 15, else the newest version installed. */
+  private static Path binaries() {
+    String configured = System.getProperty("skelly.pg.bin");
+    if (configured != null) {
+      return Path.of(configured);
+    }
+    Path debian15 = Path.of("/usr/lib/postgresql/15/bin");
+    if (Files.isExecutable(debian15.resolve("initdb"))) {
+      return debian15;
+    }
+    try (var versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+      return versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("initdb")))
+          .max(java.util.Comparator.comparing(b -> Integer.parseInt(b.getParent().getFileName().toString().replaceAll("\\D", "0"))))
+          .orElse(debian15);
+    } catch (IOException | RuntimeException e) {
+      return debian15;
+    }
   }
 
   /** The server of this JVM, started on first use. */
@@ -118,7 +137,7 @@ public final class TestPostgres {
 
   private static TestPostgres startLocal() {
     if (!Files.isExecutable(BIN.resolve("initdb"))) {
-      throw new IllegalStateException("PostgreSQL 15 is not installed at " + BIN + ": install it"
+      throw new IllegalStateException("PostgreSQL is not installed at " + BIN + ": install it"
           + " (apt-get install -y postgresql) or set SKELLY_TEST_PG_URL to a server the tests may use");
     }
     try {
