@@ -83,7 +83,7 @@ public final class ReplicationVerticle extends VerticleBase {
     this.config = config;
     this.registry = registry;
     this.clock = clock;
-    this.breaker = new CircuitBreaker(500, 30_000, () -> ThreadLocalRandom.current().nextDouble());
+    this.breaker = new CircuitBreaker(500, 10_000, () -> ThreadLocalRandom.current().nextDouble());
   }
 
   @Override
