@@ -27,6 +27,7 @@ public final class Main {
     all.add(new AnalysisTapCommand());
     all.addAll(StoreCommands.all());
     all.add(new ReplicationStatusCommand());
+    all.add(new BenchReplicationCommand());
     all.add(new BenchStoreCommand());
     all.add(new BenchLiveCommand());
     all.add(new RotateKeyCommand());
