@@ -89,15 +89,42 @@ public final class PgShipper {
         + " AND start_us >= $3 AND start_us < $4", rows);
   }
 
+  /**
+   * All blocks of the batch in one statement: arrays unnested server-side cost one round trip and
+   * one plan, where a pipelined statement per block costs one execution each (measured ~3× slower).
+   */
   private Future<Void> insertBlocks(SqlConnection c, LocalChanges.Batch batch) {
-    List<Tuple> rows = new ArrayList<>(batch.blocks().size());
-    for (LocalChanges.Block b : batch.blocks()) {
-      rows.add(Tuple.from(new Object[] {device, b.session(), b.startMicros(), b.endMicros(), b.firstSeq(),
-          b.lastSeq(), b.eventCount(), b.typeMask(), b.sealed(), Buffer.buffer(b.payload())}));
+    List<LocalChanges.Block> blocks = batch.blocks();
+    if (blocks.isEmpty()) {
+      return Future.succeededFuture();
     }
-    return batch(c, "INSERT INTO event_blocks (device_id, session_id, start_us, end_us, first_seq, last_seq,"
-        + " event_count, type_mask, sealed, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-        + " ON CONFLICT DO NOTHING", rows);
+    int n = blocks.size();
+    UUID[] sessions = new UUID[n];
+    Long[] starts = new Long[n];
+    Long[] ends = new Long[n];
+    Long[] firsts = new Long[n];
+    Long[] lasts = new Long[n];
+    Integer[] counts = new Integer[n];
+    Integer[] masks = new Integer[n];
+    Boolean[] sealed = new Boolean[n];
+    Buffer[] payloads = new Buffer[n];
+    for (int i = 0; i < n; i++) {
+      LocalChanges.Block b = blocks.get(i);
+      sessions[i] = b.session();
+      starts[i] = b.startMicros();
+      ends[i] = b.endMicros();
+      firsts[i] = b.firstSeq();
+      lasts[i] = b.lastSeq();
+      counts[i] = b.eventCount();
+      masks[i] = b.typeMask();
+      sealed[i] = b.sealed();
+      payloads[i] = Buffer.buffer(b.payload());
+    }
+    return c.preparedQuery("INSERT INTO event_blocks (device_id, session_id, start_us, end_us, first_seq, last_seq,"
+        + " event_count, type_mask, sealed, payload) SELECT $1, * FROM unnest($2::uuid[], $3::int8[], $4::int8[],"
+        + " $5::int8[], $6::int8[], $7::int4[], $8::int4[], $9::bool[], $10::bytea[]) ON CONFLICT DO NOTHING")
+        .execute(Tuple.from(new Object[] {device, sessions, starts, ends, firsts, lasts, counts, masks, sealed, payloads}))
+        .mapEmpty();
   }
 
   private Future<Void> minutes(SqlConnection c, LocalChanges.Batch batch) {
