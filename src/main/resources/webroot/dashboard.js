@@ -71,6 +71,15 @@ async function refresh() {
       document.getElementById('wl').textContent =
         writes.length ? writes[writes.length - 1].writeLatencyMs.toFixed(1) + ' ms' : '–';
     }
+    if (data.replication) {
+      // Shown only when [postgres] replication is on: lag, and the last error while backing off.
+      const r = data.replication;
+      document.getElementById('repl-figure').hidden = false;
+      const repl = document.getElementById('repl');
+      repl.textContent = r.state === 'caught-up' ? 'caught up'
+        : r.state + ', ' + (r.lagSeconds || 0).toFixed(1) + ' s / ' + (r.lagEvents || 0) + ' events behind';
+      repl.title = r.lastError || '';
+    }
     drawLines('chart-eps', [s.map(x => x.eventsPerSecond)], v => v.toFixed(0));
     drawLines('chart-wl', [s.map(x => x.writeLatencyMs)], v => v.toFixed(1));
     drawLines('chart-shots', [s.map(x => x.screenshotsInMemory), s.map(x => x.screenshotsOnDisk)], v => v.toFixed(0));

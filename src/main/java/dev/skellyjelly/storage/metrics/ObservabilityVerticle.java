@@ -218,17 +218,18 @@ public final class ObservabilityVerticle extends VerticleBase {
 
   /** The dashboard's data: the last minutes of samples and the last hour of minute aggregates. */
   private void dashboard(RoutingContext ctx) {
-    vertx.executeBlocking(this::lastHourOfMinutes, false).onComplete(ar -> {
+    healthReport().onComplete(h -> vertx.executeBlocking(this::lastHourOfMinutes, false).onComplete(ar -> {
       JsonObject body = new JsonObject()
           .put("samples", new JsonArray(history.stream().toList()))
-          .put("ready", readiness().report());
+          .put("ready", readiness().report())
+          .put("replication", h.result().getJsonObject("replication"));
       if (ar.succeeded()) {
         body.put("minutes", ar.result());
       } else {
         body.put("minutes", new JsonArray()).put("minutesError", ar.cause().getMessage());
       }
       json(ctx, 200, body);
-    });
+    }));
   }
 
   private JsonArray lastHourOfMinutes() throws Exception {

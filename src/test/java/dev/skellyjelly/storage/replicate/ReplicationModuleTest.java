@@ -214,7 +214,7 @@ class ReplicationModuleTest {
                 assertEquals(300L, s.getLong("lagEvents"), "the events committed during the outage are pending");
                 assertTrue(registry.get("skelly.replication.failures").counter().count() >= 2);
               });
-              return Future.all(get(vertx, port, "/health"), get(vertx, port, "/ready"));
+              return Future.all(get(vertx, port, "/health"), get(vertx, port, "/ready"), get(vertx, port, "/api/dashboard"));
             })
             .compose(pages -> {
               ctx.verify(() -> {
@@ -224,6 +224,8 @@ class ReplicationModuleTest {
                 assertEquals("backing-off", health.getJsonObject("body").getJsonObject("replication").getString("state"),
                     "/health reports replication");
                 assertEquals(200, ready.getInteger("status"), "replication is not needed for capture: /ready stays green");
+                JsonObject dashboard = pages.<JsonObject>resultAt(2).getJsonObject("body");
+                assertEquals(300L, dashboard.getJsonObject("replication").getLong("lagEvents"), "the dashboard shows the lag");
               });
               return vertx.executeBlocking(() -> {
                 server.start();
