@@ -7,6 +7,7 @@ import dev.skellyjelly.storage.event.EventDecodeException;
 import dev.skellyjelly.storage.event.EventJson;
 import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.store.BlockCodec;
+import dev.skellyjelly.storage.store.BlockCrypto;
 import dev.skellyjelly.storage.store.EventReader;
 import dev.skellyjelly.storage.store.Maintenance;
 import dev.skellyjelly.storage.store.QueryService;
@@ -180,9 +181,14 @@ public final class SharedQueryVerticle extends VerticleBase {
           continue; // the cursor's block, already read in an earlier fetch of this page
         }
         page.first = false;
+        byte[] payload = r.getBuffer(5).getBytes();
         List<RawEvent> block;
         try {
-          block = codec.decode(r.getBuffer(5).getBytes(), session);
+          if (BlockCodec.format(payload) == BlockCrypto.SEALED) {
+            throw new EventDecodeException("it is encrypted on its device, and devices' data keys are not"
+                + " replicated yet; query that device itself (scope=local)");
+          }
+          block = codec.decode(payload, session);
         } catch (EventDecodeException e) {
           page.errors.add(new JsonObject().put("code", "DECODE").put("device", device.toString())
               .put("message", "a block of device " + device + " session " + session + " from sequence "
