@@ -280,6 +280,37 @@ class ReplicationModuleTest {
   }
 
   @Test
+  void encryptedBlocksReplicateEncryptedAndScopeAllSaysWhyItCannotReadThem(Vertx vertx, VertxTestContext ctx) {
+    String database = TestPostgres.get().createDatabase();
+    JsonObject json = new JsonObject().put("storage", TestSupport.storageTable(dir))
+        .put("http", new JsonObject().put("enabled", false))
+        .put("postgres", PgTestSupport.postgresTable(database))
+        .put("encryption", new JsonObject().put("enabled", true).put("key_file", dir.resolve("storage.key").toString()));
+    StorageConfig config = StorageConfig.fromJson(json);
+    UUID a = UUID.randomUUID();
+    StorageModule.deploy(vertx, config, new SimpleMeterRegistry())
+        .compose(module -> sendDurably(vertx, events(a, a, 0, 20))
+            .compose(v -> status(vertx, 20_000))
+            .compose(v -> vertx.executeBlocking(() -> PgTestSupport.pgRows(database,
+                "SELECT sum(event_count), min(get_byte(payload, 0)) FROM event_blocks")))
+            .compose(rows -> {
+              ctx.verify(() -> assertEquals(List.of("20", "3"), rows.get(0), "all 20 events, every block encrypted (format 3)"));
+              return query(vertx, new JsonObject().put("type", "events").put("scope", "all")
+                  .put("from", T9).put("to", T9 + 3_600_000_000L));
+            })
+            .compose(page -> {
+              ctx.verify(() -> {
+                assertEquals(0, page.getJsonArray("events").size());
+                JsonObject error = page.getJsonArray("errors").getJsonObject(0);
+                assertEquals("DECODE", error.getString("code"));
+                assertTrue(error.getString("message").contains("encrypted on its device"), error.getString("message"));
+              });
+              return module.undeploy();
+            }))
+        .onComplete(ctx.succeeding(v -> ctx.completeNow()));
+  }
+
+  @Test
   void scopeAllWithoutPostgresIsABadRequestNamingTheSetting(Vertx vertx, VertxTestContext ctx) {
     StorageConfig config = TestSupport.config(dir);
     StorageModule.deploy(vertx, config, new SimpleMeterRegistry())
