@@ -34,14 +34,27 @@ public final class PgShipper {
       + " mouse_clicks = excluded.mouse_clicks, window_switches = excluded.window_switches,"
       + " active_time_ms = excluded.active_time_ms, screenshot_count = excluded.screenshot_count";
 
+  /**
+   * A statement of a batch that runs longer (a server stuck on a lock, or far too slow) fails the
+   * batch, so the breaker backs off instead of replication hanging on it.
+   */
+  static final long STATEMENT_TIMEOUT_MS = 60_000;
+
   private final Pool pool;
   private final PgPartitions partitions;
   private final UUID device;
 
+  private final long statementTimeoutMs;
+
   public PgShipper(Pool pool, PgPartitions partitions, UUID device) {
+    this(pool, partitions, device, STATEMENT_TIMEOUT_MS);
+  }
+
+  PgShipper(Pool pool, PgPartitions partitions, UUID device, long statementTimeoutMs) {
     this.pool = pool;
     this.partitions = partitions;
     this.device = device;
+    this.statementTimeoutMs = statementTimeoutMs;
   }
 
   /** Registers the device (name refreshed, last seen now). */
@@ -51,7 +64,9 @@ public final class PgShipper {
   }
 
   public Future<Void> ship(LocalChanges.Batch batch) {
-    return ensurePartitions(batch).compose(v -> pool.withTransaction(c -> sessions(c, batch)
+    return ensurePartitions(batch).compose(v -> pool.withTransaction(c -> c.query("SET LOCAL statement_timeout = "
+            + statementTimeoutMs).execute()
+        .compose(x -> sessions(c, batch))
         .compose(x -> replaceMergedHours(c, batch))
         .compose(x -> insertBlocks(c, batch))
         .compose(x -> minutes(c, batch))

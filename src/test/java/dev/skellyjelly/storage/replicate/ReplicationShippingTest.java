@@ -162,6 +162,38 @@ class ReplicationShippingTest {
   }
 
   @Test
+  void aServerStuckOnALockFailsTheBatchAtItsTimeoutAndTheSameBatchShipsLater() throws Exception {
+    try (EventStore store = EventStore.open(db, "NORMAL")) {
+      store.stage(List.of(new RawEvent.Keystroke(T9, UUID.randomUUID(), 0, 65, 1)));
+      store.commit();
+    }
+    shipAll(new Watermarks(), 1_000); // schema and partitions in place, the one event shipped
+    try (EventStore store = EventStore.open(db, "NORMAL")) {
+      store.stage(List.of(new RawEvent.Keystroke(T9 + 1, UUID.randomUUID(), 0, 66, 1)));
+      store.commit();
+    }
+    // Another client holds a lock the batch needs, as a slow or stuck server would make it wait.
+    io.vertx.sqlclient.SqlConnection holder = pool.getConnection().await();
+    holder.query("BEGIN").execute().await();
+    holder.query("LOCK TABLE sessions IN ACCESS EXCLUSIVE MODE").execute().await();
+    PgShipper shipper = new PgShipper(pool, new PgPartitions(pool), device, 300);
+    try (Connection c = SqliteFiles.openReader(db)) {
+      LocalChanges.Batch batch = new LocalChanges(c).next(new Watermarks(), 1_000);
+      long t0 = System.nanoTime();
+      Throwable err = assertThrowsAwait(shipper.ship(batch));
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      assertTrue(err instanceof io.vertx.pgclient.PgException pe && "57014".equals(pe.getSqlState()), err.toString());
+      assertTrue(ms < 10_000, "failed at its timeout, not after " + ms + " ms");
+      assertTrue(PgErrors.describe(err, PgTestSupport.postgres(database)).contains("SQLSTATE 57014"));
+      holder.query("ROLLBACK").execute().await();
+      shipper.ship(batch).await(); // the same batch again: idempotent
+    } finally {
+      holder.close().await();
+    }
+    assertEquals(2, PgTestSupport.pgLong(database, "SELECT sum(event_count) FROM event_blocks"));
+  }
+
+  @Test
   void schemaIsMigratedFromEmptyOnceAndANewerOneIsRefused() {
     assertEquals(PgSchema.CURRENT_VERSION, PgSchema.migrate(pool).await());
     assertEquals(PgSchema.CURRENT_VERSION, PgSchema.migrate(pool).await(), "a second start changes nothing");
