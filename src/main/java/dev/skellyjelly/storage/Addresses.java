@@ -45,7 +45,7 @@ public final class Addresses {
    * the reply holds the stored value of each key (replication keeps its device id and watermarks).
    */
   public static final String WRITE_SETTINGS = "storage.internal.write.settings";
-  /** Request/reply: replication's state (JSON), and {"wait": ms} to wait for it to catch up. */
+  /** Request/reply: replication's state (JSON); {"waitMs": ms} first waits, up to ms, for it to catch up. */
   public static final String REPLICATION_STATUS = "storage.internal.replication.status";
   /** Request/reply: a read-only query across every device, answered from PostgreSQL. */
   public static final String QUERY_SHARED = "storage.internal.query.shared";
