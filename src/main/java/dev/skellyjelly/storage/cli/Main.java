@@ -11,7 +11,7 @@ import java.util.Set;
 public final class Main {
 
   /** Options that take no value, across all commands. */
-  static final Set<String> FLAGS = Set.of("help", "cluster", "durable", "gzip", "lz4", "keep", "reencrypt",
+  static final Set<String> FLAGS = Set.of("help", "from-postgres", "cluster", "durable", "gzip", "lz4", "keep", "reencrypt",
       "encrypted", "encrypt", "verbose");
 
   private Main() {

@@ -310,17 +310,28 @@ final class StoreCommands {
 
     public String help() {
       return """
-          usage: launcher/storage stats [--db FILE] [--config FILE]
+          usage: launcher/storage stats [--db FILE] [--config FILE] [--from-postgres]
 
           One JSON object: events, blocks, windows, screenshots (metadata rows), sessions,
           oldest/newest event time, dbBytes (file plus WAL); salvage: what was saved and lost
           when a damaged database was replaced at start (null if never), quarantined: the
-          damaged files kept aside.""";
+          damaged files kept aside. With --from-postgres: the shared store of the config's
+          [postgres] server instead — events, blocks, sessions, windows and time span per device.""";
     }
 
     public int run(Args args) throws Exception {
       StorageConfig config = config(args);
+      boolean shared = args.flag("from-postgres");
       args.rejectUnknown();
+      if (shared) {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+          System.out.println(dev.skellyjelly.storage.replicate.SharedStats.of(vertx, config).await().encode());
+        } finally {
+          vertx.close().await();
+        }
+        return 0;
+      }
       System.out.println(stats(config.databasePath()).encode());
       return 0;
     }

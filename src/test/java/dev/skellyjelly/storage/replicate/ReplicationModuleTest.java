@@ -180,6 +180,14 @@ class ReplicationModuleTest {
             assertEquals(0L, report.getJsonObject("unknownDevice").getLong("events"));
             assertEquals(null, report.getString("lastError"));
           });
+          return SharedStats.of(vertx, config);
+        })
+        .compose(shared -> {
+          ctx.verify(() -> { // what stats --from-postgres prints
+            assertEquals(600L, shared.getLong("events"));
+            assertEquals(1, shared.getJsonArray("devices").size());
+            assertEquals(2L, shared.getJsonArray("devices").getJsonObject(0).getLong("sessions"));
+          });
           return pgSum(vertx, database);
         })
         .onComplete(ctx.succeeding(sum -> ctx.verify(() -> {
