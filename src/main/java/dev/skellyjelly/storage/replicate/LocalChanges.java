@@ -36,14 +36,22 @@ public final class LocalChanges {
       byte[] screenshotRefs) {
   }
 
+  /** A screenshot metadata row as stored (text fields are ciphertext when encryption is on). */
+  public record ScreenshotRow(UUID id, long timestampMicros, UUID session, long sequence, String windowTitle,
+      String appName, int regionX, int regionY, int regionWidth, int regionHeight, int width, int height,
+      String format, long sizeBytes, String storage, Double textDensity, Integer uiElementCount,
+      String dominantColors, boolean privacyMasked, String analysisError, Integer maskedRegions,
+      String maskedKinds) {
+  }
+
   /**
    * One batch: the rows, the watermarks to store once it is in PostgreSQL, and how many events
    * were pending at the snapshot (this batch's included).
    */
   public record Batch(List<Block> blocks, List<Minute> minutes, List<WindowRow> windows,
-      Watermarks marks, long pendingEvents, long pendingBlocks) {
+      List<ScreenshotRow> screenshots, Watermarks marks, long pendingEvents, long pendingBlocks) {
     public boolean isEmpty() {
-      return blocks.isEmpty() && windows.isEmpty();
+      return blocks.isEmpty() && windows.isEmpty() && screenshots.isEmpty();
     }
 
     public long events() {
@@ -53,6 +61,12 @@ public final class LocalChanges {
 
   static final int MAX_BLOCKS = 20_000;
   static final int MAX_WINDOWS = 2_000;
+  static final int MAX_SCREENSHOTS = 2_000;
+  /**
+   * Screenshot metadata commits after its analysis, so a row may commit after one captured later:
+   * rows up to this long before the newest shipped one are looked at again (ids shipped are skipped).
+   */
+  static final long SCREENSHOT_LOOK_BACK_MICROS = 10 * 60_000_000L;
 
   private final Connection connection;
 
@@ -94,7 +108,9 @@ public final class LocalChanges {
         }
       }
       List<WindowRow> windows = windows(marks, after);
-      return new Batch(blocks, minutesTouched(blocks), windows, after, pendingEvents, pendingBlocks);
+      List<ScreenshotRow> screenshots = screenshots(marks, after);
+      return new Batch(blocks, minutesTouched(blocks, screenshots), windows, screenshots, after, pendingEvents,
+          pendingBlocks);
     } finally {
       connection.rollback();
       connection.setAutoCommit(true);
@@ -113,13 +129,20 @@ public final class LocalChanges {
     }
   }
 
-  /** The minute rows covering the spans of the fresh blocks, as they stand in this snapshot. */
-  private List<Minute> minutesTouched(List<Block> blocks) throws SQLException {
+  /**
+   * The minute rows covering the spans of the fresh blocks and the minutes of new screenshot rows
+   * (their commit counts them), as they stand in this snapshot.
+   */
+  private List<Minute> minutesTouched(List<Block> blocks, List<ScreenshotRow> screenshots) throws SQLException {
     List<long[]> spans = new ArrayList<>();
     for (Block b : blocks) {
       if (!b.sealed()) {
         spans.add(new long[] {MinuteAggregates.minuteStart(b.startMicros()), b.endMicros()});
       }
+    }
+    for (ScreenshotRow r : screenshots) {
+      long minute = MinuteAggregates.minuteStart(r.timestampMicros());
+      spans.add(new long[] {minute, minute});
     }
     spans.sort((a, b) -> Long.compare(a[0], b[0]));
     List<long[]> merged = new ArrayList<>();
@@ -147,6 +170,52 @@ public final class LocalChanges {
       }
     }
     return new ArrayList<>(out.values());
+  }
+
+  /**
+   * Screenshot rows not shipped yet: every row newer than the newest shipped, and rows of the
+   * look-back before it whose id was not shipped (committed late, behind a later capture).
+   */
+  private List<ScreenshotRow> screenshots(Watermarks marks, Watermarks after) throws SQLException {
+    List<ScreenshotRow> out = new ArrayList<>();
+    long newest = marks.screenshotTime();
+    String columns = "SELECT screenshot_id, timestamp_us, session_id, sequence, window_title, app_name, region_x,"
+        + " region_y, region_width, region_height, width, height, format, size_bytes, storage, text_density,"
+        + " ui_element_count, dominant_colors, privacy_masked, analysis_error, masked_regions, masked_kinds"
+        + " FROM screenshot_metadata WHERE ";
+    if (newest != Long.MIN_VALUE) {
+      try (PreparedStatement ps = connection.prepareStatement(columns
+          + "timestamp_us > ? AND timestamp_us <= ? ORDER BY timestamp_us, screenshot_id")) {
+        ps.setLong(1, newest - SCREENSHOT_LOOK_BACK_MICROS);
+        ps.setLong(2, newest);
+        readScreenshots(ps, marks, out);
+      }
+    }
+    try (PreparedStatement ps = connection.prepareStatement(columns
+        + "timestamp_us > ? ORDER BY timestamp_us, screenshot_id LIMIT " + MAX_SCREENSHOTS)) {
+      ps.setLong(1, newest);
+      readScreenshots(ps, marks, out);
+    }
+    out.forEach(r -> after.shippedScreenshot(r.id(), r.timestampMicros(), SCREENSHOT_LOOK_BACK_MICROS));
+    return out;
+  }
+
+  private static void readScreenshots(PreparedStatement ps, Watermarks marks, List<ScreenshotRow> out)
+      throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        UUID id = EventStore.uuidFrom(rs.getBytes(1));
+        if (marks.screenshotShipped(id)) {
+          continue;
+        }
+        out.add(new ScreenshotRow(id, rs.getLong(2), EventStore.uuidFrom(rs.getBytes(3)), rs.getLong(4),
+            rs.getString(5), rs.getString(6), rs.getInt(7), rs.getInt(8), rs.getInt(9), rs.getInt(10),
+            rs.getInt(11), rs.getInt(12), rs.getString(13), rs.getLong(14), rs.getString(15),
+            rs.getObject(16) == null ? null : rs.getDouble(16),
+            rs.getObject(17) == null ? null : rs.getInt(17), rs.getString(18), rs.getInt(19) == 1,
+            rs.getString(20), rs.getObject(21) == null ? null : rs.getInt(21), rs.getString(22)));
+      }
+    }
   }
 
   /**

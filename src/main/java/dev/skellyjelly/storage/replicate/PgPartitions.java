@@ -37,7 +37,8 @@ public final class PgPartitions {
   public static final Parent MINUTES = new Parent("event_aggregates_minute", Period.MONTH);
   public static final Parent HOURLY = new Parent("event_aggregates_hourly", Period.MONTH);
   public static final Parent DAILY = new Parent("event_aggregates_daily", Period.MONTH);
-  public static final List<Parent> ALL = List.of(BLOCKS, WINDOWS, MINUTES, HOURLY, DAILY);
+  public static final Parent SCREENSHOTS = new Parent("screenshot_metadata", Period.MONTH);
+  public static final List<Parent> ALL = List.of(BLOCKS, WINDOWS, MINUTES, HOURLY, DAILY, SCREENSHOTS);
 
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
   private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyyMM");

@@ -13,13 +13,13 @@ import java.util.List;
  * with a message, local capture goes on.
  *
  * <p>Every row carries its {@code device_id}. Event blocks and windows are range-partitioned by
- * UTC day of their start, aggregates by UTC month ({@link PgPartitions});
+ * UTC day of their start, aggregates and screenshot metadata by UTC month ({@link PgPartitions});
  * retention drops whole partitions.
  *
  * <p>Changelog:
  * <ul>
  *   <li>1 — devices, sessions, event_blocks (payload opaque: as stored on the device),
- *       event_aggregates_minute/hourly/daily, windows.</li>
+ *       event_aggregates_minute/hourly/daily, windows, screenshot_metadata.</li>
  * </ul>
  */
 public final class PgSchema {
@@ -54,7 +54,18 @@ public final class PgSchema {
           + " end_us BIGINT NOT NULL, event_count INTEGER NOT NULL, members BYTEA NOT NULL,"
           + " screenshot_refs BYTEA NOT NULL, PRIMARY KEY (device_id, window_id, start_us))"
           + " PARTITION BY RANGE (start_us)",
-      "CREATE INDEX windows_start ON windows (start_us)");
+      "CREATE INDEX windows_start ON windows (start_us)",
+      // Text fields as stored on the device: ciphertext there when its encryption is on.
+      "CREATE TABLE screenshot_metadata (device_id UUID NOT NULL, screenshot_id UUID NOT NULL,"
+          + " timestamp_us BIGINT NOT NULL, session_id UUID NOT NULL, sequence BIGINT NOT NULL,"
+          + " window_title TEXT NOT NULL, app_name TEXT NOT NULL, region_x INTEGER NOT NULL,"
+          + " region_y INTEGER NOT NULL, region_width INTEGER NOT NULL, region_height INTEGER NOT NULL,"
+          + " width INTEGER NOT NULL, height INTEGER NOT NULL, format TEXT NOT NULL, size_bytes BIGINT NOT NULL,"
+          + " storage TEXT NOT NULL, text_density DOUBLE PRECISION, ui_element_count INTEGER,"
+          + " dominant_colors TEXT, privacy_masked BOOLEAN NOT NULL, analysis_error TEXT,"
+          + " masked_regions INTEGER, masked_kinds TEXT, PRIMARY KEY (device_id, screenshot_id, timestamp_us))"
+          + " PARTITION BY RANGE (timestamp_us)",
+      "CREATE INDEX screenshot_metadata_time ON screenshot_metadata (timestamp_us)");
 
   private PgSchema() {
   }

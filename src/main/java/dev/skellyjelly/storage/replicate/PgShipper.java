@@ -22,7 +22,7 @@ import java.util.UUID;
  *       sealed one (late events) come after it in rowid order, so the deletes run first;</li>
  *   <li>minute aggregates are replaced by the device's current values, and the hourly and daily
  *       rows of the hours and days they fall in are recomputed from them;</li>
- *   <li>windows are inserted unless present.</li>
+ *   <li>windows and screenshot metadata rows are inserted unless present.</li>
  * </ul>
  */
 public final class PgShipper {
@@ -70,7 +70,8 @@ public final class PgShipper {
         .compose(x -> replaceMergedHours(c, batch))
         .compose(x -> insertBlocks(c, batch))
         .compose(x -> minutes(c, batch))
-        .compose(x -> windows(c, batch))));
+        .compose(x -> windows(c, batch))
+        .compose(x -> screenshots(c, batch))));
   }
 
   private Future<Void> ensurePartitions(LocalChanges.Batch batch) {
@@ -81,7 +82,9 @@ public final class PgShipper {
         .compose(v -> partitions.ensure(PgPartitions.MINUTES, minuteTimes))
         .compose(v -> partitions.ensure(PgPartitions.HOURLY, minuteTimes))
         .compose(v -> partitions.ensure(PgPartitions.DAILY, minuteTimes))
-        .compose(v -> partitions.ensure(PgPartitions.WINDOWS, windowTimes));
+        .compose(v -> partitions.ensure(PgPartitions.WINDOWS, windowTimes))
+        .compose(v -> partitions.ensure(PgPartitions.SCREENSHOTS,
+            batch.screenshots().stream().map(LocalChanges.ScreenshotRow::timestampMicros).toList()));
   }
 
   private Future<Void> sessions(SqlConnection c, LocalChanges.Batch batch) {
@@ -182,6 +185,21 @@ public final class PgShipper {
     }
     return batch(c, "INSERT INTO windows (device_id, window_id, start_us, end_us, event_count, members,"
         + " screenshot_refs) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING", rows);
+  }
+
+  private Future<Void> screenshots(SqlConnection c, LocalChanges.Batch batch) {
+    List<Tuple> rows = new ArrayList<>();
+    for (LocalChanges.ScreenshotRow r : batch.screenshots()) {
+      rows.add(Tuple.from(new Object[] {device, r.id(), r.timestampMicros(), r.session(), r.sequence(),
+          r.windowTitle(), r.appName(), r.regionX(), r.regionY(), r.regionWidth(), r.regionHeight(), r.width(),
+          r.height(), r.format(), r.sizeBytes(), r.storage(), r.textDensity(), r.uiElementCount(),
+          r.dominantColors(), r.privacyMasked(), r.analysisError(), r.maskedRegions(), r.maskedKinds()}));
+    }
+    return batch(c, "INSERT INTO screenshot_metadata (device_id, screenshot_id, timestamp_us, session_id, sequence,"
+        + " window_title, app_name, region_x, region_y, region_width, region_height, width, height, format,"
+        + " size_bytes, storage, text_density, ui_element_count, dominant_colors, privacy_masked, analysis_error,"
+        + " masked_regions, masked_kinds) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,"
+        + " $16, $17, $18, $19, $20, $21, $22, $23) ON CONFLICT DO NOTHING", rows);
   }
 
   private static Future<Void> batch(SqlConnection c, String sql, List<Tuple> rows) {

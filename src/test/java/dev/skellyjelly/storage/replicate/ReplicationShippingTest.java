@@ -193,6 +193,39 @@ class ReplicationShippingTest {
     assertEquals(2, PgTestSupport.pgLong(database, "SELECT sum(event_count) FROM event_blocks"));
   }
 
+  private static dev.skellyjelly.storage.screenshot.ScreenshotMetadata screenshot(long t, UUID session, long seq) {
+    return new dev.skellyjelly.storage.screenshot.ScreenshotMetadata(dev.skellyjelly.storage.event.ScreenshotId.random(),
+        t, session, seq, "Inbox — Mail", "Thunderbird", new dev.skellyjelly.storage.event.ScreenRegion(0, 0, 800, 600),
+        800, 600, dev.skellyjelly.storage.event.ImageFormat.PNG, 1234, "memory", 0.25, 7, List.of("#ffffff"), false, null);
+  }
+
+  @Test
+  void screenshotMetadataArrivesAlsoWhenItCommitsBehindALaterCaptureAndItsMinuteCountsFollow() throws Exception {
+    UUID s = UUID.randomUUID();
+    try (EventStore store = EventStore.open(db, "NORMAL")) {
+      store.stage(List.of(new RawEvent.Keystroke(T9, s, 0, 65, 1)));
+      store.stageScreenshot(screenshot(T9 + 2_000_000, s, 1));
+      store.stageScreenshot(screenshot(T9 + 70_000_000, s, 3)); // the next minute, no event there
+      store.commit();
+    }
+    Watermarks marks = shipAll(new Watermarks(), 1_000);
+    try (EventStore store = EventStore.open(db, "NORMAL")) {
+      store.stageScreenshot(screenshot(T9 + 30_000_000, s, 2)); // captured earlier, committed later
+      store.commit();
+    }
+    shipAll(marks, 1_000);
+    assertEquals(3, PgTestSupport.pgLong(database, "SELECT count(*) FROM screenshot_metadata"));
+    assertEquals(PgTestSupport.localRows(db, "SELECT timestamp_us, sequence, window_title, width, format, text_density"
+            + " FROM screenshot_metadata ORDER BY 1"),
+        PgTestSupport.pgRows(database, "SELECT timestamp_us, sequence, window_title, width, format, text_density"
+            + " FROM screenshot_metadata ORDER BY 1"));
+    assertEquals(PgTestSupport.localRows(db, LOCAL_MINUTES), PgTestSupport.pgRows(database, PG_MINUTES),
+        "the minute counts of screenshots committed without events arrive too");
+    // Shipping everything again (a lost watermark) changes nothing.
+    shipAll(new Watermarks(), 1_000);
+    assertEquals(3, PgTestSupport.pgLong(database, "SELECT count(*) FROM screenshot_metadata"));
+  }
+
   @Test
   void schemaIsMigratedFromEmptyOnceAndANewerOneIsRefused() {
     assertEquals(PgSchema.CURRENT_VERSION, PgSchema.migrate(pool).await());
