@@ -16,8 +16,9 @@ import java.util.UUID;
 /**
  * Reads what has committed locally and not yet shipped, on its own read-only SQLite connection (so
  * ingest never waits for it), in one read snapshot: blocks of each day table in rowid order past
- * that table's watermark, the minute aggregates those fresh blocks touched, and windows past the
- * window watermark. Sealed blocks are not re-counted into minutes: merging changes no aggregate.
+ * that table's watermark, windows and screenshot metadata past theirs, and the minute aggregates
+ * the fresh blocks and new screenshots touched. Sealed blocks do not touch minutes: merging
+ * changes no aggregate.
  */
 public final class LocalChanges {
 
