@@ -268,7 +268,14 @@ class StoreTest {
           vertx.eventBus().send(Addresses.EVENTS_RAW, capture.next(T0 + capture.produced() * 1000));
         }
       });
-      return vertx.timer(300)
+      // The backup is taken once something is committed, while the writes go on.
+      io.vertx.core.Promise<Void> committed = io.vertx.core.Promise.promise();
+      vertx.eventBus().<JsonObject>consumer(Addresses.WRITE_COMMITTED, c -> {
+        if (c.body().getInteger("events", 0) > 0) {
+          committed.tryComplete();
+        }
+      });
+      return committed.future()
           .compose(t -> vertx.eventBus().<JsonObject>request(Addresses.BACKUP, null))
           .compose(b -> {
             vertx.cancelTimer(writer[0]);
