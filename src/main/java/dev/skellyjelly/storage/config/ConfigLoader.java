@@ -20,7 +20,8 @@ public final class ConfigLoader {
 
   /** Environment variables with this prefix override keys: SKELLY_&lt;TABLE&gt;_&lt;KEY&gt;. */
   public static final String ENV_PREFIX = "SKELLY_";
-  private static final String[] TABLES = {"storage", "http", "cluster", "encryption", "postgres"};
+  private static final String[] TABLES = {"storage", "http", "cluster", "encryption", "postgres",
+      "privacy"};
 
   private ConfigLoader() {
   }

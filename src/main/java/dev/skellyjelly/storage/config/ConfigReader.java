@@ -1,5 +1,6 @@
 package dev.skellyjelly.storage.config;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,6 +9,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Reads typed values out of one TOML table, collecting every problem instead of stopping at the
@@ -161,6 +164,34 @@ final class ConfigReader {
       problem(name, v, "must be a valid file system path (" + e.getMessage() + ")");
       return Path.of(defaultValue.replace("~", System.getProperty("user.home")));
     }
+  }
+
+  /**
+   * A list of case-insensitive Java regular expressions (a single string is a list of one, as
+   * overrides from the environment arrive); each bad one is reported with its index and why.
+   */
+  List<Pattern> patterns(String name) {
+    Object v = raw(name);
+    if (v == null) {
+      return List.of();
+    }
+    List<Object> items = v instanceof JsonArray array ? array.getList() : List.of(v);
+    List<Pattern> compiled = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      Object item = items.get(i);
+      String at = name + "[" + i + "]";
+      if (!(item instanceof String s) || s.isEmpty()) {
+        problem(at, item, "must be a non-empty string holding a Java regular expression");
+        continue;
+      }
+      try {
+        compiled.add(Pattern.compile(s, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
+      } catch (PatternSyntaxException e) {
+        problem(at, s, "must be a valid Java regular expression (" + e.getDescription()
+            + " near index " + e.getIndex() + "); fix or remove it");
+      }
+    }
+    return List.copyOf(compiled);
   }
 
   /** Reports keys in the table that nothing read: usually a typo the user wants to hear about. */

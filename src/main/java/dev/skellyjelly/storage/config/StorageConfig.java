@@ -5,10 +5,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The module's configuration, typed and validated. Built from the JSON form of
- * {@code conf/storage.toml} (tables {@code [storage]}, {@code [http]}, {@code [cluster]}); every
+ * {@code conf/storage.toml} (tables {@code [storage]}, {@code [http]}, {@code [cluster]}, {@code [privacy]}); every
  * key is documented in that file and in the README. Sizes are held in bytes and times as
  * {@link Duration}s; seconds may be fractional so tests can use short windows.
  */
@@ -46,7 +47,8 @@ public record StorageConfig(
     Cluster cluster,
     Encryption encryption,
     Device device,
-    Postgres postgres) {
+    Postgres postgres,
+    Privacy privacy) {
 
   private static final long MB = 1024L * 1024L;
 
@@ -90,6 +92,21 @@ public record StorageConfig(
     public String toString() { // never the password in a log line
       return "Postgres[enabled=" + enabled + ", " + user + "@" + host + ":" + port + "/" + database
           + ", ssl_mode=" + sslMode + "]";
+    }
+  }
+
+  /**
+   * PII masking of fetched screenshots ({@code [privacy]}). Patterns are compiled
+   * case-insensitive; {@code ocrDataDir} holds Tesseract's {@code <language>.traineddata}.
+   */
+  public record Privacy(Duration maskDeadline, List<Pattern> maskPatterns, List<Pattern> maskApps,
+      List<Pattern> maskTitles, int maskMarginPx, int maskWorkers, Path ocrDataDir,
+      String ocrLanguage) {
+
+    public Privacy {
+      maskPatterns = List.copyOf(maskPatterns);
+      maskApps = List.copyOf(maskApps);
+      maskTitles = List.copyOf(maskTitles);
     }
   }
 
@@ -143,7 +160,8 @@ public record StorageConfig(
         readCluster(new ConfigReader("cluster", json.getJsonObject("cluster"), problems)),
         readEncryption(new ConfigReader("encryption", json.getJsonObject("encryption"), problems), problems),
         new Device(s.optionalText("device_id"), s.text("device_name", hostName())),
-        readPostgres(new ConfigReader("postgres", json.getJsonObject("postgres"), problems)));
+        readPostgres(new ConfigReader("postgres", json.getJsonObject("postgres"), problems)),
+        readPrivacy(new ConfigReader("privacy", json.getJsonObject("privacy"), problems)));
     if (!config.device.id().isEmpty()) {
       try {
         java.util.UUID.fromString(config.device.id());
@@ -212,6 +230,15 @@ public record StorageConfig(
     } catch (java.io.IOException e) {
       return "unknown-host"; // a name for people only; the device id identifies the device
     }
+  }
+
+  private static Privacy readPrivacy(ConfigReader r) {
+    Privacy privacy = new Privacy(Duration.ofMillis(r.integer("mask_deadline_ms", 2000, 1, 600_000)),
+        r.patterns("mask_patterns"), r.patterns("mask_apps"), r.patterns("mask_titles"),
+        (int) r.integer("mask_margin_px", 4, 0, 100), (int) r.integer("mask_workers", 1, 1, 64),
+        r.path("ocr_data_dir", "/usr/share/tesseract-ocr/5/tessdata"), r.text("ocr_language", "eng"));
+    r.rejectUnknownKeys();
+    return privacy;
   }
 
   /** Whether scheduled backups are on ({@code backup_interval_hours = 0} turns them off). */

@@ -1,0 +1,56 @@
+package dev.skellyjelly.storage.privacy;
+
+import dev.skellyjelly.storage.config.StorageConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What counts as private: the built-in kinds ({@link PiiDetectors}), the user's
+ * {@code mask_patterns} over each line of text, and {@code mask_apps} / {@code mask_titles}, which
+ * mask a whole screenshot (password managers, banking, private browsing). Patterns arrive compiled
+ * and validated by the config. Thread-safe.
+ */
+public final class MaskRules {
+
+  private final List<Pattern> patterns;
+  private final List<Pattern> apps;
+  private final List<Pattern> titles;
+
+  public MaskRules(List<Pattern> patterns, List<Pattern> apps, List<Pattern> titles) {
+    this.patterns = List.copyOf(patterns);
+    this.apps = List.copyOf(apps);
+    this.titles = List.copyOf(titles);
+  }
+
+  public static MaskRules of(StorageConfig.Privacy privacy) {
+    return new MaskRules(privacy.maskPatterns(), privacy.maskApps(), privacy.maskTitles());
+  }
+
+  /** {@link PiiKind#APP} or {@link PiiKind#TITLE} when the whole screenshot must be masked. */
+  public Optional<PiiKind> wholeScreen(String appName, String windowTitle) {
+    if (apps.stream().anyMatch(p -> p.matcher(appName).find())) {
+      return Optional.of(PiiKind.APP);
+    }
+    if (titles.stream().anyMatch(p -> p.matcher(windowTitle).find())) {
+      return Optional.of(PiiKind.TITLE);
+    }
+    return Optional.empty();
+  }
+
+  /** Every private span of one line of text: the built-in kinds, then the user's patterns. */
+  public List<PiiMatch> find(String line) {
+    List<PiiMatch> found = new ArrayList<>(PiiDetectors.find(line));
+    for (Pattern p : patterns) {
+      Matcher m = p.matcher(line);
+      while (m.find()) {
+        if (m.end() > m.start()) {
+          found.add(new PiiMatch(m.start(), m.end(), PiiKind.PATTERN));
+        }
+      }
+    }
+    return found;
+  }
+}

@@ -1,0 +1,208 @@
+package dev.skellyjelly.storage.privacy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The built-in PII classifiers, run over one line of recognised text. Each kind is a regular
+ * expression that finds candidates, then a check that keeps only the real ones: a payment card
+ * must pass the Luhn checksum (ISO/IEC 7812), an IBAN the ISO 13616 mod-97 check, an IPv4
+ * address four octets of 0–255, an IPv6 address a valid group layout, a US social security
+ * number the SSA's rules (area not 000, 666 or 9xx; group not 00; serial not 0000). A phone
+ * number needs a leading {@code +}, a parenthesised area code or separators between digit
+ * groups, 7 to 15 digits (ITU E.164) and must not read as a date. OCR reads {@code O} for
+ * {@code 0} in numbers now and then; digits are compared after that swap. Stateless, thread-safe.
+ */
+public final class PiiDetectors {
+
+  private static final Pattern EMAIL = Pattern.compile(
+      "[A-Za-z0-9._%+\\-]+ ?@ ?[A-Za-z0-9\\-]+(?:\\.[A-Za-z0-9\\-]+)*\\.[A-Za-z]{2,}");
+  // Digit groups joined by single separators: 4111 1111 1111 1111, 4111-1111-1111-1111.
+  private static final Pattern CARD = Pattern.compile("(?<![\\dA-Za-z])\\d(?:[ \\-]?\\d){12,18}(?![\\dA-Za-z])");
+  private static final Pattern IBAN = Pattern.compile(
+      "(?<![A-Za-z0-9])[A-Z]{2}\\d{2}(?: ?[A-Z0-9]){11,30}(?![A-Za-z0-9])");
+  private static final Pattern IPV4 = Pattern.compile(
+      "(?<![\\d.])(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})(?![\\d.]*\\d)");
+  private static final Pattern IPV6 = Pattern.compile(
+      "(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Fa-f:])");
+  private static final Pattern SSN = Pattern.compile("(?<![\\d-])(\\d{3})-(\\d{2})-(\\d{4})(?![\\d-])");
+  // +44 20 7946 0958, (555) 123-4567, 555-123-4567, 06 12 34 56 78, 030/1234567.
+  private static final Pattern PHONE = Pattern.compile(
+      "(?<![\\w+])(?:\\+\\d{1,3}[ .\\-]?)?(?:\\(\\d{1,5}\\)[ .\\-]?)?\\d{1,5}(?:[ .\\-/]\\d{1,8}){0,5}(?![\\w])");
+  private static final Pattern DATE = Pattern.compile(
+      "\\d{4}[-./]\\d{1,2}[-./]\\d{1,2}|\\d{1,2}[-./]\\d{1,2}[-./]\\d{2,4}");
+
+  private PiiDetectors() {
+  }
+
+  /** Every PII span of the built-in kinds in {@code line}, in order of start; spans may overlap. */
+  public static List<PiiMatch> find(String line) {
+    List<PiiMatch> found = new ArrayList<>();
+    collect(found, EMAIL.matcher(line), PiiKind.EMAIL);
+    Matcher card = CARD.matcher(line);
+    while (card.find()) {
+      if (luhnValid(digits(card.group()))) {
+        found.add(new PiiMatch(card.start(), card.end(), PiiKind.CARD));
+      }
+    }
+    Matcher iban = IBAN.matcher(line);
+    while (iban.find()) {
+      if (ibanValid(iban.group())) {
+        found.add(new PiiMatch(iban.start(), iban.end(), PiiKind.IBAN));
+      }
+    }
+    Matcher v4 = IPV4.matcher(line);
+    while (v4.find()) {
+      if (octet(v4.group(1)) && octet(v4.group(2)) && octet(v4.group(3)) && octet(v4.group(4))) {
+        found.add(new PiiMatch(v4.start(), v4.end(), PiiKind.IPV4));
+      }
+    }
+    Matcher v6 = IPV6.matcher(line);
+    while (v6.find()) {
+      if (ipv6Valid(v6.group())) {
+        found.add(new PiiMatch(v6.start(), v6.end(), PiiKind.IPV6));
+      }
+    }
+    Matcher ssn = SSN.matcher(line);
+    while (ssn.find()) {
+      if (ssnValid(ssn.group(1), ssn.group(2), ssn.group(3))) {
+        found.add(new PiiMatch(ssn.start(), ssn.end(), PiiKind.SSN));
+      }
+    }
+    Matcher phone = PHONE.matcher(line);
+    while (phone.find()) {
+      if (phoneLike(phone.group()) && !covered(found, phone.start(), phone.end())) {
+        found.add(new PiiMatch(phone.start(), phone.end(), PiiKind.PHONE));
+      }
+    }
+    found.sort((a, b) -> Integer.compare(a.start(), b.start()));
+    return found;
+  }
+
+  private static void collect(List<PiiMatch> found, Matcher m, PiiKind kind) {
+    while (m.find()) {
+      found.add(new PiiMatch(m.start(), m.end(), kind));
+    }
+  }
+
+  /** A phone candidate already inside a card, SSN or IP match is that, not a phone. */
+  private static boolean covered(List<PiiMatch> found, int start, int end) {
+    for (PiiMatch m : found) {
+      if (m.start() <= start && end <= m.end()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static boolean phoneLike(String candidate) {
+    String digits = digits(candidate);
+    if (digits.length() < 7 || digits.length() > 15 || DATE.matcher(candidate).matches()) {
+      return false;
+    }
+    boolean international = candidate.startsWith("+");
+    boolean areaCode = candidate.contains("(");
+    long groups = candidate.chars().filter(c -> c == ' ' || c == '-' || c == '.' || c == '/').count();
+    if (candidate.contains(".") && !international && groups >= 3 && digits.length() <= 12
+        && candidate.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+      return false; // an IPv4 with a bad octet, or a version number
+    }
+    // A bare run of digits is an id or an amount; a phone number is written in groups.
+    return international || areaCode || (groups >= 1 && digits.length() >= 9) || groups >= 2;
+  }
+
+  /** The digits of {@code s}, with the letter O read by OCR in a number taken as 0. */
+  static String digits(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= '0' && c <= '9') {
+        b.append(c);
+      } else if (c == 'O' || c == 'o') {
+        b.append('0');
+      }
+    }
+    return b.toString();
+  }
+
+  /** Luhn (mod 10): every second digit from the right doubled, the sum divisible by 10. */
+  static boolean luhnValid(String digits) {
+    if (digits.length() < 13 || digits.length() > 19) {
+      return false;
+    }
+    int sum = 0;
+    boolean doubled = false;
+    for (int i = digits.length() - 1; i >= 0; i--) {
+      int d = digits.charAt(i) - '0';
+      if (doubled) {
+        d *= 2;
+        if (d > 9) {
+          d -= 9;
+        }
+      }
+      sum += d;
+      doubled = !doubled;
+    }
+    return sum % 10 == 0;
+  }
+
+  /**
+   * ISO 13616: move the country code and check digits to the end, letters to numbers
+   * (A = 10 … Z = 35), and the whole number mod 97 must be 1.
+   */
+  static boolean ibanValid(String candidate) {
+    String iban = candidate.replace(" ", "");
+    if (iban.length() < 15 || iban.length() > 34) {
+      return false;
+    }
+    String rearranged = iban.substring(4) + iban.substring(0, 4);
+    int remainder = 0;
+    for (int i = 0; i < rearranged.length(); i++) {
+      char c = rearranged.charAt(i);
+      int value;
+      if (c >= '0' && c <= '9') {
+        value = c - '0';
+      } else if (c >= 'A' && c <= 'Z') {
+        value = c - 'A' + 10;
+      } else {
+        return false;
+      }
+      remainder = (value >= 10 ? remainder * 100 : remainder * 10) + value;
+      remainder %= 97;
+    }
+    return remainder == 1;
+  }
+
+  private static boolean octet(String s) {
+    return Integer.parseInt(s) <= 255 && (s.length() == 1 || s.charAt(0) != '0');
+  }
+
+  /** At most one {@code ::}; eight groups without it, fewer with it; at least one hex digit. */
+  static boolean ipv6Valid(String s) {
+    int compressed = s.indexOf("::");
+    if (compressed != s.lastIndexOf("::") || s.contains(":::")) {
+      return false;
+    }
+    String[] groups = s.split(":", -1);
+    int nonEmpty = 0;
+    boolean letters = false;
+    for (String g : groups) {
+      if (!g.isEmpty()) {
+        nonEmpty++;
+      }
+      letters |= g.chars().anyMatch(Character::isLetter);
+    }
+    if (compressed < 0) {
+      return groups.length == 8 && nonEmpty == 8;
+    }
+    // "::1", "fe80::1": a time such as 10:30 never has "::"; a bare "::" holds nothing private.
+    return nonEmpty >= 1 && nonEmpty <= 7 && (letters || nonEmpty >= 2 || s.startsWith("::"));
+  }
+
+  static boolean ssnValid(String area, String group, String serial) {
+    int a = Integer.parseInt(area);
+    return a != 0 && a != 666 && a < 900 && !"00".equals(group) && !"0000".equals(serial);
+  }
+}

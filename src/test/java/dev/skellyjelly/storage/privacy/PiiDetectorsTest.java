@@ -1,0 +1,87 @@
+package dev.skellyjelly.storage.privacy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class PiiDetectorsTest {
+
+  /** The kinds found in {@code line}, with the exact text each covers. */
+  private static List<String> found(String line) {
+    return PiiDetectors.find(line).stream()
+        .map(m -> m.kind().label() + ":" + line.substring(m.start(), m.end())).toList();
+  }
+
+  @Test
+  void emailAddressesAreFoundInsideSentences() {
+    assertEquals(List.of("email:jane.doe+work@mail.example.co.uk"),
+        found("Reply to jane.doe+work@mail.example.co.uk today"));
+    assertEquals(List.of(), found("meet @ noon, see example.com"));
+  }
+
+  @Test
+  void cardNumbersMustPassLuhn() {
+    assertEquals(List.of("card:4111 1111 1111 1111"), found("Visa 4111 1111 1111 1111 exp 12/29"));
+    assertEquals(List.of("card:5500-0000-0000-0004"), found("MC 5500-0000-0000-0004"));
+    assertEquals(List.of("card:378282246310005"), found("Amex 378282246310005"));
+    // One digit off: Luhn fails, and 16 digits in groups of 4 are no phone number either.
+    assertEquals(List.of(), found("Visa 4111 1111 1111 1112"));
+    assertTrue(PiiDetectors.luhnValid("6011111111111117"));
+    assertFalse(PiiDetectors.luhnValid("79927398713"), "Luhn-valid but too short for a card");
+  }
+
+  @Test
+  void ibansMustPassMod97() {
+    assertEquals(List.of("iban:DE89 3704 0044 0532 0130 00"), found("IBAN DE89 3704 0044 0532 0130 00"));
+    assertEquals(List.of("iban:GB82WEST12345698765432"), found("to GB82WEST12345698765432."));
+    assertEquals(List.of(), found("IBAN DE88 3704 0044 0532 0130 00"), "check digits wrong");
+  }
+
+  @Test
+  void ipAddressesAreValidatedNotJustDotted() {
+    assertEquals(List.of("ipv4:192.168.10.254"), found("host 192.168.10.254 up"));
+    assertEquals(List.of(), found("version 1.2.3 and 300.1.1.1 and 1.2.3.4.5"));
+    assertEquals(List.of("ipv6:2001:db8:85a3::8a2e:370:7334"), found("addr 2001:db8:85a3::8a2e:370:7334"));
+    assertEquals(List.of("ipv6:fe80:0:0:0:202:b3ff:fe1e:8329"), found("fe80:0:0:0:202:b3ff:fe1e:8329"));
+    assertEquals(List.of(), found("meeting 10:30:00 to 11:45"), "times are not IPv6");
+  }
+
+  @Test
+  void socialSecurityNumbersFollowTheSsaRules() {
+    assertEquals(List.of("ssn:123-45-6789"), found("SSN 123-45-6789"));
+    assertFalse(found("SSN 666-45-6789").contains("ssn:666-45-6789"));
+    assertFalse(found("SSN 123-00-6789").contains("ssn:123-00-6789"));
+  }
+
+  @Test
+  void phoneNumbersInInternationalAndNationalFormats() {
+    assertEquals(List.of("phone:+44 20 7946 0958"), found("call +44 20 7946 0958 now"));
+    assertEquals(List.of("phone:(555) 123-4567"), found("Tel (555) 123-4567"));
+    assertEquals(List.of("phone:555-123-4567"), found("555-123-4567"));
+    assertEquals(List.of("phone:06 12 34 56 78"), found("portable 06 12 34 56 78"));
+    assertEquals(List.of("phone:+49 30 1234567"), found("+49 30 1234567"));
+  }
+
+  @Test
+  void ordinaryNumbersAreNotPhones() {
+    assertEquals(List.of(), found("Invoice 2026-11-24 total 1234.50 order 12345678 v2.4.1"));
+    assertEquals(List.of(), found("page 3 of 12, 10:45, 25 Nov 2026, room 101"));
+  }
+
+  @Test
+  void userPatternsAndWholeScreenRulesAreCaseInsensitive() {
+    int flags = Pattern.CASE_INSENSITIVE;
+    MaskRules rules = new MaskRules(List.of(Pattern.compile("project\\s+falcon", flags)),
+        List.of(Pattern.compile("keepass", flags)), List.of(Pattern.compile("private browsing", flags)));
+    List<PiiMatch> m = rules.find("Status of PROJECT Falcon: mail ops@example.org");
+    assertEquals(List.of(PiiKind.EMAIL, PiiKind.PATTERN), m.stream().map(PiiMatch::kind).toList());
+    assertEquals(Optional.of(PiiKind.APP), rules.wholeScreen("KeePassXC", "Database"));
+    assertEquals(Optional.of(PiiKind.TITLE), rules.wholeScreen("firefox", "New Tab — Private Browsing"));
+    assertEquals(Optional.empty(), rules.wholeScreen("firefox", "News"));
+  }
+}
