@@ -36,6 +36,8 @@ public final class Addresses {
   public static final String WRITE_WINDOW = "storage.internal.write.window";
   /** Screenshot handler → writer: one screenshot's metadata row. */
   public static final String WRITE_SCREENSHOT_METADATA = "storage.internal.write.screenshot-metadata";
+  /** Screenshot handler → writer: a {@code MaskingRecorded} (masked regions and kinds of a screenshot). */
+  public static final String WRITE_SCREENSHOT_MASKING = "storage.internal.write.screenshot-masking";
   /** Request/reply: commit everything buffered now (used on stop and by tools). */
   public static final String WRITE_FLUSH = "storage.internal.write.flush";
   /** Request/reply: run a maintenance task now ({"task": "rollup" | "retention" | "compact"}). */

@@ -17,12 +17,16 @@ import java.util.regex.Pattern;
  */
 public final class PiiDetectors {
 
+  // OCR sometimes reads a space after a dot of the local part or around the @: jane. doe @ x.org.
   private static final Pattern EMAIL = Pattern.compile(
-      "[A-Za-z0-9._%+\\-]+ ?@ ?[A-Za-z0-9\\-]+(?:\\.[A-Za-z0-9\\-]+)*\\.[A-Za-z]{2,}");
-  // Digit groups joined by single separators: 4111 1111 1111 1111, 4111-1111-1111-1111.
-  private static final Pattern CARD = Pattern.compile("(?<![\\dA-Za-z])\\d(?:[ \\-]?\\d){12,18}(?![\\dA-Za-z])");
+      "(?:[A-Za-z0-9._%+\\-]+\\. )?[A-Za-z0-9._%+\\-]+ ?@ ?[A-Za-z0-9\\-]+(?:\\.[A-Za-z0-9\\-]+)*\\.[A-Za-z]{2,}");
+  // A run of digit groups joined by single separators: 4111 1111 1111 1111, 4111-1111-1111-1111.
+  private static final Pattern DIGIT_RUN = Pattern.compile("(?<![\\dA-Za-z])\\d+(?:[ \\-]\\d+)*(?![\\dA-Za-z])");
+  private static final Pattern DIGIT_GROUP = Pattern.compile("\\d+");
+  // A country code and check digits, then groups of letters and digits: DE89 3704 0044 0532 0130 00.
   private static final Pattern IBAN = Pattern.compile(
-      "(?<![A-Za-z0-9])[A-Z]{2}\\d{2}(?: ?[A-Z0-9]){11,30}(?![A-Za-z0-9])");
+      "(?<![A-Za-z0-9])[A-Z]{2}\\d{2}(?: ?[A-Z0-9]+)+");
+  private static final Pattern IBAN_GROUP = Pattern.compile("[A-Z0-9]+");
   private static final Pattern IPV4 = Pattern.compile(
       "(?<![\\d.])(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})(?![\\d.]*\\d)");
   private static final Pattern IPV6 = Pattern.compile(
@@ -30,7 +34,7 @@ public final class PiiDetectors {
   private static final Pattern SSN = Pattern.compile("(?<![\\d-])(\\d{3})-(\\d{2})-(\\d{4})(?![\\d-])");
   // +44 20 7946 0958, (555) 123-4567, 555-123-4567, 06 12 34 56 78, 030/1234567.
   private static final Pattern PHONE = Pattern.compile(
-      "(?<![\\w+])(?:\\+\\d{1,3}[ .\\-]?)?(?:\\(\\d{1,5}\\)[ .\\-]?)?\\d{1,5}(?:[ .\\-/]\\d{1,8}){0,5}(?![\\w])");
+      "(?<![\\w+.,:/-])(?:\\+\\d{1,3}[ .\\-]?)?(?:\\(\\d{1,5}\\)[ .\\-]?)?\\d{1,5}(?:[ .\\-/]\\d{1,8}){0,5}(?![\\w:/-]|[.,]\\d)");
   private static final Pattern DATE = Pattern.compile(
       "\\d{4}[-./]\\d{1,2}[-./]\\d{1,2}|\\d{1,2}[-./]\\d{1,2}[-./]\\d{2,4}");
 
@@ -41,17 +45,17 @@ public final class PiiDetectors {
   public static List<PiiMatch> find(String line) {
     List<PiiMatch> found = new ArrayList<>();
     collect(found, EMAIL.matcher(line), PiiKind.EMAIL);
-    Matcher card = CARD.matcher(line);
-    while (card.find()) {
-      if (luhnValid(digits(card.group()))) {
-        found.add(new PiiMatch(card.start(), card.end(), PiiKind.CARD));
-      }
+    Matcher run = DIGIT_RUN.matcher(line);
+    while (run.find()) {
+      // The card may share its run with a date or an amount next to it: try every sub-run.
+      longestValid(line, run.start(), run.end(), DIGIT_GROUP, PiiKind.CARD, found,
+          s -> luhnValid(s.replaceAll("[ \\-]", "")));
     }
     Matcher iban = IBAN.matcher(line);
     while (iban.find()) {
-      if (ibanValid(iban.group())) {
-        found.add(new PiiMatch(iban.start(), iban.end(), PiiKind.IBAN));
-      }
+      // Keep the IBAN's own groups only: the first group starts it, trailing words may follow.
+      longestValidPrefix(line, iban.start(), iban.end(), IBAN_GROUP, PiiKind.IBAN, found,
+          PiiDetectors::ibanValid);
     }
     Matcher v4 = IPV4.matcher(line);
     while (v4.find()) {
@@ -81,6 +85,48 @@ public final class PiiDetectors {
     return found;
   }
 
+  /** The longest span of whole groups inside {@code [from, to)} that passes {@code valid}. */
+  private static void longestValid(String line, int from, int to, Pattern group, PiiKind kind,
+      List<PiiMatch> found, java.util.function.Predicate<String> valid) {
+    List<int[]> groups = groups(line, from, to, group);
+    int bestStart = -1;
+    int bestEnd = -1;
+    for (int i = 0; i < groups.size(); i++) {
+      for (int j = groups.size() - 1; j >= i; j--) {
+        int start = groups.get(i)[0];
+        int end = groups.get(j)[1];
+        if (end - start > bestEnd - bestStart && valid.test(line.substring(start, end))) {
+          bestStart = start;
+          bestEnd = end;
+        }
+      }
+    }
+    if (bestStart >= 0) {
+      found.add(new PiiMatch(bestStart, bestEnd, kind));
+    }
+  }
+
+  /** The longest prefix of whole groups of {@code [from, to)} that passes {@code valid}. */
+  private static void longestValidPrefix(String line, int from, int to, Pattern group,
+      PiiKind kind, List<PiiMatch> found, java.util.function.Predicate<String> valid) {
+    List<int[]> groups = groups(line, from, to, group);
+    for (int j = groups.size() - 1; j >= 0; j--) {
+      if (valid.test(line.substring(from, groups.get(j)[1]))) {
+        found.add(new PiiMatch(from, groups.get(j)[1], kind));
+        return;
+      }
+    }
+  }
+
+  private static List<int[]> groups(String line, int from, int to, Pattern group) {
+    List<int[]> groups = new ArrayList<>();
+    Matcher g = group.matcher(line).region(from, to);
+    while (g.find()) {
+      groups.add(new int[] {g.start(), g.end()});
+    }
+    return groups;
+  }
+
   private static void collect(List<PiiMatch> found, Matcher m, PiiKind kind) {
     while (m.find()) {
       found.add(new PiiMatch(m.start(), m.end(), kind));
@@ -99,7 +145,7 @@ public final class PiiDetectors {
 
   static boolean phoneLike(String candidate) {
     String digits = digits(candidate);
-    if (digits.length() < 7 || digits.length() > 15 || DATE.matcher(candidate).matches()) {
+    if (digits.length() < 7 || digits.length() > 15 || DATE.matcher(candidate).find()) {
       return false;
     }
     boolean international = candidate.startsWith("+");

@@ -11,7 +11,9 @@ import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.crypto.OneTimeKey;
 import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.event.ScreenshotId;
+import dev.skellyjelly.storage.metrics.PrivacyMetrics;
 import dev.skellyjelly.storage.metrics.StorageMetrics;
+import dev.skellyjelly.storage.privacy.FetchMasking;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -76,6 +78,7 @@ public final class ScreenshotVerticle extends VerticleBase {
       .maximumSize(REMEMBERED_EXPIRED).build();
   private Cache<ScreenshotId, byte[]> memory;
   private FileSystem fs;
+  private FetchMasking masking;
   private boolean diskLow;
   private long sweepTimer = -1;
 
@@ -104,7 +107,13 @@ public final class ScreenshotVerticle extends VerticleBase {
           + " never enable this on a machine whose screen is private", config.devModeScreenshotCount());
     }
     var bus = vertx.eventBus();
-    return sweepLeftovers().compose(v -> Future.all(
+    return sweepLeftovers()
+        .compose(v -> FetchMasking.start(vertx, config.privacy(), new PrivacyMetrics(metrics.registry())))
+        .compose(m -> {
+          masking = m;
+          return Future.succeededFuture();
+        })
+        .compose(v -> Future.all(
         bus.<RawEvent.Screenshot>localConsumer(Addresses.SCREENSHOTS_STORE, this::store).completion(),
         bus.<WindowClosed>localConsumer(Addresses.WINDOW_CLOSED, m -> scheduleDeletion(m.body()))
             .completion(),
@@ -263,6 +272,7 @@ public final class ScreenshotVerticle extends VerticleBase {
   /** Removes both copies, then checks that neither is left before counting the deletion. */
   private Future<Void> delete(ScreenshotId id, String why) {
     Held h = held.remove(id);
+    masking.forget(id);
     memory.invalidate(id);
     expired.put(id, why);
     if (h == null) {
@@ -297,6 +307,7 @@ public final class ScreenshotVerticle extends VerticleBase {
       metrics.screenshotEvicted();
       expired.put(id, "evicted from the memory cache before its retention ended (cache bound)");
       held.remove(id);
+      masking.forget(id);
       LOG.warn("screenshot {} ({} bytes) evicted early by the memory cache bound; raise"
           + " storage.screenshot_memory_cache_max_mb to keep screenshots for their full retention",
           id, bytes == null ? 0 : bytes.length);
@@ -337,13 +348,19 @@ public final class ScreenshotVerticle extends VerticleBase {
       // A copy: the cached array is zeroed when it leaves the cache.
       bytes = Future.succeededFuture(cached == null ? null : cached.clone());
     }
+    ScreenshotMetadata m = h.metadata();
     bytes.onComplete(ar -> {
       if (ar.failed() || ar.result() == null) {
         message.fail(ErrorCode.EXPIRED.failureCode(), "EXPIRED: screenshot " + id
             + " was deleted while being fetched");
         return;
       }
-      message.reply(toJson(h.metadata()).put("data", ar.result()));
+      // Only a masked copy leaves the module (issue 16); analysis above read the raw pixels.
+      masking.masked(id, ar.result(), m.format(), m.width(), m.height(), m.appName(), m.windowTitle())
+          .onSuccess(masked -> message.reply(toJson(m).put("data", masked.data())
+              .put("format", masked.format().name()).put("masking", masked.toJson())))
+          .onFailure(err -> message.fail(ErrorCode.UNAVAILABLE.failureCode(), "UNAVAILABLE: screenshot "
+              + id + " could not be masked (" + err.getMessage() + "); it is not handed out unmasked"));
     });
   }
 
@@ -383,6 +400,9 @@ public final class ScreenshotVerticle extends VerticleBase {
     for (ScreenshotId id : new ArrayList<>(held.keySet())) {
       deletions.add(delete(id, "module stopped"));
     }
-    return Future.join(deletions).onComplete(ar -> memory.invalidateAll());
+    return Future.join(deletions).onComplete(ar -> memory.invalidateAll())
+        .compose(v -> masking == null ? Future.succeededFuture() : masking.close(),
+            err -> masking == null ? Future.failedFuture(err) : masking.close()
+                .transform(ignored -> Future.failedFuture(err)));
   }
 }

@@ -7,6 +7,7 @@ import dev.skellyjelly.storage.event.EventEncoding;
 import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.event.ScreenshotId;
 import dev.skellyjelly.storage.event.SequenceRanges;
+import dev.skellyjelly.storage.privacy.MaskingRecorded;
 import dev.skellyjelly.storage.screenshot.ScreenshotMetadata;
 import io.vertx.core.json.JsonArray;
 import java.nio.ByteBuffer;
@@ -56,6 +57,7 @@ public final class EventStore implements AutoCloseable {
   private final Map<UUID, SequenceRanges> stagedRanges = new HashMap<>();
   private final List<WindowRecord> stagedWindows = new ArrayList<>();
   private final List<ScreenshotMetadata> stagedScreenshots = new ArrayList<>();
+  private final List<MaskingRecorded> stagedMaskings = new ArrayList<>();
   private int stagedEventCount;
 
   private EventStore(Connection connection, StorageConfig.Encryption encryption) throws SQLException {
@@ -103,7 +105,8 @@ public final class EventStore implements AutoCloseable {
   }
 
   public boolean hasStagedWork() {
-    return stagedEventCount > 0 || !stagedWindows.isEmpty() || !stagedScreenshots.isEmpty();
+    return stagedEventCount > 0 || !stagedWindows.isEmpty() || !stagedScreenshots.isEmpty()
+        || !stagedMaskings.isEmpty();
   }
 
   /**
@@ -138,9 +141,17 @@ public final class EventStore implements AutoCloseable {
   }
 
   /**
+   * Stages what masking found in a screenshot; applied after the staged metadata rows, since
+   * masking runs at first fetch, which may come before or after its row is committed.
+   */
+  public void stageMasking(MaskingRecorded masking) {
+    stagedMaskings.add(masking);
+  }
+
+  /**
    * Forgets the staged events and screenshot metadata after a failed commit whose producers were
-   * told to send again. Window records stay staged for the next commit: nobody else holds them
-   * (their events are stored already), and writing one twice is harmless.
+   * told to send again. Window records and masking results stay staged for the next commit: nobody else holds
+   * them (a window's events are stored already), and writing one twice is harmless.
    */
   public void discardStagedEvents() {
     stagedEvents.clear();
@@ -169,6 +180,7 @@ public final class EventStore implements AutoCloseable {
         writeSequenceRanges();
         writeWindows();
         writeScreenshots(aggregates);
+        writeMaskings();
         writeAggregates(aggregates);
         st.execute("COMMIT");
       } catch (SQLException | RuntimeException e) {
@@ -185,6 +197,7 @@ public final class EventStore implements AutoCloseable {
     stagedRanges.clear();
     stagedWindows.clear();
     stagedScreenshots.clear();
+    stagedMaskings.clear();
     stagedEventCount = 0;
     return result;
   }
@@ -322,6 +335,22 @@ public final class EventStore implements AutoCloseable {
           aggregates.addScreenshot(m.timestampMicros()); // count each screenshot once
         }
       }
+    }
+  }
+
+  private void writeMaskings() throws SQLException {
+    if (stagedMaskings.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = connection.prepareStatement("UPDATE screenshot_metadata"
+        + " SET masked_regions = ?, masked_kinds = ? WHERE screenshot_id = ?")) {
+      for (MaskingRecorded m : stagedMaskings) {
+        ps.setInt(1, m.regions());
+        ps.setString(2, m.kinds());
+        ps.setBytes(3, uuidBytes(m.id().value()));
+        ps.addBatch();
+      }
+      ps.executeBatch();
     }
   }
 

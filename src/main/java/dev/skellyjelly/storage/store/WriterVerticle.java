@@ -6,6 +6,7 @@ import dev.skellyjelly.storage.StorageClock;
 import dev.skellyjelly.storage.batch.WindowRecord;
 import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.metrics.StorageMetrics;
+import dev.skellyjelly.storage.privacy.MaskingRecorded;
 import dev.skellyjelly.storage.receive.IngestChunk;
 import dev.skellyjelly.storage.screenshot.ScreenshotMetadata;
 import io.vertx.core.Future;
@@ -116,6 +117,10 @@ public final class WriterVerticle extends VerticleBase {
         }).completion(),
         bus.<ScreenshotMetadata>localConsumer(Addresses.WRITE_SCREENSHOT_METADATA, m -> {
           store.stageScreenshot(m.body());
+          stageDone(m);
+        }).completion(),
+        bus.<MaskingRecorded>localConsumer(Addresses.WRITE_SCREENSHOT_MASKING, m -> {
+          store.stageMasking(m.body());
           stageDone(m);
         }).completion(),
         bus.localConsumer(Addresses.WRITE_FLUSH, m -> {

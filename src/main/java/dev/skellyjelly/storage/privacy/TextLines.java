@@ -1,0 +1,82 @@
+package dev.skellyjelly.storage.privacy;
+
+import java.awt.Rectangle;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Groups recognised words into lines of text by their boxes, since sparse-text segmentation
+ * reports words in no reliable line order: a word joins a line when it overlaps the line's
+ * middle vertically and starts within a few character heights of the line's last word. A
+ * line's text is its words joined by single spaces; {@link #wordsCovering} maps a span of that
+ * text back to the words (and so the pixels) that hold it.
+ */
+final class TextLines {
+
+  /** One line: its words left to right, and where each starts in {@link #text()}. */
+  record Line(List<OcrWord> words, String text, int[] starts) {
+
+    /** The boxes of the words that hold any character of {@code [start, end)}. */
+    List<Rectangle> wordsCovering(int start, int end) {
+      List<Rectangle> boxes = new ArrayList<>();
+      for (int i = 0; i < words.size(); i++) {
+        int wordStart = starts[i];
+        int wordEnd = wordStart + words.get(i).text().length();
+        if (wordStart < end && start < wordEnd) {
+          boxes.add(words.get(i).box());
+        }
+      }
+      return boxes;
+    }
+  }
+
+  private TextLines() {
+  }
+
+  static List<Line> group(List<OcrWord> words) {
+    List<OcrWord> sorted = new ArrayList<>(words);
+    sorted.sort(Comparator.comparingInt((OcrWord w) -> w.box().x));
+    List<List<OcrWord>> lines = new ArrayList<>();
+    for (OcrWord w : sorted) {
+      List<OcrWord> home = null;
+      for (List<OcrWord> line : lines) {
+        if (continues(line.get(line.size() - 1), w)) {
+          home = line;
+          break;
+        }
+      }
+      if (home == null) {
+        home = new ArrayList<>();
+        lines.add(home);
+      }
+      home.add(w);
+    }
+    List<Line> result = new ArrayList<>(lines.size());
+    for (List<OcrWord> line : lines) {
+      StringBuilder text = new StringBuilder();
+      int[] starts = new int[line.size()];
+      for (int i = 0; i < line.size(); i++) {
+        if (i > 0) {
+          text.append(' ');
+        }
+        starts[i] = text.length();
+        text.append(line.get(i).text());
+      }
+      result.add(new Line(List.copyOf(line), text.toString(), starts));
+    }
+    return result;
+  }
+
+  /** {@code next} is on the same line as {@code last} and close enough after it. */
+  private static boolean continues(OcrWord last, OcrWord next) {
+    Rectangle a = last.box();
+    Rectangle b = next.box();
+    int height = Math.max(a.height, b.height);
+    double middleA = a.y + a.height / 2.0;
+    double middleB = b.y + b.height / 2.0;
+    boolean sameRow = Math.abs(middleA - middleB) < 0.5 * Math.min(a.height, b.height) + 1;
+    int gap = b.x - (a.x + a.width);
+    return sameRow && gap > -height && gap < 3 * height;
+  }
+}
