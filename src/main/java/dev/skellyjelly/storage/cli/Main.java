@@ -31,6 +31,8 @@ public final class Main {
     all.add(new BenchStoreCommand());
     all.add(new BenchLiveCommand());
     all.add(new RotateKeyCommand());
+    all.add(new MaskScreenshotCommand());
+    all.add(new BenchPiiCommand());
     Map<String, Command> commands = new LinkedHashMap<>();
     for (Command c : all) {
       commands.put(c.name(), c);
