@@ -148,7 +148,11 @@ final class BenchPiiCommand implements Command {
         piiMasked += score.piiMasked();
         plain += score.plain();
         plainMasked += score.plainMasked();
-        score.missed().forEach(p -> missedKinds.add(p.kind()));
+        for (SyntheticDesktop.Planted p : score.missed()) {
+          missedKinds.add(p.kind());
+          System.err.printf("bench-pii: screen %d (%s): %s %s left visible%n", i, s.windowTitle(),
+              p.kind(), p.text());
+        }
       }
     } finally {
       host.close();

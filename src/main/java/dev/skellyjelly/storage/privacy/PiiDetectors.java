@@ -17,9 +17,9 @@ import java.util.regex.Pattern;
  */
 public final class PiiDetectors {
 
-  // OCR sometimes reads a space after a dot of the local part or around the @: jane. doe @ x.org.
+  // OCR sometimes reads a space after a dot or around the @: "jane. doe @ corp. example. net".
   private static final Pattern EMAIL = Pattern.compile(
-      "(?:[A-Za-z0-9._%+\\-]+\\. )?[A-Za-z0-9._%+\\-]+ ?@ ?[A-Za-z0-9\\-]+(?:\\.[A-Za-z0-9\\-]+)*\\.[A-Za-z]{2,}");
+      "[A-Za-z0-9_%+\\-]+(?:\\. ?[A-Za-z0-9_%+\\-]+)* ?@ ?[A-Za-z0-9\\-]+(?:\\. ?[A-Za-z0-9\\-]+)*\\. ?[A-Za-z]{2,}");
   // A run of digit groups joined by single separators: 4111 1111 1111 1111, 4111-1111-1111-1111.
   private static final Pattern DIGIT_RUN = Pattern.compile("(?<![\\dA-Za-z])\\d+(?:[ \\-]\\d+)*(?![\\dA-Za-z])");
   private static final Pattern DIGIT_GROUP = Pattern.compile("\\d+");
@@ -27,8 +27,9 @@ public final class PiiDetectors {
   private static final Pattern IBAN = Pattern.compile(
       "(?<![A-Za-z0-9])[A-Z]{2}\\d{2}(?: ?[A-Z0-9]+)+");
   private static final Pattern IBAN_GROUP = Pattern.compile("[A-Z0-9]+");
+  // OCR reads a dot as a comma now and then: 42.244.244,124 (at least two dots are kept).
   private static final Pattern IPV4 = Pattern.compile(
-      "(?<![\\d.])(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})(?![\\d.]*\\d)");
+      "(?<![\\d.,])(\\d{1,3})[.,](\\d{1,3})[.,](\\d{1,3})[.,](\\d{1,3})(?![\\d.,]*\\d)");
   private static final Pattern IPV6 = Pattern.compile(
       "(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Fa-f:])");
   private static final Pattern SSN = Pattern.compile("(?<![\\d-])(\\d{3})-(\\d{2})-(\\d{4})(?![\\d-])");
@@ -49,7 +50,7 @@ public final class PiiDetectors {
     while (run.find()) {
       // The card may share its run with a date or an amount next to it: try every sub-run.
       longestValid(line, run.start(), run.end(), DIGIT_GROUP, PiiKind.CARD, found,
-          s -> luhnValid(s.replaceAll("[ \\-]", "")));
+          PiiDetectors::cardValid);
     }
     Matcher iban = IBAN.matcher(line);
     while (iban.find()) {
@@ -59,7 +60,8 @@ public final class PiiDetectors {
     }
     Matcher v4 = IPV4.matcher(line);
     while (v4.find()) {
-      if (octet(v4.group(1)) && octet(v4.group(2)) && octet(v4.group(3)) && octet(v4.group(4))) {
+      if (octet(v4.group(1)) && octet(v4.group(2)) && octet(v4.group(3)) && octet(v4.group(4))
+          && v4.group().chars().filter(c -> c == '.').count() >= 2) {
         found.add(new PiiMatch(v4.start(), v4.end(), PiiKind.IPV4));
       }
     }
@@ -171,6 +173,28 @@ public final class PiiDetectors {
       }
     }
     return b.toString();
+  }
+
+  /**
+   * A card number as cards print it — one run of 13–19 digits, groups of four (the last may be
+   * shorter), or Amex's 4-6-5 (4-6-4 for Diners), one separator throughout — passing Luhn.
+   */
+  static boolean cardValid(String candidate) {
+    String[] groups = candidate.split("[ \\-]");
+    boolean oneSeparator = candidate.indexOf(' ') < 0 || candidate.indexOf('-') < 0;
+    boolean layout = groups.length == 1;
+    if (groups.length == 3) {
+      layout = groups[0].length() == 4 && groups[1].length() == 6 && groups[2].length() >= 4
+          && groups[2].length() <= 5;
+    }
+    if (groups.length >= 4) {
+      layout = true;
+      for (int i = 0; i < groups.length; i++) {
+        int n = groups[i].length();
+        layout &= i < groups.length - 1 ? n == 4 : n >= 1 && n <= 4;
+      }
+    }
+    return oneSeparator && layout && luhnValid(candidate.replaceAll("[ \\-]", ""));
   }
 
   /** Luhn (mod 10): every second digit from the right doubled, the sum divisible by 10. */

@@ -74,6 +74,17 @@ class PiiDetectorsTest {
   }
 
   @Test
+  void commonOcrSlipsStillMatch() {
+    assertEquals(List.of("email:ahmed. chen78@corp. example. net"),
+        found("version ahmed. chen78@corp. example. net 16:36"), "spaces after dots");
+    assertEquals(List.of("ipv4:42.244.244,124"), found("morning 42.244.244,124 team"), "a comma for a dot");
+    assertEquals(List.of(), found("total 1,234,567.00"), "an amount is no address");
+    // A card or IBAN next to a date or a time: the valid part is found, not the whole run.
+    assertEquals(List.of("card:4784 3491 8699 1407"), found("2026-06-12 4784 3491 8699 1407"));
+    assertEquals(List.of("iban:DE89 3704 0044 0532 0130 00"), found("DE89 3704 0044 0532 0130 00 12:14"));
+  }
+
+  @Test
   void userPatternsAndWholeScreenRulesAreCaseInsensitive() {
     int flags = Pattern.CASE_INSENSITIVE;
     MaskRules rules = new MaskRules(List.of(Pattern.compile("project\\s+falcon", flags)),
