@@ -40,9 +40,18 @@ public final class MaskRules {
     return Optional.empty();
   }
 
-  /** Every private span of one line of text: the built-in kinds, then the user's patterns. */
+  /**
+   * Every private span of one line of text: the built-in kinds (also on the line as OCR most
+   * likely meant it, {@link OcrVariant}), then the user's patterns.
+   */
   public List<PiiMatch> find(String line) {
     List<PiiMatch> found = new ArrayList<>(PiiDetectors.find(line));
+    OcrVariant variant = OcrVariant.of(line);
+    if (!variant.text().equals(line)) {
+      for (PiiMatch m : PiiDetectors.find(variant.text())) {
+        found.add(variant.toOriginal(m));
+      }
+    }
     for (Pattern p : patterns) {
       Matcher m = p.matcher(line);
       while (m.find()) {
@@ -51,6 +60,6 @@ public final class MaskRules {
         }
       }
     }
-    return found;
+    return List.copyOf(new java.util.LinkedHashSet<>(found)); // the variant often finds the same
   }
 }

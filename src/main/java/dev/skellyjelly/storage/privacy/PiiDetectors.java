@@ -249,7 +249,7 @@ public final class PiiDetectors {
     return Integer.parseInt(s) <= 255 && (s.length() == 1 || s.charAt(0) != '0');
   }
 
-  /** At most one {@code ::}; eight groups without it, fewer with it; at least one hex digit. */
+  /** At most one {@code ::}; eight groups without it (see below), fewer with it. */
   static boolean ipv6Valid(String s) {
     int compressed = s.indexOf("::");
     if (compressed != s.lastIndexOf("::") || s.contains(":::")) {
@@ -265,7 +265,9 @@ public final class PiiDetectors {
       letters |= g.chars().anyMatch(Character::isLetter);
     }
     if (compressed < 0) {
-      return groups.length == 8 && nonEmpty == 8;
+      // Eight groups; OCR drops a colon of "::" now and then, so five or more with a hex letter
+      // pass too (a MAC address, also a device identifier, does as well).
+      return nonEmpty == groups.length && (groups.length == 8 || groups.length >= 5 && letters);
     }
     // "::1", "fe80::1": a time such as 10:30 never has "::"; a bare "::" holds nothing private.
     return nonEmpty >= 1 && nonEmpty <= 7 && (letters || nonEmpty >= 2 || s.startsWith("::"));

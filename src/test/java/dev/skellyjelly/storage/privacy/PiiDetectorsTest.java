@@ -85,6 +85,16 @@ class PiiDetectorsTest {
   }
 
   @Test
+  void theOcrVariantOfALineFindsWhatSlipsHid() {
+    MaskRules rules = new MaskRules(List.of(), List.of(), List.of());
+    String line = "server 2001: db8: f2b0 :4b5d:409c and IBAN DEO5 1640 4741 5111 5057 66 ok";
+    List<String> found = rules.find(line).stream()
+        .map(m -> m.kind().label() + ":" + line.substring(m.start(), m.end())).toList();
+    assertEquals(List.of("ipv6:2001: db8: f2b0 :4b5d:409c", "iban:DEO5 1640 4741 5111 5057 66"), found);
+    assertEquals(List.of(), PiiDetectors.find(line), "the line as read holds neither");
+  }
+
+  @Test
   void userPatternsAndWholeScreenRulesAreCaseInsensitive() {
     int flags = Pattern.CASE_INSENSITIVE;
     MaskRules rules = new MaskRules(List.of(Pattern.compile("project\\s+falcon", flags)),
