@@ -76,8 +76,9 @@ public final class FetchMasking {
   }
 
   /**
-   * The screenshot as it may be handed out: masked, or filled whole. {@code bytes} are read only
-   * when masking has not started yet.
+   * The screenshot as it may be handed out: masked, or filled whole. {@code bytes} are the held
+   * screenshot: masked at the first fetch, and a raw screenshot's kept boxes are filled into a
+   * copy of them at each fetch.
    */
   public Future<MaskResult> masked(ScreenshotId id, byte[] bytes, ImageFormat format, int width,
       int height, String appName, String windowTitle) {

@@ -60,6 +60,28 @@ public final class MaskRules {
         }
       }
     }
-    return List.copyOf(new java.util.LinkedHashSet<>(found)); // the variant often finds the same
+    return withoutContained(found);
+  }
+
+  /**
+   * Drops repeats and spans inside a longer one (the variant often finds the same; an IBAN's
+   * digits may also read as a card): each private stretch of text is reported once.
+   */
+  private static List<PiiMatch> withoutContained(List<PiiMatch> found) {
+    List<PiiMatch> kept = new ArrayList<>();
+    for (int i = 0; i < found.size(); i++) {
+      PiiMatch m = found.get(i);
+      boolean inside = false;
+      for (int j = 0; j < found.size() && !inside; j++) {
+        PiiMatch other = found.get(j);
+        boolean covers = other.start() <= m.start() && m.end() <= other.end();
+        boolean longer = other.end() - other.start() > m.end() - m.start();
+        inside = j != i && covers && (longer || j < i); // of two equal spans the first stays
+      }
+      if (!inside) {
+        kept.add(m);
+      }
+    }
+    return List.copyOf(kept);
   }
 }

@@ -2,8 +2,8 @@ package dev.skellyjelly.storage.privacy;
 
 /**
  * A line of recognised text as OCR most likely meant it, with each character mapped back to the
- * original: spaces OCR inserts after {@code . : @} or before {@code . : @ ,} are dropped
- * ("2001: db8: f2b0", "jane. doe @ x.org"), and in tokens holding digits the letters OCR confuses
+ * original: spaces OCR inserts after {@code . : @ -} or before {@code . : @ - ,} are dropped
+ * ("2001: db8: f2b0", "jane. doe @ x.org", "245 -39-1142"), and in tokens holding digits the letters OCR confuses
  * with them are read as digits (O→0, I/l/|→1: "DEO5" → "DE05"). Classifiers run on both the
  * original and this variant, so a slip costs nothing that the checksums would not catch.
  */
@@ -33,7 +33,7 @@ record OcrVariant(String text, int[] origin) {
   }
 
   private static boolean isJoiner(char c) {
-    return c == '.' || c == ':' || c == '@';
+    return c == '.' || c == ':' || c == '@' || c == '-';
   }
 
   private static void readDigits(StringBuilder text, int from, int to) {

@@ -17,9 +17,10 @@ import java.util.regex.Pattern;
  */
 public final class PiiDetectors {
 
-  // OCR sometimes reads a space after a dot or around the @: "jane. doe @ corp. example. net".
+  // OCR sometimes reads a space after a dot or around the @ ("jane. doe @ corp. example. net"),
+  // or a space for a dot in the domain ("mail example.org"): up to four domain labels.
   private static final Pattern EMAIL = Pattern.compile(
-      "[A-Za-z0-9_%+\\-]+(?:\\. ?[A-Za-z0-9_%+\\-]+)* ?@ ?[A-Za-z0-9\\-]+(?:\\. ?[A-Za-z0-9\\-]+)*\\. ?[A-Za-z]{2,}");
+      "[A-Za-z0-9_%+\\-]+(?:\\. ?[A-Za-z0-9_%+\\-]+)* ?@ ?[A-Za-z0-9\\-]+(?:\\. ?[A-Za-z0-9\\-]+| [A-Za-z0-9\\-]+(?=\\.)){0,4}\\. ?[A-Za-z]{2,}");
   // A run of digit groups joined by single separators: 4111 1111 1111 1111, 4111-1111-1111-1111.
   private static final Pattern DIGIT_RUN = Pattern.compile("(?<![\\dA-Za-z])\\d+(?:[ \\-]\\d+)*(?![\\dA-Za-z])");
   private static final Pattern DIGIT_GROUP = Pattern.compile("\\d+");
@@ -46,17 +47,19 @@ public final class PiiDetectors {
   public static List<PiiMatch> find(String line) {
     List<PiiMatch> found = new ArrayList<>();
     collect(found, EMAIL.matcher(line), PiiKind.EMAIL);
-    Matcher run = DIGIT_RUN.matcher(line);
-    while (run.find()) {
-      // The card may share its run with a date or an amount next to it: try every sub-run.
-      longestValid(line, run.start(), run.end(), DIGIT_GROUP, PiiKind.CARD, found,
-          PiiDetectors::cardValid);
-    }
     Matcher iban = IBAN.matcher(line);
     while (iban.find()) {
       // Keep the IBAN's own groups only: the first group starts it, trailing words may follow.
       longestValidPrefix(line, iban.start(), iban.end(), IBAN_GROUP, PiiKind.IBAN, found,
           PiiDetectors::ibanValid);
+    }
+    Matcher run = DIGIT_RUN.matcher(line);
+    while (run.find()) {
+      // The card may share its run with a date or an amount next to it: try every sub-run.
+      if (!overlapsIban(found, run.start(), run.end())) {
+        longestValid(line, run.start(), run.end(), DIGIT_GROUP, PiiKind.CARD, found,
+            PiiDetectors::cardValid);
+      }
     }
     Matcher v4 = IPV4.matcher(line);
     while (v4.find()) {
@@ -133,6 +136,10 @@ public final class PiiDetectors {
     while (m.find()) {
       found.add(new PiiMatch(m.start(), m.end(), kind));
     }
+  }
+
+  private static boolean overlapsIban(List<PiiMatch> found, int start, int end) {
+    return found.stream().anyMatch(m -> m.kind() == PiiKind.IBAN && m.start() < end && start < m.end());
   }
 
   /** A phone candidate already inside a card, SSN or IP match is that, not a phone. */

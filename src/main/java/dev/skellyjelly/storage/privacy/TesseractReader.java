@@ -77,9 +77,13 @@ public final class TesseractReader implements TextReader {
         api.TessBaseAPISetVariable(handle, "debug_file", "/dev/null");
         api.TessBaseAPISetPageSegMode(handle, PSM_SPARSE_TEXT);
       }
-    } catch (OcrException | RuntimeException e) {
+    } catch (OcrException e) {
       loaded.forEach(api::TessBaseAPIDelete);
       throw e;
+    } catch (RuntimeException | LinkageError e) {
+      loaded.forEach(api::TessBaseAPIDelete);
+      throw new OcrException("the Tesseract library does not work (" + e + "); install Debian's"
+          + " tesseract-ocr 5 (libtesseract5)", e);
     }
     return new TesseractReader(api, loaded);
   }
