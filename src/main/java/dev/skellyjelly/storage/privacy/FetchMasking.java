@@ -51,7 +51,7 @@ public final class FetchMasking {
   }
 
   /**
-   * Loads the OCR engines off the event loop. A missing engine is no failure: the module starts,
+   * Finds the OCR engine off the event loop. A missing engine is no failure: the module starts,
    * says so once, and serves every screenshot fully masked.
    */
   public static Future<FetchMasking> start(Vertx vertx, StorageConfig.Privacy config,
@@ -61,8 +61,8 @@ public final class FetchMasking {
       try {
         TesseractReader reader = TesseractReader.open(config.ocrDataDir(), config.ocrLanguage(),
             config.maskWorkers());
-        LOG.info("PII masking: Tesseract ({}) loaded for {} worker(s); fetched screenshots are"
-            + " masked", config.ocrLanguage(), config.maskWorkers());
+        LOG.info("PII masking: Tesseract ({}) found, up to {} engine(s) load at the first fetch;"
+            + " fetched screenshots are masked", config.ocrLanguage(), config.maskWorkers());
         return new FetchMasking(vertx, config, metrics,
             new ScreenshotMasker(rules, reader, null, config.maskMarginPx()), reader);
       } catch (OcrException e) {
@@ -121,7 +121,10 @@ public final class FetchMasking {
       return r;
     }, false).recover(err -> Future.succeededFuture(ScreenshotMasker.whole(format, width, height,
         PiiKind.UNCHECKED, "masking failed: " + err))) // never unmasked, whatever went wrong
-        .map(r -> r.format().isRaw() ? r.plan() : r)
+        // Keep bytes only where they cannot be rebuilt cheaply (a re-encoded PNG with fills); a raw
+        // plan or a clean image is applied to the held bytes at each fetch, so no second copy of a
+        // screenshot sits in memory beside the original.
+        .map(r -> r.format().isRaw() || (r.regions().isEmpty() && !r.whole()) ? r.plan() : r)
         .onComplete(ar -> {
           pending--;
           MaskResult r = ar.result();

@@ -18,8 +18,8 @@ import net.sourceforge.tess4j.TessAPI;
 
 /**
  * Tesseract (Debian's {@code libtesseract5}) through tess4j's JNA mapping of its C API. A
- * {@code TessBaseAPI} handle is not thread-safe and costs ~0.1 s and tens of MB to load, so a
- * fixed set of handles (one per masking worker) is loaded once and lent to one call at a time.
+ * {@code TessBaseAPI} handle is not thread-safe and costs ~0.1 s and some 15 MB to load, so at
+ * most one per masking worker is loaded, at first use, and lent to one call at a time.
  * Page segmentation is "sparse text" (PSM 11): a screenshot is scattered labels and fields, not a
  * page of columns. Debian builds Tesseract with OpenMP, whose spinning threads cost two to three
  * times the CPU of the recognition itself on a busy machine; {@code OMP_THREAD_LIMIT=1} is set in
@@ -37,15 +37,21 @@ public final class TesseractReader implements TextReader {
   private final BlockingQueue<ITessAPI.TessBaseAPI> idle;
   private final List<ITessAPI.TessBaseAPI> all = new ArrayList<>();
   private final TessAPI api;
+  private final Path dataDir;
+  private final String language;
+  private final int maxHandles;
 
-  private TesseractReader(TessAPI api, List<ITessAPI.TessBaseAPI> handles) {
+  private TesseractReader(TessAPI api, Path dataDir, String language, int maxHandles) {
     this.api = api;
-    this.all.addAll(handles);
-    this.idle = new ArrayBlockingQueue<>(handles.size(), false, handles);
+    this.dataDir = dataDir;
+    this.language = language;
+    this.maxHandles = maxHandles;
+    this.idle = new ArrayBlockingQueue<>(maxHandles);
   }
 
   /**
-   * Loads {@code handles} engines for {@code language} from {@code dataDir}.
+   * Checks the language data and loads the library; the engines themselves load at first use
+   * (a module that is never asked for a screenshot never pays for them), at most {@code handles}.
    *
    * @throws OcrException saying what is missing and how to install it
    */
@@ -56,46 +62,49 @@ public final class TesseractReader implements TextReader {
           + " apt-get install tesseract-ocr tesseract-ocr-" + language + ") or set"
           + " [privacy] ocr_data_dir");
     }
-    TessAPI api;
     try {
       Native.load("c", CLib.class).setenv("OMP_THREAD_LIMIT", "1", 0);
-      api = TessAPI.INSTANCE;
+      return new TesseractReader(TessAPI.INSTANCE, dataDir, language, handles);
     } catch (LinkageError e) {
       throw new OcrException("the Tesseract library could not be loaded (" + e.getMessage()
           + "); install it (Debian: apt-get install tesseract-ocr, which brings libtesseract5)", e);
     }
-    List<ITessAPI.TessBaseAPI> loaded = new ArrayList<>();
-    try {
-      for (int i = 0; i < handles; i++) {
-        ITessAPI.TessBaseAPI handle = api.TessBaseAPICreate();
-        loaded.add(handle);
+  }
+
+  /** An idle engine, or a new one while fewer than the maximum exist. */
+  private ITessAPI.TessBaseAPI borrow() throws OcrException {
+    ITessAPI.TessBaseAPI handle = idle.poll();
+    if (handle != null) {
+      return handle;
+    }
+    synchronized (all) {
+      if (all.size() >= maxHandles) {
+        throw new OcrException("more OCR calls at once than the " + maxHandles + " engines allowed"
+            + " ([privacy] mask_workers)");
+      }
+      try {
+        handle = api.TessBaseAPICreate();
         api.TessBaseAPISetVariable(handle, "debug_file", "/dev/null");
         if (api.TessBaseAPIInit3(handle, dataDir.toString(), language) != 0) {
-          throw new OcrException("Tesseract could not load " + model + "; reinstall the language"
-              + " data or point [privacy] ocr_data_dir at a tessdata directory");
+          api.TessBaseAPIDelete(handle);
+          throw new OcrException("Tesseract could not load " + language + " from " + dataDir
+              + "; reinstall the language data or point [privacy] ocr_data_dir at a tessdata directory");
         }
-        api.TessBaseAPISetVariable(handle, "debug_file", "/dev/null");
-        api.TessBaseAPISetPageSegMode(handle, PSM_SPARSE_TEXT);
+      } catch (RuntimeException | LinkageError e) {
+        throw new OcrException("the Tesseract library does not work (" + e + "); install Debian's"
+            + " tesseract-ocr 5 (libtesseract5)", e);
       }
-    } catch (OcrException e) {
-      loaded.forEach(api::TessBaseAPIDelete);
-      throw e;
-    } catch (RuntimeException | LinkageError e) {
-      loaded.forEach(api::TessBaseAPIDelete);
-      throw new OcrException("the Tesseract library does not work (" + e + "); install Debian's"
-          + " tesseract-ocr 5 (libtesseract5)", e);
+      api.TessBaseAPISetVariable(handle, "debug_file", "/dev/null");
+      api.TessBaseAPISetPageSegMode(handle, PSM_SPARSE_TEXT);
+      all.add(handle);
+      return handle;
     }
-    return new TesseractReader(api, loaded);
   }
 
   @Override
   public List<OcrWord> read(byte[] grey, int width, int height, List<Rectangle> regions)
       throws OcrException {
-    ITessAPI.TessBaseAPI handle = idle.poll();
-    if (handle == null) {
-      throw new OcrException("more OCR calls at once than engines loaded; the masking pool is"
-          + " bigger than [privacy] mask_workers");
-    }
+    ITessAPI.TessBaseAPI handle = borrow();
     try {
       ByteBuffer pixels = ByteBuffer.allocateDirect(grey.length);
       pixels.put(grey).flip();
@@ -148,10 +157,13 @@ public final class TesseractReader implements TextReader {
 
   @Override
   public void close() {
-    for (ITessAPI.TessBaseAPI handle : all) {
-      api.TessBaseAPIEnd(handle);
-      api.TessBaseAPIDelete(handle);
+    synchronized (all) {
+      for (ITessAPI.TessBaseAPI handle : all) {
+        api.TessBaseAPIEnd(handle);
+        api.TessBaseAPIDelete(handle);
+      }
+      all.clear();
+      idle.clear();
     }
-    all.clear();
   }
 }
