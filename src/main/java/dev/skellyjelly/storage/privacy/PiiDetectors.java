@@ -28,7 +28,8 @@ public final class PiiDetectors {
   private static final Pattern IBAN = Pattern.compile(
       "(?<![A-Za-z0-9])[A-Z]{2}\\d{2}(?: ?[A-Z0-9]+)+");
   private static final Pattern IBAN_GROUP = Pattern.compile("[A-Z0-9]+");
-  // OCR reads a dot as a comma now and then: 42.244.244,124 (at least two dots are kept).
+  // OCR reads a dot as a comma now and then: 42.244.244,124 or 184,139,36.81 (a dot is kept:
+  // "1,200,250" is a number; an octet never starts with 0, so "2,150,000.00" is no address).
   private static final Pattern IPV4 = Pattern.compile(
       "(?<![\\d.,])(\\d{1,3})[.,](\\d{1,3})[.,](\\d{1,3})[.,](\\d{1,3})(?![\\d.,]*\\d)");
   private static final Pattern IPV6 = Pattern.compile(
@@ -64,7 +65,7 @@ public final class PiiDetectors {
     Matcher v4 = IPV4.matcher(line);
     while (v4.find()) {
       if (octet(v4.group(1)) && octet(v4.group(2)) && octet(v4.group(3)) && octet(v4.group(4))
-          && v4.group().chars().filter(c -> c == '.').count() >= 2) {
+          && v4.group().indexOf('.') >= 0) {
         found.add(new PiiMatch(v4.start(), v4.end(), PiiKind.IPV4));
       }
     }
@@ -80,7 +81,8 @@ public final class PiiDetectors {
         found.add(new PiiMatch(ssn.start(), ssn.end(), PiiKind.SSN));
       }
     }
-    Matcher phone = PHONE.matcher(line);
+    // A date next to a phone number would swallow it into one rejected candidate: blank dates out.
+    Matcher phone = PHONE.matcher(DATE.matcher(line).replaceAll(d -> "#".repeat(d.group().length())));
     while (phone.find()) {
       if (phoneLike(phone.group()) && !covered(found, phone.start(), phone.end())) {
         found.add(new PiiMatch(phone.start(), phone.end(), PiiKind.PHONE));
@@ -184,7 +186,8 @@ public final class PiiDetectors {
 
   /**
    * A card number as cards print it — one run of 13–19 digits, groups of four (the last may be
-   * shorter), or Amex's 4-6-5 (4-6-4 for Diners), one separator throughout — passing Luhn.
+   * shorter; two run together by OCR count), or Amex's 4-6-5 (4-6-4 for Diners), one separator
+   * throughout — passing Luhn.
    */
   static boolean cardValid(String candidate) {
     String[] groups = candidate.split("[ \\-]");
@@ -200,6 +203,10 @@ public final class PiiDetectors {
         int n = groups[i].length();
         layout &= i < groups.length - 1 ? n == 4 : n >= 1 && n <= 4;
       }
+    }
+    if (!layout && groups.length >= 2) {
+      // Groups of four that OCR ran together: 5305 3691 57045972.
+      layout = java.util.Arrays.stream(groups).allMatch(g -> g.length() % 4 == 0);
     }
     return oneSeparator && layout && luhnValid(candidate.replaceAll("[ \\-]", ""));
   }

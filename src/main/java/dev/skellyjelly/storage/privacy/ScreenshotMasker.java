@@ -13,7 +13,8 @@ import java.util.Set;
  * Masks one screenshot: the pure core of PII masking, with no Vert.x in it. A screenshot whose
  * app or title matches a rule is filled whole. Otherwise OCR reads the regions that look like
  * text ({@link TextRegions}), words are grouped into lines ({@link TextLines}), each line is
- * classified ({@link MaskRules}), and the words holding PII are filled solid — never blurred,
+ * classified ({@link MaskRules}), and the words holding each PII match are filled solid, as one
+ * box with the gaps between them, — never blurred,
  * which can be undone — with a margin around them. Everything that goes wrong (no OCR engine, OCR
  * failure, an undecodable image) fills the whole screenshot: fail closed. Blocking (CPU) work;
  * thread-safe when the reader is.
@@ -67,7 +68,8 @@ public final class ScreenshotMasker {
     Set<PiiKind> kinds = EnumSet.noneOf(PiiKind.class);
     for (TextLines.Line line : TextLines.group(words)) {
       for (PiiMatch match : rules.find(line.text())) {
-        for (Rectangle box : line.wordsCovering(match.start(), match.end())) {
+        Rectangle box = line.wordsCovering(match.start(), match.end());
+        if (box != null) {
           box.grow(margin, margin);
           regions.add(new MaskedRegion(box, match.kind()));
           kinds.add(match.kind());

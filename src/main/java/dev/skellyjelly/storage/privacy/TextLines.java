@@ -9,25 +9,29 @@ import java.util.List;
  * Groups recognised words into lines of text by their boxes, since sparse-text segmentation
  * reports words in no reliable line order: a word joins a line when it overlaps the line's
  * middle vertically and starts within a few character heights of the line's last word. A
- * line's text is its words joined by single spaces; {@link #wordsCovering} maps a span of that
- * text back to the words (and so the pixels) that hold it.
+ * line's text is its words joined by single spaces; {@link Line#wordsCovering} maps a span of
+ * that text back to the pixels that hold it.
  */
 final class TextLines {
 
   /** One line: its words left to right, and where each starts in {@link #text()}. */
   record Line(List<OcrWord> words, String text, int[] starts) {
 
-    /** The boxes of the words that hold any character of {@code [start, end)}. */
-    List<Rectangle> wordsCovering(int start, int end) {
-      List<Rectangle> boxes = new ArrayList<>();
+    /**
+     * One box around the words that hold any character of {@code [start, end)}, gaps between them
+     * included (a glyph OCR dropped between two words of a match is still in it); {@code null} if
+     * none.
+     */
+    Rectangle wordsCovering(int start, int end) {
+      Rectangle box = null;
       for (int i = 0; i < words.size(); i++) {
         int wordStart = starts[i];
         int wordEnd = wordStart + words.get(i).text().length();
         if (wordStart < end && start < wordEnd) {
-          boxes.add(words.get(i).box());
+          box = box == null ? words.get(i).box() : box.union(words.get(i).box());
         }
       }
-      return boxes;
+      return box;
     }
   }
 

@@ -85,6 +85,13 @@ class PiiDetectorsTest {
   }
 
   @Test
+  void moreOcrSlipsFromTheBenchmark() {
+    assertEquals(List.of("ipv4:184,139,36.81"), found("status 184,139,36.81 update"));
+    assertEquals(List.of("phone:06 43 10 76 34"), found("confirm 2026-04-14 06 43 10 76 34 v3.8.8"));
+    assertEquals(List.of("card:5305 3691 57045972"), found("server 5305 3691 57045972"));
+  }
+
+  @Test
   void theOcrVariantOfALineFindsWhatSlipsHid() {
     MaskRules rules = new MaskRules(List.of(), List.of(), List.of());
     String line = "server 2001: db8: f2b0 :4b5d:409c and IBAN DEO5 1640 4741 5111 5057 66 ok";

@@ -62,10 +62,11 @@ class ScreenshotMaskerTest {
         .mask(raw, ImageFormat.RAW_RGBA, W, H, "app", "title");
     assertEquals(ImageFormat.RAW_RGBA, r.format(), "raw stays raw");
     assertEquals(Set.of(PiiKind.PHONE), r.kinds());
-    assertEquals(4, r.regionCount(), "one box per word of the number");
+    assertEquals(1, r.regionCount(), "one box over the words of the number, gaps included");
     assertTrue(black(r.data(), 42, 17), "margin above-left of +44");
     assertTrue(black(r.data(), 159, 34), "margin below-right of 0958");
     assertFalse(black(r.data(), 20, 25), "'call' stays");
+    assertTrue(black(r.data(), 72, 25), "the gap between +44 and 20");
     assertFalse(black(r.data(), 170, 25), "right of the margin stays");
     assertEquals((byte) 0x80, raw[0], "the held original is never changed");
   }
