@@ -10,8 +10,6 @@ import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.store.EventStore;
 import dev.skellyjelly.storage.store.Schema;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,25 +37,6 @@ class EncryptionCommandsTest {
 
   private static StorageConfig.Encryption key(Path file) {
     return new StorageConfig.Encryption(true, file, null, null);
-  }
-
-  private record Run(int exit, String out, String err) {
-  }
-
-  private static Run main(String... argv) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int exit = Main.run(argv);
-      return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
   }
 
   private List<RawEvent> fill(Path keyFile) throws Exception {
@@ -92,13 +71,13 @@ class EncryptionCommandsTest {
     Path b = dir.resolve("b.key");
     List<RawEvent> sent = fill(a);
 
-    Run rewrap = main("rotate-key", "--config", config(a).toString(), "--new-key-file", b.toString());
+    LauncherRun rewrap = LauncherRun.of("rotate-key", "--config", config(a).toString(), "--new-key-file", b.toString());
     assertEquals(0, rewrap.exit(), rewrap.err());
     assertTrue(rewrap.out().contains("\"rewrappedUnder\":\"" + b + "\""), rewrap.out());
     assertThrows(ConfigException.class, () -> read(a), "the old key no longer opens the database");
     assertEquals(sent, read(b));
 
-    Run reencrypt = main("rotate-key", "--config", config(b).toString(), "--reencrypt");
+    LauncherRun reencrypt = LauncherRun.of("rotate-key", "--config", config(b).toString(), "--reencrypt");
     assertEquals(0, reencrypt.exit(), reencrypt.err());
     assertTrue(reencrypt.out().contains("\"reencryptedBlocks\":5"), reencrypt.out());
     assertTrue(reencrypt.out().contains("\"dataKey\":2"), reencrypt.out());
@@ -108,7 +87,7 @@ class EncryptionCommandsTest {
         "SELECT count(*) FROM settings WHERE key = 'data_key:1'"), "the old data key is forgotten");
     assertEquals(sent, read(b));
 
-    Run neither = main("rotate-key", "--config", config(b).toString());
+    LauncherRun neither = LauncherRun.of("rotate-key", "--config", config(b).toString());
     assertEquals(2, neither.exit());
     assertTrue(neither.err().startsWith("storage rotate-key: choose one of --new-key-file FILE and --reencrypt"));
   }
@@ -120,7 +99,7 @@ class EncryptionCommandsTest {
     Path wrong = dir.resolve("wrong.key");
     Files.writeString(wrong, java.util.Base64.getEncoder().encodeToString(new byte[32]) + "\n");
     byte[] before = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(dir.resolve("events.db")));
-    Run run = main("export", "--config", config(wrong).toString(), "--from", Long.toString(T9),
+    LauncherRun run = LauncherRun.of("export", "--config", config(wrong).toString(), "--from", Long.toString(T9),
         "--to", Long.toString(T9 + 1_000), "--out", dir.resolve("out.jsonl.gz").toString());
     assertEquals(2, run.exit());
     List<String> lines = run.err().lines().filter(l -> !l.contains("plaintext")).toList();
@@ -136,7 +115,7 @@ class EncryptionCommandsTest {
     Path key = dir.resolve("storage.key");
     List<RawEvent> sent = fill(key);
     Path sealed = dir.resolve("day.jsonl.gz.sealed");
-    Run export = main("export", "--config", config(key).toString(), "--from", Long.toString(T9),
+    LauncherRun export = LauncherRun.of("export", "--config", config(key).toString(), "--from", Long.toString(T9),
         "--to", Long.toString(T9 + 1_000), "--out", sealed.toString(), "--encrypt");
     assertEquals(0, export.exit(), export.err());
     assertTrue(export.out().contains("\"encrypted\":true") && export.out().contains("\"events\":5"), export.out());
@@ -145,7 +124,7 @@ class EncryptionCommandsTest {
     assertEquals("SJX1", new String(bytes, 0, 4, StandardCharsets.US_ASCII));
 
     Path opened = dir.resolve("day.jsonl.gz");
-    Run decrypt = main("decrypt-export", sealed.toString(), opened.toString(), "--config", config(key).toString());
+    LauncherRun decrypt = LauncherRun.of("decrypt-export", sealed.toString(), opened.toString(), "--config", config(key).toString());
     assertEquals(0, decrypt.exit(), decrypt.err());
     List<String> lines;
     try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(
@@ -158,12 +137,12 @@ class EncryptionCommandsTest {
     byte[] changed = bytes.clone();
     changed[changed.length - 20] ^= 1;
     Files.write(sealed, changed);
-    Run tampered = main("decrypt-export", sealed.toString(), dir.resolve("x.gz").toString(), "--config",
+    LauncherRun tampered = LauncherRun.of("decrypt-export", sealed.toString(), dir.resolve("x.gz").toString(), "--config",
         config(key).toString());
     assertEquals(1, tampered.exit());
     assertTrue(tampered.err().contains("does not decrypt: the file was changed"), tampered.err());
     Files.write(sealed, java.util.Arrays.copyOf(bytes, bytes.length - 1));
-    Run cut = main("decrypt-export", sealed.toString(), dir.resolve("x.gz").toString(), "--config",
+    LauncherRun cut = LauncherRun.of("decrypt-export", sealed.toString(), dir.resolve("x.gz").toString(), "--config",
         config(key).toString());
     assertEquals(1, cut.exit());
     try (var left = Files.list(dir)) {

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.skellyjelly.storage.demo.SyntheticDesktop;
 import io.vertx.core.json.JsonObject;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -23,25 +20,6 @@ class MaskScreenshotCommandTest {
   @TempDir
   Path dir;
 
-  private record Run(int exit, String out, String err) {
-  }
-
-  private static Run main(String... argv) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int exit = Main.run(argv);
-      return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-  }
-
   private Path config(String privacy) throws Exception {
     return Files.writeString(dir.resolve("storage.toml"), "[privacy]\n" + privacy + "\n");
   }
@@ -52,7 +30,7 @@ class MaskScreenshotCommandTest {
     Path in = dir.resolve("in.png");
     ImageIO.write(screen.image(), "png", in.toFile());
     Path out = dir.resolve("out.png");
-    Run run = main("mask-screenshot", in.toString(), out.toString(), "--config",
+    LauncherRun run = LauncherRun.of("mask-screenshot", in.toString(), out.toString(), "--config",
         config("mask_patterns = [\"weekly|quarter\"]").toString());
     assertEquals(0, run.exit(), run.err());
     JsonObject json = new JsonObject(run.out().strip().lines().reduce((a, b) -> b).orElseThrow());
@@ -71,12 +49,12 @@ class MaskScreenshotCommandTest {
   void anAppRuleFillsTheWholeImageAndABadPatternIsNamed() throws Exception {
     Path in = dir.resolve("in.png");
     ImageIO.write(new SyntheticDesktop(12).render(0, 300, 200, 1).image(), "png", in.toFile());
-    Run app = main("mask-screenshot", in.toString(), dir.resolve("a.png").toString(),
+    LauncherRun app = LauncherRun.of("mask-screenshot", in.toString(), dir.resolve("a.png").toString(),
         "--config", config("mask_apps = [\"keepass\"]").toString(), "--app", "KeePassXC");
     assertEquals(0, app.exit(), app.err());
     assertTrue(app.out().contains("\"whole\":true") && app.out().contains("\"app\""), app.out());
 
-    Run bad = main("mask-screenshot", in.toString(), dir.resolve("b.png").toString(),
+    LauncherRun bad = LauncherRun.of("mask-screenshot", in.toString(), dir.resolve("b.png").toString(),
         "--config", config("mask_titles = [\"(bank\"]").toString());
     assertEquals(2, bad.exit());
     assertTrue(bad.err().contains("privacy.mask_titles[0] = \"(bank\""), bad.err());
