@@ -12,6 +12,7 @@ import io.vertx.core.WorkerExecutor;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +39,8 @@ public final class FetchMasking {
   private final TextReader reader;
   private final WorkerExecutor pool;
   private final Map<ScreenshotId, Future<MaskResult>> done = new HashMap<>();
-  private int pending;
+  /** Maskings on the pool now, also of screenshots deleted meanwhile: close() waits for them. */
+  private final java.util.Set<Future<MaskResult>> running = new java.util.HashSet<>();
 
   private FetchMasking(Vertx vertx, StorageConfig.Privacy config, PrivacyMetrics metrics,
       ScreenshotMasker masker, TextReader reader) {
@@ -84,7 +86,7 @@ public final class FetchMasking {
       int height, String appName, String windowTitle) {
     Future<MaskResult> result = done.get(id);
     if (result == null) {
-      if (pending >= QUEUE_PER_WORKER * config.maskWorkers()) {
+      if (running.size() >= QUEUE_PER_WORKER * config.maskWorkers()) {
         return whole(format, width, height, "the masking queue is full; fetch again shortly");
       }
       result = start(id, bytes, format, width, height, appName, windowTitle);
@@ -112,8 +114,7 @@ public final class FetchMasking {
 
   private Future<MaskResult> start(ScreenshotId id, byte[] bytes, ImageFormat format, int width,
       int height, String appName, String windowTitle) {
-    pending++;
-    return pool.<MaskResult>executeBlocking(() -> {
+    Future<MaskResult> masking = pool.<MaskResult>executeBlocking(() -> {
       ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
       long t0 = cpu.getCurrentThreadCpuTime();
       MaskResult r = masker.mask(bytes, format, width, height, appName, windowTitle);
@@ -126,7 +127,6 @@ public final class FetchMasking {
         // screenshot sits in memory beside the original.
         .map(r -> r.format().isRaw() || (r.regions().isEmpty() && !r.whole()) ? r.plan() : r)
         .onComplete(ar -> {
-          pending--;
           MaskResult r = ar.result();
           if (r.failure() != null) {
             LOG.warn("screenshot {} is served fully masked: {}", id, r.failure());
@@ -134,6 +134,9 @@ public final class FetchMasking {
           vertx.eventBus().send(Addresses.WRITE_SCREENSHOT_MASKING,
               new MaskingRecorded(id, r.regionCount(), r.kindLabels()));
         });
+    running.add(masking);
+    masking.onComplete(ar -> running.remove(masking));
+    return masking;
   }
 
   /** A raw screenshot's plan is filled into a copy of its bytes at each fetch (off the event loop). */
@@ -164,12 +167,18 @@ public final class FetchMasking {
     return masker.hasReader();
   }
 
+  /**
+   * Waits for maskings still running (an engine must not be freed under a recognition), then
+   * closes the pool and frees the engines.
+   */
   public Future<Void> close() {
     done.clear();
-    return pool.close().onComplete(ar -> {
-      if (reader != null) {
-        reader.close();
-      }
-    });
+    return Future.join(List.copyOf(running))
+        .transform(ignored -> pool.close())
+        .onComplete(ar -> {
+          if (reader != null) {
+            reader.close();
+          }
+        });
   }
 }

@@ -173,6 +173,23 @@ class ScreenshotMaskingTest {
             }))));
   }
 
+  @Test
+  void stoppingWhileMaskingRunsWaitsForItAndFreesTheEngine(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
+    SyntheticDesktop.Screen screen = new SyntheticDesktop(9).render(2, 1280, 720, 3);
+    RawEvent.Screenshot s = shot(png(screen.image()), 1280, 720, "gnome-terminal", "shell");
+    StorageModule.deploy(vertx, config(new JsonObject().put("mask_deadline_ms", 1)), registry,
+            new ManualClock(5_000_000L))
+        .compose(m -> storeAndFetch(vertx, s).compose(reply -> {
+          ctx.verify(() -> assertTrue(reply.getJsonObject("masking").getBoolean("whole")));
+          return m.undeploy(); // masking is still running on its worker
+        }))
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertEquals(1, registry.get("skelly.pii.mask").timer().count(), "it finished first");
+          ctx.completeNow();
+        })));
+  }
+
   /** Fetches every 50 ms until masking has finished (the reply is no longer filled whole). */
   private static Future<JsonObject> untilMasked(Vertx vertx, ScreenshotId id, int triesLeft) {
     return fetch(vertx, id).compose(reply -> {
