@@ -46,7 +46,8 @@ final class CaptureCommand implements Command {
         retried with backoff and jitter on TIMEOUT, NO_HANDLERS and BACKPRESSURE (a retry is
         stored once) for up to --retry-seconds, and the sender waits while the client is full.
         Last stdout line: JSON with session, mode, sent, acked, failed, refused, frames,
-        elapsedSeconds, eventsPerSec (committed). SIGINT/SIGTERM ends the sending early:
+        elapsedSeconds, eventsPerSec (committed), and with --durable ackP50Ms / ackP99Ms (send
+        to acknowledgement after commit). SIGINT/SIGTERM ends the sending early:
         what is held is sent and answered, the JSON printed (with "stopped"), exit 0.
 
           --rate N        events per second (default 1000)
@@ -96,6 +97,10 @@ final class CaptureCommand implements Command {
           .put("frames", client.framesSent())
           .put("elapsedSeconds", Math.round(elapsed * 1000) / 1000.0)
           .put("eventsPerSec", Math.round(committed / elapsed));
+      if (durable) {
+        result.put("ackP50Ms", sender.latencies.percentileMs(0.5))
+            .put("ackP99Ms", sender.latencies.percentileMs(0.99));
+      }
       if (StopSignals.requested()) {
         result.put("stopped", StopSignals.onStop().getNow(""));
       }
@@ -125,6 +130,8 @@ final class CaptureCommand implements Command {
     final AtomicLong sent = new AtomicLong();
     final AtomicLong acked = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
+    /** Send to acknowledgement (after commit) of each durable event. */
+    final Latencies latencies = new Latencies();
     volatile String firstFailure;
     private final Promise<Void> done = Promise.promise();
     private volatile boolean finished;
@@ -177,7 +184,11 @@ final class CaptureCommand implements Command {
         RawEvent e = capture.next(now);
         sent.incrementAndGet();
         if (durable) {
-          client.sendDurably(e).onComplete(this::answered);
+          long sentAt = System.nanoTime();
+          client.sendDurably(e).onComplete(ar -> {
+            latencies.record(System.nanoTime() - sentAt);
+            answered(ar);
+          });
         } else {
           client.send(e);
         }

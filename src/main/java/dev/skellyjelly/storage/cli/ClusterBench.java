@@ -10,8 +10,8 @@ import java.util.Locale;
  * {@code bench --cluster}: storage and capture as two processes on loopback, as a desktop runs
  * them. A storage node ({@code run --cluster}) takes first a durable capture, then a
  * fire-and-forget one, each sending as fast as the client lets it; the storage process's CPU
- * seconds and peak RSS are read from {@code /proc}. Optionally a steady phase at a desktop's
- * rate measures the storage process's share of a core.
+ * seconds and peak RSS are read from {@code /proc}. Optionally a steady durable phase at a
+ * desktop's rate measures the storage process's share of a core and the ack latency.
  */
 final class ClusterBench {
 
@@ -21,6 +21,7 @@ final class ClusterBench {
   private final long steadySeconds;
   private final long steadyRate;
   private long steadyCommitted;
+  private double steadyAckP99Ms;
 
   ClusterBench(Path dir, Path hazelcastConfig, long seconds, long steadySeconds, long steadyRate) {
     this.dir = dir;
@@ -54,7 +55,8 @@ final class ClusterBench {
           .put("storageCpuSecondsPerMillionEvents", round((cpu1 - cpu0) / committed * 1e6));
       if (steadySeconds > 0) {
         result.put("storageCpuPercentAtSteadyRate", steady(storage, cfg))
-            .put("steadyRate", steadyRate);
+            .put("steadyRate", steadyRate)
+            .put("steadyAckP99Ms", steadyAckP99Ms);
       }
       result.put("storageRssMb", Math.round(storage.peakRssMb()));
       int exit = storage.terminate(60);
@@ -91,8 +93,8 @@ final class ClusterBench {
   private double steady(ChildJvm storage, String cfg) throws Exception {
     long warmUp = Math.min(60, steadySeconds / 4);
     System.err.println("bench: cluster, " + steadyRate + " events/s for " + steadySeconds + " s");
-    try (ChildJvm capture = ChildJvm.start("capture", List.of("capture", "--cluster", "--rate",
-        String.valueOf(steadyRate), "--seconds", String.valueOf(steadySeconds + 2 * warmUp),
+    try (ChildJvm capture = ChildJvm.start("capture", List.of("capture", "--cluster", "--durable",
+        "--rate", String.valueOf(steadyRate), "--seconds", String.valueOf(steadySeconds + 2 * warmUp),
         "--seed", "2", "--config", cfg))) {
       capture.awaitLine("capture: sent=", 120);
       StopSignals.await(warmUp);
@@ -102,7 +104,8 @@ final class ClusterBench {
       StopSignals.check();
       double cpu1 = storage.cpuSeconds();
       JsonObject r = capture.result(steadySeconds + 3 * warmUp + 300);
-      steadyCommitted = r.getLong("sent") - r.getLong("refused") - r.getLong("failed");
+      steadyCommitted = r.getLong("acked");
+      steadyAckP99Ms = r.getDouble("ackP99Ms");
       return round((cpu1 - cpu0) / steadySeconds * 100);
     }
   }
