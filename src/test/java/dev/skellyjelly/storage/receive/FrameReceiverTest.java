@@ -93,6 +93,27 @@ class FrameReceiverTest {
   }
 
   @Test
+  void aFrameWithAScreenshotIsAnsweredWhenTheEventsAndTheScreenshotAreStored(Vertx vertx,
+      VertxTestContext ctx) {
+    StorageConfig config = TestSupport.config(dir);
+    List<RawEvent> events = TestSupport.everyKind(UUID.randomUUID(), 1_763_950_000_000_000L);
+    deploy(vertx, config).compose(module -> vertx.eventBus()
+            .<Long>request(Addresses.EVENTS_RAW, wire(events))
+            .map(reply -> {
+              ctx.verify(() -> {
+                assertEquals(6L, reply.body());
+                assertEquals(events.stream().filter(e -> !(e instanceof RawEvent.Screenshot)).toList(),
+                    TestSupport.storedEvents(config.databasePath()));
+                assertEquals(1, TestSupport.queryLong(config.databasePath(),
+                    "SELECT count(*) FROM screenshot_metadata"));
+              });
+              return module;
+            }))
+        .onComplete(ctx.succeeding(module -> module.undeploy()
+            .onComplete(ctx.succeedingThenComplete())));
+  }
+
+  @Test
   void badFramesAreAnsweredAsAWholeAndTheNextFrameIsStored(Vertx vertx, VertxTestContext ctx) {
     StorageConfig config = TestSupport.config(dir);
     UUID session = UUID.randomUUID();
