@@ -41,6 +41,12 @@ final class ChildJvm implements AutoCloseable {
 
   /** Starts {@code Main} with {@code args} in a new JVM. */
   static ChildJvm start(String name, List<String> args) throws IOException {
+    return start(name, List.of(), args);
+  }
+
+  /** The same, with {@code jvmOptions} after this JVM's own (so they win, e.g. {@code -Xmx}). */
+  static ChildJvm start(String name, List<String> jvmOptions, List<String> args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -48,6 +54,7 @@ final class ChildJvm implements AutoCloseable {
         command.add(option); // the launcher's --add-opens, -Xmx, ...
       }
     }
+    command.addAll(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(args);
     return new ChildJvm(name, new ProcessBuilder(command).start());
