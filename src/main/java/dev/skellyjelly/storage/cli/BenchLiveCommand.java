@@ -137,8 +137,7 @@ final class BenchLiveCommand implements Command {
           + " (burst) events, sent " + events);
     }
     if (!keep) {
-      BenchFiles.emptyDirectory(dir);
-      Files.delete(dir);
+      BenchFiles.deleteDirectory(dir);
     }
     System.out.println(result.encode());
     return 0;
