@@ -55,16 +55,14 @@ public final class ScreenshotVerticle extends VerticleBase {
   private static final String DIR_PERMS = "rwx------";
   private static final int REMEMBERED_EXPIRED = 100_000;
 
-  /** Where a live screenshot's bytes are. */
-  /** A screenshot held for its retention; {@code fileKey} is the only key to its file, when sealed. */
-  private record Held(ScreenshotMetadata metadata, Path file, OneTimeKey fileKey) {
+  /**
+   * A screenshot held for its retention: in the memory cache, or in {@code file} — sealed under
+   * {@code fileKey} (its only key) when encryption is on — once {@code written} completes.
+   */
+  private record Held(ScreenshotMetadata metadata, Path file, OneTimeKey fileKey, Future<Void> written) {
     boolean onDisk() {
       return file != null;
     }
-  }
-
-  /** A written screenshot file and the key that sealed it (null: written in the clear). */
-  private record StoredFile(Path path, OneTimeKey key) {
   }
 
   private final StorageConfig config;
@@ -147,31 +145,36 @@ public final class ScreenshotVerticle extends VerticleBase {
     RawEvent.Screenshot s = message.body();
     metrics.screenshotReceived();
     boolean toDisk = s.data().length >= config.screenshotMemoryThresholdBytes();
-    Future<StoredFile> kept;
+    Path file = null;
+    OneTimeKey fileKey = null;
+    Future<Void> written = Future.succeededFuture();
     String storage;
     if (!toDisk) {
-      kept = Future.succeededFuture(null); // cached with its entry below, so both agree
       storage = "memory";
     } else if (diskLow) {
       // Disk guard: no screenshot files while space is low; metadata is still stored.
       metrics.screenshotNotWritten();
-      kept = Future.succeededFuture(null);
       storage = "not-kept-low-disk";
     } else {
-      kept = writeFile(s);
+      // The file only moves the bytes out of memory: a crash loses it anyway (start-up deletes
+      // leftovers), so the reply does not wait for it; fetches and deletion do.
+      file = config.screenshotDir().resolve(s.screenshotId() + ".img");
+      fileKey = config.encryption().enabled() ? new OneTimeKey() : null;
+      written = writeFile(s, file, fileKey).onFailure(err -> fileLost(s.screenshotId(), err));
       storage = "disk";
     }
+    Path heldFile = file;
+    OneTimeKey heldKey = fileKey;
+    Future<Void> heldWritten = written;
     Future<ImageAnalysisResult> analysed = vertx.executeBlocking(
         () -> analysis.analyze(s.data(), s.format(), s.width(), s.height()), false);
     var bus = vertx.eventBus();
-    Future.all(kept, analysed)
-        .compose(all -> {
-          ScreenshotMetadata metadata = metadata(s, analysed.result(), storage);
-          StoredFile file = kept.result();
-          if (file != null || "memory".equals(storage)) {
-            held.put(s.screenshotId(), new Held(metadata, file == null ? null : file.path(),
-                file == null ? null : file.key()));
-            if (file == null) {
+    analysed
+        .compose(result -> {
+          ScreenshotMetadata metadata = metadata(s, result, storage);
+          if ((heldFile != null && !heldWritten.failed()) || "memory".equals(storage)) {
+            held.put(s.screenshotId(), new Held(metadata, heldFile, heldKey, heldWritten));
+            if (heldFile == null) {
               // Our own copy: the producer may reuse its array, and ours is zeroed when dropped.
               memory.put(s.screenshotId(), s.data().clone()); // may evict at once: the listener drops it
             }
@@ -198,21 +201,31 @@ public final class ScreenshotVerticle extends VerticleBase {
    * measured 10 ms slower for a 5 MB screenshot — two extra copies through a Buffer — which is
    * half the 20 ms budget; the sweep, reads and deletes use them.)
    */
-  private Future<StoredFile> writeFile(RawEvent.Screenshot s) {
-    Path target = config.screenshotDir().resolve(s.screenshotId() + ".img");
+  private Future<Void> writeFile(RawEvent.Screenshot s, Path target, OneTimeKey key) {
     Path temp = config.screenshotDir().resolve(s.screenshotId() + ".tmp");
-    return vertx.<StoredFile>executeBlocking(() -> {
+    return vertx.<Void>executeBlocking(() -> {
       try {
         // With encryption on, the file is sealed under a key held only in memory (crypto-shredding).
-        OneTimeKey key = config.encryption().enabled() ? new OneTimeKey() : null;
         Files.write(Files.createFile(temp, PRIVATE_FILE), key == null ? s.data() : key.seal(s.data()));
-        return new StoredFile(Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE), key);
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        return null;
       } catch (IOException e) {
         Files.deleteIfExists(temp);
         throw new IOException("cannot write screenshot file " + target + " (" + e + "); check free"
             + " space and permissions of " + config.screenshotDir(), e);
       }
     }, false);
+  }
+
+  /** A file that could not be written after the reply: its screenshot is gone, and says why. */
+  private void fileLost(ScreenshotId id, Throwable err) {
+    LOG.error("screenshot {} is lost: {}", id, err.getMessage());
+    metrics.screenshotNotWritten();
+    Held h = held.remove(id);
+    if (h != null && h.fileKey() != null) {
+      h.fileKey().forget();
+    }
+    expired.put(id, "its file could not be written: " + err.getMessage());
   }
 
   private static ScreenshotMetadata metadata(RawEvent.Screenshot s, ImageAnalysisResult r,
@@ -282,7 +295,7 @@ public final class ScreenshotVerticle extends VerticleBase {
       h.fileKey().forget(); // the file is noise from here on, whatever happens to the delete
     }
     Future<Void> fileGone = h.onDisk()
-        ? fs.delete(h.file().toString()).recover(err -> fs.exists(h.file().toString())
+        ? h.written().transform(ar -> fs.delete(h.file().toString())).recover(err -> fs.exists(h.file().toString())
             .compose(exists -> exists ? Future.failedFuture(err) : Future.succeededFuture()))
         : Future.succeededFuture();
     return fileGone
@@ -339,7 +352,7 @@ public final class ScreenshotVerticle extends VerticleBase {
     }
     Future<byte[]> bytes;
     if (h.onDisk()) {
-      bytes = fs.readFile(h.file().toString()).map(Buffer::getBytes);
+      bytes = h.written().compose(v -> fs.readFile(h.file().toString())).map(Buffer::getBytes);
       if (h.fileKey() != null) {
         bytes = bytes.compose(sealed -> vertx.executeBlocking(() -> h.fileKey().open(sealed), false));
       }
