@@ -106,7 +106,7 @@ public final class StorageMetrics {
         "Screenshots pushed out of the memory cache by its bounds before their"
             + " retention ended");
     screenshotsNotWritten = counter("skelly.screenshots.not.written",
-        "Large screenshots not written to disk because free space was low");
+        "Large screenshots not written to disk: free space was low, or the write failed");
     expiredFetches = counter("skelly.screenshots.expired.fetches",
         "Fetches of screenshots already deleted (answered EXPIRED)");
     screenshotProcessing = Timer.builder("skelly.screenshot.processing")
