@@ -314,8 +314,9 @@ public final class BlockCrypto {
     }
     Aead key = keys.get(sealed[1] & 0xFF);
     if (key == null) {
-      throw new DecryptException("sealed under data key " + (sealed[1] & 0xFF) + ", which this database"
-          + " does not hold");
+      throw new DecryptException("sealed under data key " + (sealed[1] & 0xFF) + ", which " + (connection == null
+          ? "device " + device + " has not shipped (or which does not unwrap with the configured key)"
+          : "this database does not hold"));
     }
     return key.open(sealed, 2, aad);
   }
