@@ -18,8 +18,8 @@ import java.util.List;
  *
  * <p>Changelog:
  * <ul>
- *   <li>1 — devices (with their wrapped data keys), sessions, event_blocks (payload opaque: as stored on the device),
- *       event_aggregates_minute/hourly/daily, windows, screenshot_metadata.</li>
+ *   <li>1 — devices (with their wrapped data keys), sessions, event_blocks (payload opaque: as
+ *       stored on the device), event_aggregates_minute/hourly/daily, windows, screenshot_metadata.</li>
  * </ul>
  */
 public final class PgSchema {

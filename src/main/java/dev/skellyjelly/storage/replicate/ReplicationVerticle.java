@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -213,7 +214,7 @@ public final class ReplicationVerticle extends VerticleBase {
    * changed locally (a rotation, a re-encryption), so other devices can open what it ships.
    */
   private Future<Void> register(DeviceKeys keys) {
-    if (registered && java.util.Objects.equals(keys, registeredKeys)) {
+    if (registered && Objects.equals(keys, registeredKeys)) {
       return Future.succeededFuture();
     }
     return shipper.registerDevice(config.device().name(), keys).onSuccess(v -> {
