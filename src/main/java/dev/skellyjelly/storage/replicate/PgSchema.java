@@ -18,8 +18,8 @@ import java.util.List;
  *
  * <p>Changelog:
  * <ul>
- *   <li>1 — devices, sessions, event_blocks (payload opaque: as stored on the device),
- *       event_aggregates_minute/hourly/daily, windows, screenshot_metadata.</li>
+ *   <li>1 — devices (with their wrapped data keys), sessions, event_blocks (payload opaque: as
+ *       stored on the device), event_aggregates_minute/hourly/daily, windows, screenshot_metadata.</li>
  * </ul>
  */
 public final class PgSchema {
@@ -32,8 +32,11 @@ public final class PgSchema {
       + " window_switches BIGINT NOT NULL, active_time_ms BIGINT NOT NULL, screenshot_count BIGINT NOT NULL";
 
   private static final List<String> V1 = List.of(
+      // data_keys: the device's data keys wrapped under its key-encryption key (DeviceKeys), null
+      // for a plaintext device; never a key in the clear.
       "CREATE TABLE devices (device_id UUID PRIMARY KEY, name TEXT NOT NULL,"
-          + " first_seen TIMESTAMPTZ NOT NULL DEFAULT now(), last_seen TIMESTAMPTZ NOT NULL DEFAULT now())",
+          + " first_seen TIMESTAMPTZ NOT NULL DEFAULT now(), last_seen TIMESTAMPTZ NOT NULL DEFAULT now(),"
+          + " data_keys JSONB)",
       "CREATE TABLE sessions (device_id UUID NOT NULL, session_id UUID NOT NULL,"
           + " PRIMARY KEY (device_id, session_id))",
       // One block is (device, session, first sequence): a session's blocks hold disjoint sequences.

@@ -1,5 +1,6 @@
 package dev.skellyjelly.storage.replicate;
 
+import dev.skellyjelly.storage.store.DeviceKeys;
 import dev.skellyjelly.storage.store.Maintenance;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -57,10 +58,18 @@ public final class PgShipper {
     this.statementTimeoutMs = statementTimeoutMs;
   }
 
-  /** Registers the device (name refreshed, last seen now). */
-  public Future<Void> registerDevice(String name) {
-    return pool.preparedQuery("INSERT INTO devices (device_id, name) VALUES ($1, $2) ON CONFLICT (device_id)"
-        + " DO UPDATE SET name = excluded.name, last_seen = now()").execute(Tuple.of(device, name)).mapEmpty();
+  /**
+   * Registers the device (name refreshed, last seen now) with its wrapped data keys ({@code keys}:
+   * null for a plaintext database). Wrapped keys the server holds and the device no longer does
+   * are kept: a key retired by a local re-encryption may still seal blocks shipped before it.
+   */
+  public Future<Void> registerDevice(String name, DeviceKeys keys) {
+    return pool.preparedQuery("INSERT INTO devices (device_id, name, data_keys) VALUES ($1, $2, $3::jsonb)"
+        + " ON CONFLICT (device_id) DO UPDATE SET name = excluded.name, last_seen = now(),"
+        + " data_keys = CASE WHEN excluded.data_keys IS NULL THEN devices.data_keys"
+        + " ELSE excluded.data_keys || jsonb_build_object('keys',"
+        + " coalesce(devices.data_keys -> 'keys', '{}'::jsonb) || (excluded.data_keys -> 'keys')) END")
+        .execute(Tuple.of(device, name, keys == null ? null : keys.toJson())).mapEmpty();
   }
 
   public Future<Void> ship(LocalChanges.Batch batch) {

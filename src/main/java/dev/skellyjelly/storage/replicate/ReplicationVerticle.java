@@ -3,6 +3,7 @@ package dev.skellyjelly.storage.replicate;
 import dev.skellyjelly.storage.Addresses;
 import dev.skellyjelly.storage.StorageClock;
 import dev.skellyjelly.storage.config.StorageConfig;
+import dev.skellyjelly.storage.store.DeviceKeys;
 import dev.skellyjelly.storage.store.SqliteFiles;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -64,6 +66,8 @@ public final class ReplicationVerticle extends VerticleBase {
 
   private boolean busy;
   private boolean schemaReady;
+  private boolean registered;
+  private DeviceKeys registeredKeys;
   private boolean refused;
   private long pollTimer = -1;
   private long retryTimer = -1;
@@ -77,6 +81,10 @@ public final class ReplicationVerticle extends VerticleBase {
   private final List<Waiter> waiters = new ArrayList<>();
 
   private record Waiter(long afterNanos, Promise<Boolean> done) {
+  }
+
+  /** One read of the local database: its key material and the next batch. */
+  private record LocalRead(DeviceKeys keys, LocalChanges.Batch batch) {
   }
 
   public ReplicationVerticle(StorageConfig config, MeterRegistry registry, StorageClock clock) {
@@ -168,12 +176,18 @@ public final class ReplicationVerticle extends VerticleBase {
     prepare()
         .compose(v -> {
           committedSinceRead = 0;
-          return reader.executeBlocking(() -> changes.next(marks, config.postgres().batchEvents()), false);
+          return reader.executeBlocking(() -> {
+            // The keys are read before the batch: blocks sealed under a new key reach PostgreSQL after it.
+            DeviceKeys keys = DeviceKeys.read(readConnection);
+            return new LocalRead(keys, changes.next(marks, config.postgres().batchEvents()));
+          }, false);
         })
-        .compose(batch -> {
+        .compose(read -> {
+          LocalChanges.Batch batch = read.batch();
           pendingEvents = batch.pendingEvents(); // known now, even if shipping fails
           pendingBlocks = batch.pendingBlocks();
-          return (batch.isEmpty() ? Future.<Void>succeededFuture() : shipper.ship(batch)).map(batch);
+          return register(read.keys())
+              .compose(v -> batch.isEmpty() ? Future.<Void>succeededFuture() : shipper.ship(batch)).map(batch);
         })
         .onComplete(ar -> {
           busy = false;
@@ -185,15 +199,28 @@ public final class ReplicationVerticle extends VerticleBase {
         });
   }
 
-  /** Once per connection spell: schema migrated, partitions ahead, device registered. */
+  /** Once per connection spell: schema migrated, partitions ahead. */
   private Future<Void> prepare() {
     if (schemaReady) {
       return Future.succeededFuture();
     }
     return PgSchema.migrate(pool)
         .compose(v -> partitions.ensureAhead(clock.wallMicros(), PARTITION_DAYS_AHEAD))
-        .compose(v -> shipper.registerDevice(config.device().name()))
         .onSuccess(v -> schemaReady = true);
+  }
+
+  /**
+   * Registers the device once per connection spell, and again whenever its wrapped data keys
+   * changed locally (a rotation, a re-encryption), so other devices can open what it ships.
+   */
+  private Future<Void> register(DeviceKeys keys) {
+    if (registered && Objects.equals(keys, registeredKeys)) {
+      return Future.succeededFuture();
+    }
+    return shipper.registerDevice(config.device().name(), keys).onSuccess(v -> {
+      registered = true;
+      registeredKeys = keys;
+    });
   }
 
   private void onShipped(LocalChanges.Batch batch, long readNanos, long readMicros) {
@@ -228,6 +255,7 @@ public final class ReplicationVerticle extends VerticleBase {
   private void onFailure(Throwable err) {
     metrics.failed();
     schemaReady = false;
+    registered = false;
     partitions.forgetAll();
     String message = PgErrors.describe(err, config.postgres());
     if (PgErrors.permanent(err)) {

@@ -8,6 +8,7 @@ import dev.skellyjelly.storage.event.EventJson;
 import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.store.BlockCodec;
 import dev.skellyjelly.storage.store.BlockCrypto;
+import dev.skellyjelly.storage.store.BlockDecryptException;
 import dev.skellyjelly.storage.store.EventReader;
 import dev.skellyjelly.storage.store.Maintenance;
 import dev.skellyjelly.storage.store.QueryService;
@@ -22,6 +23,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -38,6 +40,7 @@ public final class SharedQueryVerticle extends VerticleBase {
 
   private final StorageConfig config;
   private Pool pool;
+  private DeviceCryptos cryptos;
 
   public SharedQueryVerticle(StorageConfig config) {
     this.config = config;
@@ -48,6 +51,7 @@ public final class SharedQueryVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> PgClients.pool(vertx, config.postgres()), false)
         .compose(p -> {
           pool = p;
+          cryptos = new DeviceCryptos(vertx, config.encryption());
           return vertx.eventBus().<JsonObject>localConsumer(Addresses.QUERY_SHARED, this::onQuery).completion();
         });
   }
@@ -120,6 +124,7 @@ public final class SharedQueryVerticle extends VerticleBase {
   private static final class EventsPage {
     final JsonArray events = new JsonArray();
     final JsonArray errors = new JsonArray();
+    Map<UUID, DeviceCryptos.Opener> openers;
     Cursor next;
     boolean first = true;
   }
@@ -129,7 +134,10 @@ public final class SharedQueryVerticle extends VerticleBase {
     int limit = QueryService.limit(q);
     Cursor cursor = q.getString("cursor") == null ? null : Cursor.parse(q.getString("cursor"));
     EventsPage page = new EventsPage();
-    return fetchBlocks(c, range, limit, cursor, page).map(v -> {
+    return cryptos.current(c).compose(openers -> {
+      page.openers = openers;
+      return fetchBlocks(c, range, limit, cursor, page);
+    }).map(v -> {
       JsonObject reply = new JsonObject().put("events", page.events)
           .put("next", page.next == null ? null : page.next.encode());
       if (!page.errors.isEmpty()) {
@@ -147,7 +155,7 @@ public final class SharedQueryVerticle extends VerticleBase {
   private Future<Void> fetchBlocks(SqlConnection c, EventReader.Range range, int limit, Cursor from, EventsPage page) {
     long dayStart = Math.floorDiv(range.fromMicros(), Maintenance.DAY_MICROS) * Maintenance.DAY_MICROS;
     Tuple args = Tuple.of(dayStart, range.toMicros(), range.fromMicros(), range.mask());
-    String sql = "SELECT start_us, device_id, session_id, first_seq, event_count, payload, end_us FROM event_blocks"
+    String sql = "SELECT start_us, device_id, session_id, first_seq, event_count, payload, last_seq FROM event_blocks"
         + " WHERE start_us >= $1 AND start_us < $2 AND end_us >= $3 AND (type_mask & $4) != 0";
     int n = 5;
     if (range.session() != null) {
@@ -160,7 +168,7 @@ public final class SharedQueryVerticle extends VerticleBase {
     }
     sql += " ORDER BY start_us, device_id, session_id, first_seq LIMIT " + BLOCKS_PER_FETCH;
     return c.preparedQuery(sql).execute(args).compose(rows -> {
-      BlockCodec codec = new BlockCodec();
+      BlockCodec plain = new BlockCodec();
       Row last = null;
       for (Row r : rows) {
         last = r;
@@ -181,16 +189,11 @@ public final class SharedQueryVerticle extends VerticleBase {
           continue; // the cursor's block, already read in an earlier fetch of this page
         }
         page.first = false;
-        byte[] payload = r.getBuffer(5).getBytes();
         List<RawEvent> block;
         try {
-          if (BlockCodec.format(payload) == BlockCrypto.SEALED) {
-            throw new EventDecodeException("it is encrypted on its device, and devices' data keys are not"
-                + " replicated yet; query that device itself (scope=local)");
-          }
-          block = codec.decode(payload, session);
-        } catch (EventDecodeException e) {
-          page.errors.add(new JsonObject().put("code", "DECODE").put("device", device.toString())
+          block = decode(page, plain, r);
+        } catch (EventDecodeException | BlockDecryptException e) {
+          page.errors.add(new JsonObject().put("code", e.code().name()).put("device", device.toString())
               .put("message", "a block of device " + device + " session " + session + " from sequence "
                   + r.getLong(3) + " was skipped: " + e.getMessage()));
           continue;
@@ -215,6 +218,28 @@ public final class SharedQueryVerticle extends VerticleBase {
           last.getInteger(4), last.getInteger(4));
       return fetchBlocks(c, range, limit, after, page);
     });
+  }
+
+  /**
+   * A block's events: a sealed one is opened with its device's keys and its identity (session and
+   * sequence range); a plaintext one decodes as it is.
+   */
+  private static List<RawEvent> decode(EventsPage page, BlockCodec plain, Row r) {
+    UUID device = r.getUUID(1);
+    UUID session = r.getUUID(2);
+    byte[] payload = r.getBuffer(5).getBytes();
+    if (BlockCodec.format(payload) != BlockCrypto.SEALED) {
+      return plain.decode(payload, session);
+    }
+    DeviceCryptos.Opener opener = page.openers.get(device);
+    if (opener == null) {
+      throw new BlockDecryptException("it is encrypted on its device, which has shipped no key material"
+          + " (a build older than this one); upgrade that device's storage module");
+    }
+    if (opener.codec() == null) {
+      throw new BlockDecryptException(opener.error());
+    }
+    return opener.codec().decode(payload, session, r.getLong(3), r.getLong(6));
   }
 
   // ---- aggregates and windows ----

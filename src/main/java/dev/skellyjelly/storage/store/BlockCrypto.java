@@ -34,8 +34,10 @@ public final class BlockCrypto {
 
   /** First byte of a sealed payload or column value. */
   public static final int SEALED = 3;
-  private static final String CURRENT = "data_key_current";
-  private static final String SALT = "kek_salt";
+  static final String CURRENT = "data_key_current";
+  static final String SALT = "kek_salt";
+  /** Prefix of the settings keys holding the wrapped data keys: {@code data_key:<id>}. */
+  static final String WRAPPED = "data_key:";
 
   private final Connection connection;
   private final UUID device;
@@ -70,7 +72,7 @@ public final class BlockCrypto {
     }
     crypto.currentId = Integer.parseInt(current);
     for (int id = 1; id <= crypto.currentId; id++) {
-      String wrapped = Settings.get(c, "data_key:" + id);
+      String wrapped = Settings.get(c, WRAPPED + id);
       if (wrapped == null) {
         continue; // retired by a completed re-encryption
       }
@@ -83,6 +85,34 @@ public final class BlockCrypto {
     }
     if (create) {
       crypto.useNonces(crypto.currentId);
+    }
+    return crypto;
+  }
+
+  /**
+   * Read-only keys of another device, from its wrapped data keys as replicated: they open its
+   * blocks (with its device id as their identity) and never seal. A data key other than the
+   * current one that does not unwrap is left out (a retired key, wrapped under an earlier
+   * key-encryption key): only blocks still sealed under it fail to open.
+   *
+   * @throws DecryptException when {@code kek} does not unwrap the device's current data key
+   */
+  static BlockCrypto forDevice(UUID device, int currentId, Map<Integer, byte[]> wrapped, byte[] kek)
+      throws DecryptException {
+    BlockCrypto crypto = new BlockCrypto(null, device);
+    Aead unwrapping = new Aead(kek);
+    crypto.currentId = currentId;
+    for (Map.Entry<Integer, byte[]> k : wrapped.entrySet()) {
+      try {
+        crypto.keys.put(k.getKey(), new Aead(unwrapping.open(k.getValue(), 0, wrapAad(k.getKey()))));
+      } catch (DecryptException e) {
+        if (k.getKey() == currentId) {
+          throw e;
+        }
+      }
+    }
+    if (!crypto.keys.containsKey(currentId)) {
+      throw new DecryptException("its current data key " + currentId + " is missing from its key material");
     }
     return crypto;
   }
@@ -145,7 +175,7 @@ public final class BlockCrypto {
     Aead next = new Aead(newKek);
     Transactions.immediate(connection, st -> {
       for (Map.Entry<Integer, Aead> k : keys.entrySet()) {
-        Settings.put(connection, "data_key:" + k.getKey(), Base64.getEncoder().encodeToString(
+        Settings.put(connection, WRAPPED + k.getKey(), Base64.getEncoder().encodeToString(
             next.sealWithRandomNonce(rawKey(k.getKey()), wrapAad(k.getKey()))));
       }
       if (newSalt == null) {
@@ -168,7 +198,7 @@ public final class BlockCrypto {
   /** Forgets data key {@code id} once nothing is sealed under it any more. */
   void retire(int id) throws SQLException {
     try (var ps = connection.prepareStatement("DELETE FROM settings WHERE key = ?")) {
-      ps.setString(1, "data_key:" + id);
+      ps.setString(1, WRAPPED + id);
       ps.executeUpdate();
     }
     keys.remove(id);
@@ -181,7 +211,7 @@ public final class BlockCrypto {
 
   private byte[] rawKey(int id) {
     try {
-      return kek.open(Base64.getDecoder().decode(Settings.get(connection, "data_key:" + id)), 0, wrapAad(id));
+      return kek.open(Base64.getDecoder().decode(Settings.get(connection, WRAPPED + id)), 0, wrapAad(id));
     } catch (SQLException | DecryptException e) {
       throw new IllegalStateException("cannot unwrap data key " + id + ": " + e.getMessage(), e);
     }
@@ -207,7 +237,7 @@ public final class BlockCrypto {
   /** Makes data key {@code id}, wraps it under {@code kek} and makes it current. */
   private void addDataKey(Aead kek, int id) throws SQLException {
     byte[] key = Aead.randomBytes(Aead.KEY_BYTES);
-    Settings.put(connection, "data_key:" + id,
+    Settings.put(connection, WRAPPED + id,
         Base64.getEncoder().encodeToString(kek.sealWithRandomNonce(key, wrapAad(id))));
     Settings.put(connection, "nonce_prefix:" + id, Integer.toString(ByteBuffer.wrap(Aead.randomBytes(4)).getInt()));
     Settings.put(connection, CURRENT, Integer.toString(id));
@@ -284,8 +314,9 @@ public final class BlockCrypto {
     }
     Aead key = keys.get(sealed[1] & 0xFF);
     if (key == null) {
-      throw new DecryptException("sealed under data key " + (sealed[1] & 0xFF) + ", which this database"
-          + " does not hold");
+      throw new DecryptException("sealed under data key " + (sealed[1] & 0xFF) + ", which " + (connection == null
+          ? "device " + device + " has not shipped (or which does not unwrap with the configured key)"
+          : "this database does not hold"));
     }
     return key.open(sealed, 2, aad);
   }

@@ -62,7 +62,7 @@ class ReplicationShippingTest {
     PgPartitions partitions = new PgPartitions(pool);
     PgShipper shipper = new PgShipper(pool, partitions, device);
     PgSchema.migrate(pool).await();
-    shipper.registerDevice("test-device").await();
+    shipper.registerDevice("test-device", null).await();
     try (Connection c = SqliteFiles.openReader(db)) {
       LocalChanges changes = new LocalChanges(c);
       while (true) {
