@@ -59,6 +59,11 @@ public final class StorageClient {
   private final Vertx vertx;
   private final StorageClientOptions options;
   private final RetryBackoff backoff;
+  /** Opens after this many failed durable attempts in a row; retries then wait for a probe. */
+  private static final int BREAKER_THRESHOLD = 5;
+  private final SendBreaker breaker;
+  private final List<Runnable> parked = new ArrayList<>();
+  private long wakeTimer = -1;
   private final DeliveryOptions durableDelivery;
   private final DeliveryOptions acceptDelivery;
   private final Map<UUID, OpenFrame> open = new HashMap<>();
@@ -77,6 +82,8 @@ public final class StorageClient {
   public StorageClient(Vertx vertx, StorageClientOptions options) {
     this.vertx = vertx;
     this.options = options;
+    this.breaker = new SendBreaker(BREAKER_THRESHOLD, options.getRetryFirstDelay().toMillis(),
+        options.getRetryMaxDelay().toMillis());
     this.backoff = new RetryBackoff(options.getRetryFirstDelay(), options.getRetryMaxDelay(),
         options.getRetryHorizon(), bound -> ThreadLocalRandom.current().nextLong(bound));
     long timeout = options.getReplyTimeout().toMillis();
@@ -272,39 +279,104 @@ public final class StorageClient {
   private void sendCommitted(InFlight flight, int attempt) {
     request(flight, durableDelivery).onComplete(ar -> {
           Throwable failure = ar.failed() ? ar.cause() : null;
-          Runnable then;
+          List<Runnable> released = List.of();
           synchronized (this) {
             if (failure == null) {
               outageReported = false;
+              breaker.success();
+              released = takeParked(); // storage answers again: the waiting retries go now
             } else {
-              long elapsedMs = (System.nanoTime() - flight.firstAttemptNanos) / 1_000_000;
-              long delay = retryable(failure) ? backoff.nextDelayMs(attempt, elapsedMs) : -1;
-              if (delay >= 0) {
-                vertx.setTimer(delay, t -> sendCommitted(flight, attempt + 1));
-                return;
-              }
+              flight.lastFailure = failure;
               if (retryable(failure)) {
-                gaveUp++;
-                failure = new StorageException(ErrorCode.UNAVAILABLE, "storage did not confirm a"
-                    + " frame of " + flight.frame.events().size() + " events within the retry"
-                    + " horizon of " + backoff.horizon().toMillis() + " ms (" + attempt
-                    + " attempts; last: " + failure.getMessage() + "); is a storage node running?",
-                    failure);
-                reportOutage("gave up on a durable frame", failure);
+                breaker.failure(nowMs());
+                long delay = backoff.nextDelayMs(attempt, elapsedMs(flight));
+                if (delay >= 0) {
+                  vertx.setTimer(delay, t -> retry(flight, attempt + 1));
+                  return;
+                }
               }
             }
-            then = release(flight);
           }
-          // The senders hear the outcome outside the lock, after the bound has room again.
-          for (DurableWaiter w : flight.waiters) {
-            if (failure == null) {
-              w.committed.complete(w.sequence);
-            } else {
-              w.committed.fail(failure);
-            }
-          }
-          then.run();
+          released.forEach(Runnable::run);
+          finish(flight, attempt, failure);
         });
+  }
+
+  /**
+   * A durable frame's next attempt: now if the breaker lets it (or as its probe), else parked
+   * until the breaker's open period ends or a probe gets through — past the horizon it gives up.
+   */
+  private void retry(InFlight flight, int attempt) {
+    synchronized (this) {
+      if (elapsedMs(flight) > backoff.horizon().toMillis()) {
+        // fall through to the give-up below, outside the lock
+      } else if (breaker.tryAcquire(nowMs())) {
+        sendCommitted(flight, attempt);
+        return;
+      } else {
+        parked.add(() -> retry(flight, attempt));
+        if (wakeTimer < 0) {
+          wakeTimer = vertx.setTimer(Math.max(1, breaker.waitMs(nowMs())), t -> {
+            List<Runnable> woken;
+            synchronized (this) {
+              wakeTimer = -1;
+              woken = takeParked();
+            }
+            woken.forEach(Runnable::run);
+          });
+        }
+        return;
+      }
+    }
+    finish(flight, attempt - 1, flight.lastFailure);
+  }
+
+  /** Tells the frame's senders its outcome and gives its room back; a retryable failure here is a give-up. */
+  private void finish(InFlight flight, int attempts, Throwable failure) {
+    Runnable then;
+    synchronized (this) {
+      if (failure != null && retryable(failure)) {
+        gaveUp++;
+        failure = new StorageException(ErrorCode.UNAVAILABLE, "storage did not confirm a"
+            + " frame of " + flight.frame.events().size() + " events within the retry"
+            + " horizon of " + backoff.horizon().toMillis() + " ms (" + attempts
+            + " attempts; last: " + failure.getMessage() + "); is a storage node running?",
+            failure);
+        reportOutage("gave up on a durable frame", failure);
+      }
+      then = release(flight);
+    }
+    // The senders hear the outcome outside the lock, after the bound has room again.
+    for (DurableWaiter w : flight.waiters) {
+      if (failure == null) {
+        w.committed.complete(w.sequence);
+      } else {
+        w.committed.fail(failure);
+      }
+    }
+    then.run();
+  }
+
+  private List<Runnable> takeParked() {
+    if (parked.isEmpty()) {
+      return List.of();
+    }
+    List<Runnable> out = new ArrayList<>(parked);
+    parked.clear();
+    return out;
+  }
+
+  private static long nowMs() {
+    return System.nanoTime() / 1_000_000;
+  }
+
+  private static long elapsedMs(InFlight flight) {
+    return (System.nanoTime() - flight.firstAttemptNanos) / 1_000_000;
+  }
+
+  /** The breaker's state, for tests and the capture's report. */
+  public synchronized String breakerState() {
+    return breaker.state().name();
   }
 
   /** The request as a future, also when the bus refuses it at once (no codec registered). */
@@ -388,8 +460,20 @@ public final class StorageClient {
   }
 
   /** A sent frame, held (and counted against the bound) until answered or given up. */
-  private record InFlight(EventFrame frame, List<DurableWaiter> waiters, long bytes,
-      long firstAttemptNanos) {
+  private static final class InFlight {
+    final EventFrame frame;
+    final List<DurableWaiter> waiters;
+    final long bytes;
+    final long firstAttemptNanos;
+    /** The last failure of a durable frame, for the give-up message. */
+    Throwable lastFailure;
+
+    InFlight(EventFrame frame, List<DurableWaiter> waiters, long bytes, long firstAttemptNanos) {
+      this.frame = frame;
+      this.waiters = waiters;
+      this.bytes = bytes;
+      this.firstAttemptNanos = firstAttemptNanos;
+    }
   }
 
   private record DurableWaiter(Promise<Long> committed, long sequence) {

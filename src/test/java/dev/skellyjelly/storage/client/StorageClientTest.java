@@ -134,4 +134,48 @@ class StorageClientTest {
     assertTrue(client.writeQueueFull());
     assertEquals(30, client.refused());
   }
+
+  /**
+   * Storage is away: after a few failures the breaker opens and the frames' retries wait for one
+   * probe at a time instead of each knocking on its own; when storage appears, the probe gets
+   * through and every send completes — none fails before the horizon.
+   */
+  @Test
+  void whileStorageIsAwayRetriesWaitForAProbeAndAllCompleteWhenItIsBack(Vertx vertx, VertxTestContext ctx) {
+    StorageClient.registerCodecs(vertx);
+    StorageClient client = new StorageClient(vertx, new StorageClientOptions()
+        .setRetryFirstDelay(Duration.ofMillis(10))
+        .setRetryMaxDelay(Duration.ofMillis(80))
+        .setRetryHorizon(Duration.ofSeconds(60)));
+    java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+    vertx.eventBus().addOutboundInterceptor(dc -> {
+      if (dev.skellyjelly.storage.Addresses.EVENTS_RAW.equals(dc.message().address())) {
+        attempts.incrementAndGet();
+      }
+      dc.next();
+    });
+    List<RawEvent> events = new ArrayList<>();
+    for (int s = 0; s < 20; s++) {
+      events.addAll(mix(UUID.randomUUID(), 1)); // 20 sessions: 20 frames
+    }
+    List<Future<Long>> acks = new ArrayList<>();
+    events.forEach(e -> acks.add(client.sendDurably(e)));
+    StorageConfig config = TestSupport.config(dir);
+    vertx.timer(600)
+        .compose(t -> {
+          ctx.verify(() -> {
+            assertTrue(java.util.Set.of("OPEN", "HALF_OPEN").contains(client.breakerState()), client.breakerState());
+            // Without the breaker each of the 20 frames would have tried about 8 times by now.
+            assertTrue(attempts.get() < 60, attempts.get() + " attempts in 600 ms");
+          });
+          return StorageModule.deploy(vertx, config, new SimpleMeterRegistry());
+        })
+        .compose(module -> Future.all(acks).map(module))
+        .onComplete(ctx.succeeding(module -> ctx.verify(() -> {
+          assertEquals("CLOSED", client.breakerState());
+          assertEquals(0, client.gaveUp());
+          assertEquals(20, TestSupport.storedEvents(config.databasePath()).size());
+          module.undeploy().onComplete(ctx.succeedingThenComplete());
+        })));
+  }
 }
