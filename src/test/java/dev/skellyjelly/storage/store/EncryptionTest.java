@@ -235,6 +235,47 @@ class EncryptionTest {
   }
 
   @Test
+  void killedWhileSealingAPlaintextDatabaseItReadsAndFinishesAtTheNextStart() throws Exception {
+    Path db = dir.resolve("events.db");
+    List<RawEvent> sent;
+    try (EventStore store = EventStore.open(db, "NORMAL")) {
+      sent = write(store, 3_000); // 6,000 blocks and 3,000 screenshot rows: a few batches to seal
+    }
+    java.util.SplittableRandom random = new java.util.SplittableRandom();
+    Path key = dir.resolve("keys/storage.key");
+    java.nio.file.Files.createDirectories(key.getParent());
+    for (int round = 0; round < 3; round++) {
+      Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-cp", System.getProperty("java.class.path"), EncryptUntilKilled.class.getName(), db.toString(),
+          key.toString()).redirectErrorStream(true).start();
+      try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+          java.nio.charset.StandardCharsets.UTF_8))) {
+        int sealedBatches = 0;
+        int killAfter = random.nextInt(1, 3);
+        for (String line; (line = out.readLine()) != null && sealedBatches < killAfter; ) {
+          sealedBatches += line.contains("sealed") ? 1 : 0;
+          if (line.equals("done")) {
+            break;
+          }
+        }
+        p.destroyForcibly(); // SIGKILL, mid-batch or between two
+        assertTrue(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+      }
+      // Half sealed, half plain: every event still reads, each once, with the key.
+      assertEquals(bySessionAndSequence(sent), bySessionAndSequence(readAll(db, keyFile("storage.key"))),
+          "round " + round);
+    }
+    try (EventStore store = EventStore.open(db, "NORMAL", 5_000, keyFile("storage.key"))) {
+      EncryptionMigration.run(store); // the next start finishes what the killed ones began
+    }
+    assertEquals(0, TestSupport.queryLong(db, "SELECT count(*) FROM event_blocks WHERE hex(substr(payload, 1, 1)) != '03'"));
+    for (String secret : List.of(TITLE, APP, PATH)) {
+      assertFalse(onDisk(db, secret), secret + " is still on disk");
+    }
+    assertEquals(bySessionAndSequence(sent), bySessionAndSequence(readAll(db, keyFile("storage.key"))));
+  }
+
+  @Test
   void aMillionNoncesAcrossRestartsNeverRepeat() {
     AtomicLong durable = new AtomicLong(); // the reserved mark as the database keeps it
     NonceSequence.Reservations store = new NonceSequence.Reservations() {
