@@ -137,7 +137,7 @@ public final class StorageModule {
       LocalCodec.register(bus, WindowRecord.class);
       LocalCodec.register(bus, WindowClosed.class);
       LocalCodec.register(bus, ScreenshotMetadata.class);
-      LocalCodec.register(bus, dev.skellyjelly.storage.privacy.MaskingRecorded.class);
+      LocalCodec.register(bus, dev.skellyjelly.storage.event.MaskingRecorded.class);
       LocalCodec.register(bus, dev.skellyjelly.storage.event.ScreenshotId.class);
     } catch (IllegalStateException alreadyRegistered) {
       // A module deployed before on this Vertx registered them; they are stateless.

@@ -3,6 +3,7 @@ package dev.skellyjelly.storage.privacy;
 import dev.skellyjelly.storage.Addresses;
 import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.event.ImageFormat;
+import dev.skellyjelly.storage.event.MaskingRecorded;
 import dev.skellyjelly.storage.event.ScreenshotId;
 import dev.skellyjelly.storage.metrics.PrivacyMetrics;
 import io.vertx.core.Future;

@@ -7,7 +7,7 @@ import dev.skellyjelly.storage.event.EventEncoding;
 import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.event.ScreenshotId;
 import dev.skellyjelly.storage.event.SequenceRanges;
-import dev.skellyjelly.storage.privacy.MaskingRecorded;
+import dev.skellyjelly.storage.event.MaskingRecorded;
 import dev.skellyjelly.storage.screenshot.ScreenshotMetadata;
 import io.vertx.core.json.JsonArray;
 import java.nio.ByteBuffer;

@@ -6,7 +6,7 @@ import dev.skellyjelly.storage.StorageClock;
 import dev.skellyjelly.storage.batch.WindowRecord;
 import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.metrics.StorageMetrics;
-import dev.skellyjelly.storage.privacy.MaskingRecorded;
+import dev.skellyjelly.storage.event.MaskingRecorded;
 import dev.skellyjelly.storage.receive.IngestChunk;
 import dev.skellyjelly.storage.screenshot.ScreenshotMetadata;
 import io.vertx.core.Future;

@@ -1,6 +1,5 @@
-package dev.skellyjelly.storage.privacy;
+package dev.skellyjelly.storage.event;
 
-import dev.skellyjelly.storage.event.ScreenshotId;
 import java.util.Objects;
 
 /**
