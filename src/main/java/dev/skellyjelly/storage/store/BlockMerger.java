@@ -181,20 +181,12 @@ public final class BlockMerger {
   }
 
   private void bumpGeneration(String table) throws SQLException {
-    try (PreparedStatement ps = connection.prepareStatement("INSERT INTO settings (key, value) VALUES (?, '1')"
-        + " ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")) {
-      ps.setString(1, generationKey(table));
-      ps.executeUpdate();
-    }
+    Settings.put(connection, generationKey(table), Long.toString(generation(connection, table) + 1));
   }
 
   /** How many merges have changed {@code table} (0: none). */
   static long generation(Connection c, String table) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT value FROM settings WHERE key = ?")) {
-      ps.setString(1, generationKey(table));
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Long.parseLong(rs.getString(1)) : 0;
-      }
-    }
+    String value = Settings.get(c, generationKey(table));
+    return value == null ? 0 : Long.parseLong(value);
   }
 }
