@@ -296,7 +296,8 @@ public final class BlockCrypto {
     return stored == null ? null : stored.toString();
   }
 
-  private byte[] seal(byte[] plain, byte[] aad) {
+  /** Seals {@code plain} under the current data key with {@code aad} as its identity. */
+  byte[] seal(byte[] plain, byte[] aad) {
     if (nonces == null) {
       throw new IllegalStateException("only the writer seals data");
     }
