@@ -37,8 +37,8 @@ final class RotateKeyCommand implements Command {
           --new-key-file FILE  wrap the data keys under the key in FILE (created 600 when missing),
                                in one transaction; then point [encryption] key_file at FILE
           --reencrypt          make a new data key and reseal every block and text under it, a
-                               batch per transaction (run again to resume after an interruption),
-                               then forget the old data keys and rebuild the file
+                               batch per transaction (SIGINT/SIGTERM stops after the current batch;
+                               run again to resume), then forget the old data keys and rebuild the file
         Last line JSON: what was done.""";
   }
 
@@ -68,7 +68,15 @@ final class RotateKeyCommand implements Command {
           KeyRotation.rewrap(store, KeyEncryptionKey.fromFile(file, System.err::println), null);
           result.put("rewrappedUnder", file.toString()).put("next", "set [encryption] key_file = \"" + file + "\"");
         } else {
-          long[] n = KeyRotation.reencrypt(store);
+          long[] n;
+          try {
+            n = KeyRotation.reencrypt(store, StopSignals::check);
+          } catch (StopSignals.Stopped stopped) {
+            // Every batch before the signal is committed: the next run goes on from there.
+            System.out.println(result.put("stopped", stopped.signal).put("completed", false)
+                .put("next", "run rotate-key --reencrypt again to finish").encode());
+            return 0;
+          }
           result.put("reencryptedBlocks", n[0]).put("reencryptedTexts", n[1])
               .put("dataKey", store.crypto().currentKeyId());
         }

@@ -374,7 +374,7 @@ public final class StorageClient {
     return (System.nanoTime() - flight.firstAttemptNanos) / 1_000_000;
   }
 
-  /** The breaker's state, for tests and the capture's report. */
+  /** The breaker's state: CLOSED, OPEN (retries wait) or HALF_OPEN (one probe out). */
   public synchronized String breakerState() {
     return breaker.state().name();
   }
