@@ -1,20 +1,24 @@
 package dev.skellyjelly.storage;
 
+import dev.skellyjelly.storage.bus.LocalCodec;
+import dev.skellyjelly.storage.time.StorageClock;
+
 import dev.skellyjelly.storage.batch.BatcherVerticle;
-import dev.skellyjelly.storage.batch.WindowClosed;
-import dev.skellyjelly.storage.batch.WindowRecord;
+import dev.skellyjelly.storage.bus.WindowClosed;
+import dev.skellyjelly.storage.bus.WindowRecord;
 import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.event.Codecs;
-import dev.skellyjelly.storage.metrics.ModuleStatus;
-import dev.skellyjelly.storage.metrics.ObservabilityVerticle;
+import dev.skellyjelly.storage.status.ModuleStatus;
+import dev.skellyjelly.storage.http.HttpVerticle;
+import dev.skellyjelly.storage.status.StatusVerticle;
 import dev.skellyjelly.storage.metrics.StorageMetrics;
 import dev.skellyjelly.storage.store.DiskGuardVerticle;
 import dev.skellyjelly.storage.store.QueryVerticle;
-import dev.skellyjelly.storage.receive.IngestChunk;
+import dev.skellyjelly.storage.bus.IngestChunk;
 import dev.skellyjelly.storage.receive.ReceiverVerticle;
 import dev.skellyjelly.storage.replicate.ReplicationVerticle;
 import dev.skellyjelly.storage.replicate.SharedQueryVerticle;
-import dev.skellyjelly.storage.screenshot.ScreenshotMetadata;
+import dev.skellyjelly.storage.bus.ScreenshotMetadata;
 import dev.skellyjelly.storage.screenshot.ScreenshotVerticle;
 import dev.skellyjelly.storage.store.WriterVerticle;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -82,7 +86,10 @@ public final class StorageModule {
     stages.add(new Stage(() -> new DiskGuardVerticle(config, registry), false));
     stages.add(new Stage(() -> new QueryVerticle(config, metrics), false));
     stages.add(new Stage(() -> new ReceiverVerticle(config, metrics), false));
-    stages.add(new Stage(() -> new ObservabilityVerticle(config, registry, module.status), false));
+    stages.add(new Stage(() -> new StatusVerticle(config, registry, module.status), false));
+    if (config.http().enabled()) {
+      stages.add(new Stage(() -> new HttpVerticle(config, registry), false));
+    }
     return module.deployInOrder(stages, 0)
         .onSuccess(v -> module.status.deployed(true))
         .map(module)
@@ -137,7 +144,7 @@ public final class StorageModule {
       LocalCodec.register(bus, WindowRecord.class);
       LocalCodec.register(bus, WindowClosed.class);
       LocalCodec.register(bus, ScreenshotMetadata.class);
-      LocalCodec.register(bus, dev.skellyjelly.storage.event.MaskingRecorded.class);
+      LocalCodec.register(bus, dev.skellyjelly.storage.bus.MaskingRecorded.class);
       LocalCodec.register(bus, dev.skellyjelly.storage.event.ScreenshotId.class);
     } catch (IllegalStateException alreadyRegistered) {
       // A module deployed before on this Vertx registered them; they are stateless.

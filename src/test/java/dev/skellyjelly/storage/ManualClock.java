@@ -1,5 +1,7 @@
 package dev.skellyjelly.storage;
 
+import dev.skellyjelly.storage.time.StorageClock;
+
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A clock the test moves: deadlines pass when the test says so, not after real waiting. */

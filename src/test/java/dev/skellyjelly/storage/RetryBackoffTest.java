@@ -1,5 +1,7 @@
 package dev.skellyjelly.storage;
 
+import dev.skellyjelly.storage.retry.RetryBackoff;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

@@ -1,5 +1,7 @@
 package dev.skellyjelly.storage;
 
+import dev.skellyjelly.storage.bus.Addresses;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,13 +1,15 @@
 package dev.skellyjelly.storage.batch;
 
-import dev.skellyjelly.storage.Addresses;
-import dev.skellyjelly.storage.StorageClock;
+import dev.skellyjelly.storage.bus.WindowClosed;
+
+import dev.skellyjelly.storage.bus.Addresses;
+import dev.skellyjelly.storage.time.StorageClock;
 import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.event.EventBatch;
 import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.event.ScreenshotId;
 import dev.skellyjelly.storage.metrics.StorageMetrics;
-import dev.skellyjelly.storage.receive.IngestChunk;
+import dev.skellyjelly.storage.bus.IngestChunk;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 

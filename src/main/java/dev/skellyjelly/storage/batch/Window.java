@@ -1,5 +1,7 @@
 package dev.skellyjelly.storage.batch;
 
+import dev.skellyjelly.storage.bus.WindowRecord;
+
 import dev.skellyjelly.storage.event.EventBatch;
 import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.event.ScreenshotId;

@@ -1,6 +1,6 @@
 package dev.skellyjelly.storage.cli;
 
-import dev.skellyjelly.storage.Addresses;
+import dev.skellyjelly.storage.bus.Addresses;
 import dev.skellyjelly.storage.event.EventBatch;
 import dev.skellyjelly.storage.event.RawEvent;
 import io.vertx.core.Vertx;

@@ -1,6 +1,6 @@
 package dev.skellyjelly.storage.cli;
 
-import dev.skellyjelly.storage.StorageClock;
+import dev.skellyjelly.storage.time.StorageClock;
 import dev.skellyjelly.storage.client.StorageClient;
 import dev.skellyjelly.storage.client.StorageClientOptions;
 import dev.skellyjelly.storage.event.RawEvent;

@@ -1,6 +1,6 @@
 package dev.skellyjelly.storage.cli;
 
-import dev.skellyjelly.storage.Addresses;
+import dev.skellyjelly.storage.bus.Addresses;
 import dev.skellyjelly.storage.client.StorageClient;
 import dev.skellyjelly.storage.config.StorageConfig;
 import io.vertx.core.Future;

@@ -1,9 +1,9 @@
 package dev.skellyjelly.storage.client;
 
-import dev.skellyjelly.storage.Addresses;
-import dev.skellyjelly.storage.ErrorCode;
-import dev.skellyjelly.storage.RetryBackoff;
-import dev.skellyjelly.storage.StorageException;
+import dev.skellyjelly.storage.bus.Addresses;
+import dev.skellyjelly.storage.bus.ErrorCode;
+import dev.skellyjelly.storage.retry.RetryBackoff;
+import dev.skellyjelly.storage.bus.StorageException;
 import dev.skellyjelly.storage.event.Codecs;
 import dev.skellyjelly.storage.event.EventFrame;
 import dev.skellyjelly.storage.event.RawEvent;

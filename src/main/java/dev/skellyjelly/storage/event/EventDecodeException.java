@@ -1,15 +1,15 @@
 package dev.skellyjelly.storage.event;
 
-import dev.skellyjelly.storage.ErrorCode;
-import dev.skellyjelly.storage.StorageException;
-
-/** Bytes that are not a valid encoding of this module's events: truncated, corrupt or too new. */
-public final class EventDecodeException extends StorageException {
+/**
+ * Bytes that are not a valid encoding of this module's events: truncated, corrupt or too new.
+ * Whoever answers a caller reports it as {@code DECODE}.
+ */
+public final class EventDecodeException extends RuntimeException {
   public EventDecodeException(String message) {
-    super(ErrorCode.DECODE, message);
+    super(message);
   }
 
   public EventDecodeException(String message, Throwable cause) {
-    super(ErrorCode.DECODE, message, cause);
+    super(message, cause);
   }
 }

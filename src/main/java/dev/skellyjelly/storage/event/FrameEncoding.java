@@ -1,7 +1,5 @@
 package dev.skellyjelly.storage.event;
 
-import dev.skellyjelly.storage.ErrorCode;
-import dev.skellyjelly.storage.StorageException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -30,10 +28,10 @@ public final class FrameEncoding {
   private FrameEncoding() {
   }
 
-  /** A frame larger than {@link #MAX_BYTES} or {@link EventFrame#MAX_EVENTS}. */
-  public static final class FrameTooLargeException extends StorageException {
+  /** A frame larger than {@link #MAX_BYTES} or {@link EventFrame#MAX_EVENTS}; answered {@code TOO_LARGE}. */
+  public static final class FrameTooLargeException extends RuntimeException {
     FrameTooLargeException(String message) {
-      super(ErrorCode.TOO_LARGE, message);
+      super(message);
     }
   }
 

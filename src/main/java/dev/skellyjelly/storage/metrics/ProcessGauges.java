@@ -9,11 +9,11 @@ import java.lang.management.MemoryMXBean;
  * The spec's resource metrics: memory the module's JVM uses (heap + non-heap) and the CPU it
  * takes, in percent of one core (the spec's budget is 2 %), read on each scrape.
  */
-final class ProcessGauges {
+public final class ProcessGauges {
   private ProcessGauges() {
   }
 
-  static void register(MeterRegistry registry, long memoryBudgetBytes, double cpuBudgetPercent) {
+  public static void register(MeterRegistry registry, long memoryBudgetBytes, double cpuBudgetPercent) {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     Gauge.builder("skelly.memory.used", memory,
             m -> m.getHeapMemoryUsage().getUsed() + m.getNonHeapMemoryUsage().getUsed())

@@ -1,9 +1,9 @@
 package dev.skellyjelly.storage.privacy;
 
-import dev.skellyjelly.storage.Addresses;
+import dev.skellyjelly.storage.bus.Addresses;
 import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.event.ImageFormat;
-import dev.skellyjelly.storage.event.MaskingRecorded;
+import dev.skellyjelly.storage.bus.MaskingRecorded;
 import dev.skellyjelly.storage.event.ScreenshotId;
 import dev.skellyjelly.storage.metrics.PrivacyMetrics;
 import io.vertx.core.Future;

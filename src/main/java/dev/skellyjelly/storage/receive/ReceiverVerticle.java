@@ -1,9 +1,11 @@
 package dev.skellyjelly.storage.receive;
 
-import dev.skellyjelly.storage.Addresses;
-import dev.skellyjelly.storage.ErrorCode;
+import dev.skellyjelly.storage.bus.IngestChunk;
+
+import dev.skellyjelly.storage.bus.Addresses;
+import dev.skellyjelly.storage.bus.ErrorCode;
 import dev.skellyjelly.storage.config.StorageConfig;
-import dev.skellyjelly.storage.StorageException;
+import dev.skellyjelly.storage.bus.StorageException;
 import dev.skellyjelly.storage.event.EventDecodeException;
 import dev.skellyjelly.storage.event.EventFrame;
 import dev.skellyjelly.storage.event.FrameEncoding;
@@ -153,10 +155,10 @@ public final class ReceiverVerticle extends VerticleBase {
       refuse(message, ErrorCode.DECODE, e.getMessage() + "; send RawEvents or EventFrames with the"
           + " codecs from Codecs.registerAll, or their wire bytes as a Buffer");
       return null;
-    } catch (StorageException e) {
+    } catch (FrameEncoding.FrameTooLargeException e) {
       metrics.dropped(StorageMetrics.DropReason.INVALID, 1);
       LOG.warn("refused a message on " + Addresses.EVENTS_RAW + ": " + e.getMessage());
-      refuse(message, e.code(), e.getMessage());
+      refuse(message, ErrorCode.TOO_LARGE, e.getMessage());
       return null;
     }
     if (body instanceof RawEvent || body instanceof EventFrame) {

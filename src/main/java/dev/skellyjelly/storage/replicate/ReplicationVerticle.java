@@ -1,7 +1,7 @@
 package dev.skellyjelly.storage.replicate;
 
-import dev.skellyjelly.storage.Addresses;
-import dev.skellyjelly.storage.StorageClock;
+import dev.skellyjelly.storage.bus.Addresses;
+import dev.skellyjelly.storage.time.StorageClock;
 import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.store.DeviceKeys;
 import dev.skellyjelly.storage.store.SqliteFiles;

@@ -1,7 +1,7 @@
 package dev.skellyjelly.storage.replicate;
 
-import dev.skellyjelly.storage.Addresses;
-import dev.skellyjelly.storage.ErrorCode;
+import dev.skellyjelly.storage.bus.Addresses;
+import dev.skellyjelly.storage.bus.ErrorCode;
 import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.event.EventDecodeException;
 import dev.skellyjelly.storage.event.EventJson;
@@ -193,7 +193,7 @@ public final class SharedQueryVerticle extends VerticleBase {
         try {
           block = decode(page, plain, r);
         } catch (EventDecodeException | BlockDecryptException e) {
-          page.errors.add(new JsonObject().put("code", e.code().name()).put("device", device.toString())
+          page.errors.add(new JsonObject().put("code", ErrorCode.of(e, ErrorCode.DECODE).name()).put("device", device.toString())
               .put("message", "a block of device " + device + " session " + session + " from sequence "
                   + r.getLong(3) + " was skipped: " + e.getMessage()));
           continue;

@@ -1,12 +1,14 @@
 package dev.skellyjelly.storage.screenshot;
 
+import dev.skellyjelly.storage.bus.ScreenshotMetadata;
+
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
-import dev.skellyjelly.storage.Addresses;
-import dev.skellyjelly.storage.ErrorCode;
-import dev.skellyjelly.storage.StorageClock;
-import dev.skellyjelly.storage.batch.WindowClosed;
+import dev.skellyjelly.storage.bus.Addresses;
+import dev.skellyjelly.storage.bus.ErrorCode;
+import dev.skellyjelly.storage.time.StorageClock;
+import dev.skellyjelly.storage.bus.WindowClosed;
 import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.crypto.OneTimeKey;
 import dev.skellyjelly.storage.event.RawEvent;

@@ -1,6 +1,6 @@
 package dev.skellyjelly.storage.store;
 
-import dev.skellyjelly.storage.Addresses;
+import dev.skellyjelly.storage.bus.Addresses;
 import dev.skellyjelly.storage.config.StorageConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,5 +1,7 @@
 package dev.skellyjelly.storage.store;
 
+import dev.skellyjelly.storage.bus.ErrorCode;
+
 import dev.skellyjelly.storage.event.EventDecodeException;
 import dev.skellyjelly.storage.event.EventKind;
 import dev.skellyjelly.storage.event.RawEvent;
@@ -161,7 +163,7 @@ public final class EventReader {
             try {
               block = decodeChecked(rs);
             } catch (EventDecodeException | BlockDecryptException e) {
-              unreadable.add(new UnreadableBlock(table, rowid, e.code().name(), e.getMessage()));
+              unreadable.add(new UnreadableBlock(table, rowid, ErrorCode.of(e, ErrorCode.DECODE).name(), e.getMessage()));
               continue;
             }
             int skip = cursor != null && table.equals(cursor.table()) && rowid == cursor.rowid()

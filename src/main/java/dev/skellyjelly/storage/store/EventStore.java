@@ -1,14 +1,14 @@
 package dev.skellyjelly.storage.store;
 
-import dev.skellyjelly.storage.batch.WindowRecord;
+import dev.skellyjelly.storage.bus.WindowRecord;
 import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.event.ByteWriter;
 import dev.skellyjelly.storage.event.EventEncoding;
 import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.event.ScreenshotId;
 import dev.skellyjelly.storage.event.SequenceRanges;
-import dev.skellyjelly.storage.event.MaskingRecorded;
-import dev.skellyjelly.storage.screenshot.ScreenshotMetadata;
+import dev.skellyjelly.storage.bus.MaskingRecorded;
+import dev.skellyjelly.storage.bus.ScreenshotMetadata;
 import io.vertx.core.json.JsonArray;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

@@ -1,7 +1,8 @@
 package dev.skellyjelly.storage.store;
 
-import dev.skellyjelly.storage.Addresses;
-import dev.skellyjelly.storage.ErrorCode;
+
+import dev.skellyjelly.storage.bus.Addresses;
+import dev.skellyjelly.storage.bus.ErrorCode;
 import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.metrics.StorageMetrics;
 import org.slf4j.Logger;
@@ -176,11 +177,10 @@ public final class QueryVerticle extends VerticleBase {
       if (err instanceof IllegalArgumentException) {
         return fail(ErrorCode.BAD_REQUEST, err.getMessage());
       }
-      if (err instanceof dev.skellyjelly.storage.StorageException se) {
-        return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, se.code().failureCode(),
-            se.getMessage()));
-      }
-      return fail(ErrorCode.DATABASE, String.valueOf(err.getMessage()));
+      ErrorCode code = ErrorCode.of(err, ErrorCode.DATABASE);
+      return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code.failureCode(),
+          err instanceof dev.skellyjelly.storage.bus.StorageException ? err.getMessage()
+              : code.name() + ": " + err.getMessage()));
     });
   }
 

@@ -1,14 +1,14 @@
 package dev.skellyjelly.storage.store;
 
-import dev.skellyjelly.storage.Addresses;
-import dev.skellyjelly.storage.ErrorCode;
-import dev.skellyjelly.storage.StorageClock;
-import dev.skellyjelly.storage.batch.WindowRecord;
+import dev.skellyjelly.storage.bus.Addresses;
+import dev.skellyjelly.storage.bus.ErrorCode;
+import dev.skellyjelly.storage.time.StorageClock;
+import dev.skellyjelly.storage.bus.WindowRecord;
 import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.metrics.StorageMetrics;
-import dev.skellyjelly.storage.event.MaskingRecorded;
-import dev.skellyjelly.storage.receive.IngestChunk;
-import dev.skellyjelly.storage.screenshot.ScreenshotMetadata;
+import dev.skellyjelly.storage.bus.MaskingRecorded;
+import dev.skellyjelly.storage.bus.IngestChunk;
+import dev.skellyjelly.storage.bus.ScreenshotMetadata;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;

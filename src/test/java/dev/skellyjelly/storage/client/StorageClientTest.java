@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.skellyjelly.storage.ErrorCode;
-import dev.skellyjelly.storage.StorageException;
+import dev.skellyjelly.storage.bus.ErrorCode;
+import dev.skellyjelly.storage.bus.StorageException;
 import dev.skellyjelly.storage.StorageModule;
 import dev.skellyjelly.storage.TestSupport;
 import dev.skellyjelly.storage.cli.SyntheticCapture;
@@ -149,7 +149,7 @@ class StorageClientTest {
         .setRetryHorizon(Duration.ofSeconds(60)));
     java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
     vertx.eventBus().addOutboundInterceptor(dc -> {
-      if (dev.skellyjelly.storage.Addresses.EVENTS_RAW.equals(dc.message().address())) {
+      if (dev.skellyjelly.storage.bus.Addresses.EVENTS_RAW.equals(dc.message().address())) {
         attempts.incrementAndGet();
       }
       dc.next();

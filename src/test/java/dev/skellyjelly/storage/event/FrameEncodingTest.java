@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.skellyjelly.storage.ErrorCode;
-import dev.skellyjelly.storage.StorageException;
+import dev.skellyjelly.storage.bus.ErrorCode;
 import dev.skellyjelly.storage.TestSupport;
 import dev.skellyjelly.storage.cli.SyntheticCapture;
 import io.vertx.core.buffer.Buffer;
@@ -64,7 +63,7 @@ class FrameEncodingTest {
     for (int bit = 0; bit < 8; bit++) {
       byte[] flipped = bytes.clone();
       flipped[0] ^= (byte) (1 << bit);
-      assertThrows(StorageException.class, () -> FrameEncoding.decodeWire(flipped), "bit " + bit);
+      assertThrows(EventDecodeException.class, () -> FrameEncoding.decodeWire(flipped), "bit " + bit);
     }
   }
 
@@ -73,9 +72,9 @@ class FrameEncodingTest {
     byte[] bytes = FrameEncoding.encode(EventFrame.of(desktopMix(20)));
     for (int cut = 0; cut < bytes.length; cut++) {
       byte[] truncated = java.util.Arrays.copyOf(bytes, cut);
-      StorageException e = assertThrows(StorageException.class,
+      EventDecodeException e = assertThrows(EventDecodeException.class,
           () -> FrameEncoding.decodeWire(truncated), "cut at " + cut);
-      assertEquals(ErrorCode.DECODE, e.code());
+      assertEquals(ErrorCode.DECODE, ErrorCode.of(e, null));
     }
   }
 
@@ -86,8 +85,8 @@ class FrameEncodingTest {
       events.add(new RawEvent.Keystroke(1_000L + i, SESSION, i, 65, 0));
     }
     byte[] bytes = FrameEncoding.encode(EventFrame.of(events));
-    StorageException e = assertThrows(StorageException.class, () -> FrameEncoding.decode(bytes));
-    assertEquals(ErrorCode.TOO_LARGE, e.code());
+    RuntimeException e = assertThrows(FrameEncoding.FrameTooLargeException.class, () -> FrameEncoding.decode(bytes));
+    assertEquals(ErrorCode.TOO_LARGE, ErrorCode.of(e, null));
     assertTrue(e.getMessage().contains(String.valueOf(EventFrame.MAX_EVENTS)), e.getMessage());
     assertTrue(EventFrame.of(events).inconsistency().contains(String.valueOf(EventFrame.MAX_EVENTS)));
   }
@@ -96,8 +95,8 @@ class FrameEncodingTest {
   void aFrameOverTheByteLimitIsRefusedBeforeDecoding() {
     byte[] huge = new byte[FrameEncoding.MAX_BYTES + 1];
     huge[0] = FrameEncoding.VERSION;
-    StorageException e = assertThrows(StorageException.class, () -> FrameEncoding.decodeWire(huge));
-    assertEquals(ErrorCode.TOO_LARGE, e.code());
+    RuntimeException e = assertThrows(FrameEncoding.FrameTooLargeException.class, () -> FrameEncoding.decodeWire(huge));
+    assertEquals(ErrorCode.TOO_LARGE, ErrorCode.of(e, null));
     assertTrue(e.getMessage().contains(String.valueOf(FrameEncoding.MAX_BYTES)), e.getMessage());
   }
 
@@ -119,7 +118,7 @@ class FrameEncodingTest {
     RawEvent e = desktopMix(1).get(0);
     assertEquals(e, FrameEncoding.decodeWire(EventEncoding.encodeSingle(e)));
     byte[] bogus = {9, 1, 2};
-    StorageException ex = assertThrows(StorageException.class, () -> FrameEncoding.decodeWire(bogus));
-    assertEquals(ErrorCode.DECODE, ex.code());
+    EventDecodeException ex = assertThrows(EventDecodeException.class, () -> FrameEncoding.decodeWire(bogus));
+    assertEquals(ErrorCode.DECODE, ErrorCode.of(ex, null));
   }
 }

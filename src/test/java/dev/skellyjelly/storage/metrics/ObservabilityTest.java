@@ -3,7 +3,7 @@ package dev.skellyjelly.storage.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.skellyjelly.storage.Addresses;
+import dev.skellyjelly.storage.bus.Addresses;
 import dev.skellyjelly.storage.StorageModule;
 import dev.skellyjelly.storage.TestSupport;
 import dev.skellyjelly.storage.config.StorageConfig;
@@ -95,7 +95,7 @@ class ObservabilityTest {
   void everySpecMetricIsServedAndCountersMoveUnderLoad(Vertx vertx, VertxTestContext ctx)
       throws Exception {
     StorageConfig config = config(TestSupport.storageTable(dir));
-    StorageModule.deploy(vertx, config, registry, dev.skellyjelly.storage.StorageClock.SYSTEM)
+    StorageModule.deploy(vertx, config, registry, dev.skellyjelly.storage.time.StorageClock.SYSTEM)
         .compose(module -> get(vertx, "/metrics", 200).compose(first -> {
           Future<?> sent = Future.succeededFuture();
           for (int i = 0; i < 20; i++) {
@@ -126,7 +126,7 @@ class ObservabilityTest {
     StorageConfig config = config(TestSupport.storageTable(dir)
         .put("busy_timeout_ms", 100).put("write_interval_ms", 20));
     Connection[] locker = new Connection[1];
-    StorageModule.deploy(vertx, config, registry, dev.skellyjelly.storage.StorageClock.SYSTEM)
+    StorageModule.deploy(vertx, config, registry, dev.skellyjelly.storage.time.StorageClock.SYSTEM)
         .compose(module -> poll(vertx, "/ready", j -> j.getInteger("httpStatus") == 200)
             .compose(ready -> vertx.executeBlocking(() -> {
               // Another process takes the write lock and keeps it.
@@ -169,7 +169,7 @@ class ObservabilityTest {
   void theDiskGuardMakesTheModuleNotReady(Vertx vertx, VertxTestContext ctx) throws Exception {
     // A threshold above any real free space: the guard trips at start.
     StorageConfig config = config(TestSupport.storageTable(dir).put("min_free_space_mb", 1_048_576));
-    StorageModule.deploy(vertx, config, registry, dev.skellyjelly.storage.StorageClock.SYSTEM)
+    StorageModule.deploy(vertx, config, registry, dev.skellyjelly.storage.time.StorageClock.SYSTEM)
         .compose(module -> poll(vertx, "/ready", j -> j.getInteger("httpStatus") == 503).map(j -> {
           ctx.verify(() -> {
             assertEquals("diskSpace", j.getJsonArray("failing").getString(0));
@@ -185,7 +185,7 @@ class ObservabilityTest {
   void theQueryApiStreamsEventsAsJsonLinesAndNamesBadParameters(Vertx vertx, VertxTestContext ctx)
       throws Exception {
     StorageConfig config = config(TestSupport.storageTable(dir));
-    StorageModule.deploy(vertx, config, registry, dev.skellyjelly.storage.StorageClock.SYSTEM)
+    StorageModule.deploy(vertx, config, registry, dev.skellyjelly.storage.time.StorageClock.SYSTEM)
         .compose(module -> {
           Future<?> sent = Future.succeededFuture();
           for (int i = 0; i < 5000; i += 500) {
@@ -227,7 +227,7 @@ class ObservabilityTest {
       }
       dc.next();
     });
-    StorageModule.deploy(vertx, config, registry, dev.skellyjelly.storage.StorageClock.SYSTEM)
+    StorageModule.deploy(vertx, config, registry, dev.skellyjelly.storage.time.StorageClock.SYSTEM)
         .compose(module -> {
           List<Future<Object>> sent = new java.util.ArrayList<>();
           for (int j = 0; j < 30_000; j++) { // 15 pages of the stream
@@ -273,7 +273,7 @@ class ObservabilityTest {
   @Test
   void theDashboardAndItsDataAreServedByTheModule(Vertx vertx, VertxTestContext ctx) throws Exception {
     StorageConfig config = config(TestSupport.storageTable(dir));
-    StorageModule.deploy(vertx, config, registry, dev.skellyjelly.storage.StorageClock.SYSTEM)
+    StorageModule.deploy(vertx, config, registry, dev.skellyjelly.storage.time.StorageClock.SYSTEM)
         .compose(module -> get(vertx, "/", 200)
             .compose(page -> get(vertx, "/dashboard.js", 200).map(js -> List.of(page, js)))
             .compose(files -> get(vertx, "/api/dashboard", 200).map(data -> {

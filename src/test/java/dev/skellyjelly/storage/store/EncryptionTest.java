@@ -14,7 +14,7 @@ import dev.skellyjelly.storage.event.ImageFormat;
 import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.event.ScreenRegion;
 import dev.skellyjelly.storage.event.ScreenshotId;
-import dev.skellyjelly.storage.screenshot.ScreenshotMetadata;
+import dev.skellyjelly.storage.bus.ScreenshotMetadata;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;

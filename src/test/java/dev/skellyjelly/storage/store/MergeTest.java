@@ -23,7 +23,7 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import dev.skellyjelly.storage.Addresses;
+import dev.skellyjelly.storage.bus.Addresses;
 import dev.skellyjelly.storage.ManualClock;
 import dev.skellyjelly.storage.StorageModule;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.skellyjelly.storage.batch.WindowRecord;
+import dev.skellyjelly.storage.bus.WindowRecord;
 import dev.skellyjelly.storage.event.ImageFormat;
 import dev.skellyjelly.storage.event.ScreenRegion;
 import dev.skellyjelly.storage.event.ScreenshotId;
-import dev.skellyjelly.storage.screenshot.ScreenshotMetadata;
+import dev.skellyjelly.storage.bus.ScreenshotMetadata;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package dev.skellyjelly.storage.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.skellyjelly.storage.batch.WindowRecord;
+import dev.skellyjelly.storage.bus.WindowRecord;
 import dev.skellyjelly.storage.cli.ExportAccess;
 import dev.skellyjelly.storage.event.EventJson;
 import dev.skellyjelly.storage.event.EventKind;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.skellyjelly.storage.Addresses;
-import dev.skellyjelly.storage.ErrorCode;
+import dev.skellyjelly.storage.bus.Addresses;
+import dev.skellyjelly.storage.bus.ErrorCode;
 import dev.skellyjelly.storage.ManualClock;
 import dev.skellyjelly.storage.StorageModule;
 import dev.skellyjelly.storage.TestSupport;

@@ -1,4 +1,4 @@
-package dev.skellyjelly.storage.metrics;
+package dev.skellyjelly.storage.status;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 

@@ -1,4 +1,4 @@
-package dev.skellyjelly.storage;
+package dev.skellyjelly.storage.bus;
 
 /** Every event-bus address of the module, named once. */
 public final class Addresses {
@@ -67,6 +67,8 @@ public final class Addresses {
   public static final String DISK_GUARD = "storage.internal.disk-guard";
   /** Request/reply: the result of the writer's integrity check at start (JSON; salvage report). */
   public static final String DATABASE_INTEGRITY = "storage.internal.status.integrity";
+  /** Request/reply: the dashboard's per-second samples of the last minutes ({"samples": [...]}). */
+  public static final String STATUS_SAMPLES = "storage.internal.status.samples";
   /** Published (local) by the writer: {@code true} after a commit, {@code false} after a failure. */
   public static final String WRITER_STATUS = "storage.internal.status.writer";
   /** Receiver → screenshot handler: a {@code RawEvent.Screenshot} to keep. */

@@ -1,4 +1,4 @@
-package dev.skellyjelly.storage;
+package dev.skellyjelly.storage.time;
 
 /**
  * The module's two clocks: wall-clock epoch microseconds (timestamps that cross processes) and a

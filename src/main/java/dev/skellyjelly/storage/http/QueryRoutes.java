@@ -1,6 +1,6 @@
-package dev.skellyjelly.storage.store;
+package dev.skellyjelly.storage.http;
 
-import dev.skellyjelly.storage.Addresses;
+import dev.skellyjelly.storage.bus.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.eventbus.EventBus;
@@ -20,13 +20,13 @@ import org.slf4j.LoggerFactory;
  * is a 400 naming it. A stream that fails after its first page (the status is sent by then) ends
  * with one error line, {@code {"error": ..., "complete": false, "eventsSent": n}}, and a log line.
  */
-public final class QueryHttpRoutes {
+public final class QueryRoutes {
 
-  private static final Logger LOG = LoggerFactory.getLogger(QueryHttpRoutes.class);
+  private static final Logger LOG = LoggerFactory.getLogger(QueryRoutes.class);
 
   private static final int STREAM_PAGE = 2_000;
 
-  private QueryHttpRoutes() {
+  private QueryRoutes() {
   }
 
   public static void mount(Router router, EventBus bus) {

@@ -1,4 +1,4 @@
-package dev.skellyjelly.storage;
+package dev.skellyjelly.storage.retry;
 
 import java.time.Duration;
 import java.util.function.LongUnaryOperator;

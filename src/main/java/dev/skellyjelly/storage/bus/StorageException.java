@@ -1,4 +1,4 @@
-package dev.skellyjelly.storage;
+package dev.skellyjelly.storage.bus;
 
 /**
  * A failure this module reports to its callers. The {@link ErrorCode} travels on the bus as the

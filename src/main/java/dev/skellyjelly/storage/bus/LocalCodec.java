@@ -1,4 +1,4 @@
-package dev.skellyjelly.storage;
+package dev.skellyjelly.storage.bus;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;

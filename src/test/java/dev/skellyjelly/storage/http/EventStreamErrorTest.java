@@ -1,11 +1,11 @@
-package dev.skellyjelly.storage.store;
+package dev.skellyjelly.storage.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.skellyjelly.storage.Addresses;
-import dev.skellyjelly.storage.ErrorCode;
+import dev.skellyjelly.storage.bus.Addresses;
+import dev.skellyjelly.storage.bus.ErrorCode;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -33,7 +33,7 @@ class EventStreamErrorTest {
       }
     });
     Router router = Router.router(vertx);
-    QueryHttpRoutes.mount(router, vertx.eventBus());
+    QueryRoutes.mount(router, vertx.eventBus());
     vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
         .compose(server -> vertx.createHttpClient()
             .request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/api/events?from=0&to=10")

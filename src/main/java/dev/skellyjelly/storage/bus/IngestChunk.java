@@ -1,4 +1,4 @@
-package dev.skellyjelly.storage.receive;
+package dev.skellyjelly.storage.bus;
 
 import dev.skellyjelly.storage.event.RawEvent;
 import java.util.List;

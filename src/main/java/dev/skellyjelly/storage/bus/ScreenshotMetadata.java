@@ -1,4 +1,4 @@
-package dev.skellyjelly.storage.screenshot;
+package dev.skellyjelly.storage.bus;
 
 import dev.skellyjelly.storage.event.ImageFormat;
 import dev.skellyjelly.storage.event.ScreenRegion;

@@ -1,4 +1,6 @@
-package dev.skellyjelly.storage.event;
+package dev.skellyjelly.storage.bus;
+
+import dev.skellyjelly.storage.event.ScreenshotId;
 
 import java.util.Objects;
 

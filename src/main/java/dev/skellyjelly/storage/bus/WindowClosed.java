@@ -1,4 +1,4 @@
-package dev.skellyjelly.storage.batch;
+package dev.skellyjelly.storage.bus;
 
 import dev.skellyjelly.storage.event.ScreenshotId;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.skellyjelly.storage.metrics;
+package dev.skellyjelly.storage.status;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,7 @@
-package dev.skellyjelly.storage;
+package dev.skellyjelly.storage.bus;
+
+import dev.skellyjelly.storage.event.EventDecodeException;
+import dev.skellyjelly.storage.event.FrameEncoding;
 
 /** Failure codes on the bus; the number is the {@code ReplyException.failureCode()}. */
 public enum ErrorCode {
@@ -35,5 +38,23 @@ public enum ErrorCode {
 
   public int failureCode() {
     return failureCode;
+  }
+
+  /**
+   * The code a caller gets for {@code failure}: a {@link StorageException}'s own, {@code DECODE}
+   * for bytes that are not events, {@code TOO_LARGE} for an oversized frame; {@code fallback} for
+   * anything else.
+   */
+  public static ErrorCode of(Throwable failure, ErrorCode fallback) {
+    if (failure instanceof StorageException s) {
+      return s.code();
+    }
+    if (failure instanceof EventDecodeException) {
+      return DECODE;
+    }
+    if (failure instanceof FrameEncoding.FrameTooLargeException) {
+      return TOO_LARGE;
+    }
+    return fallback;
   }
 }
