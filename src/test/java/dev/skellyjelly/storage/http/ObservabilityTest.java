@@ -1,4 +1,4 @@
-package dev.skellyjelly.storage.metrics;
+package dev.skellyjelly.storage.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -273,8 +273,19 @@ class ObservabilityTest {
   @Test
   void theDashboardAndItsDataAreServedByTheModule(Vertx vertx, VertxTestContext ctx) throws Exception {
     StorageConfig config = config(TestSupport.storageTable(dir));
+    long now = System.currentTimeMillis() * 1000L;
     StorageModule.deploy(vertx, config, registry, dev.skellyjelly.storage.time.StorageClock.SYSTEM)
-        .compose(module -> get(vertx, "/", 200)
+        .compose(module -> {
+          // 7 keystrokes and 3 clicks in the current minute, each acknowledged after its commit.
+          Future<?> sent = Future.succeededFuture();
+          for (int i = 0; i < 10; i++) {
+            int seq = i;
+            RawEvent event = seq < 7 ? new RawEvent.Keystroke(now + seq, session, seq, 65, 0)
+                : new RawEvent.MouseClick(now + seq, session, seq, 10, 10,
+                    dev.skellyjelly.storage.event.MouseButton.LEFT, 1);
+            sent = sent.compose(v -> vertx.eventBus().request(Addresses.EVENTS_RAW, event));
+          }
+          return sent.compose(v -> get(vertx, "/", 200))
             .compose(page -> get(vertx, "/dashboard.js", 200).map(js -> List.of(page, js)))
             .compose(files -> get(vertx, "/api/dashboard", 200).map(data -> {
               ctx.verify(() -> {
@@ -283,10 +294,18 @@ class ObservabilityTest {
                 assertTrue(!html.contains("http://") && !html.contains("https://"), "no external resources");
                 assertTrue(files.get(1).toString().contains("/api/dashboard"));
                 JsonObject json = data.toJsonObject();
-                assertTrue(json.containsKey("samples") && json.containsKey("minutes"));
+                assertTrue(json.getJsonArray("samples") != null, "samples: " + json);
+                assertEquals(null, json.getValue("minutesError"), "the minutes query failed: " + json);
+                assertEquals("READY", json.getJsonObject("ready").getString("status"), json.encode());
+                JsonObject minute = json.getJsonArray("minutes").stream().map(JsonObject.class::cast)
+                    .filter(m -> m.getLong("minute") == now / 60_000_000L * 60_000L).findFirst()
+                    .orElseThrow(() -> new AssertionError("no row for the current minute: " + json));
+                assertEquals(7L, minute.getLong("keystrokes"), minute.encode());
+                assertEquals(3L, minute.getLong("clicks"), minute.encode());
               });
               return module;
-            })))
+            }));
+        })
         .compose(StorageModule::undeploy)
         .onComplete(ctx.succeedingThenComplete());
   }
