@@ -133,7 +133,7 @@ public final class FetchMasking {
             LOG.warn("screenshot {} is served fully masked: {}", id, r.failure());
           }
           vertx.eventBus().send(Addresses.WRITE_SCREENSHOT_MASKING,
-              new MaskingRecorded(id, r.regionCount(), r.kindLabels()));
+              new MaskingRecorded(id, r.regionCount(), r.kindLabels(), r.textDensity()));
         });
     running.add(masking);
     masking.onComplete(ar -> running.remove(masking));

@@ -14,9 +14,11 @@ import java.util.Set;
  * because masking failed ({@code failure} says why), timed out or has no OCR engine.
  * A <em>plan</em> has no {@code data}: the regions to fill in a raw screenshot's held bytes at
  * each fetch, so that a masked copy of megabytes is not kept beside the original.
+ * {@code textDensity} is measured on the recognised words ({@link OcrTextDensity}), or
+ * {@code null} when OCR did not run.
  */
 public record MaskResult(byte[] data, ImageFormat format, int width, int height,
-    List<MaskedRegion> regions, Set<PiiKind> kinds, boolean whole, String failure) {
+    List<MaskedRegion> regions, Set<PiiKind> kinds, boolean whole, String failure, Double textDensity) {
 
   public MaskResult {
     regions = List.copyOf(regions);
@@ -25,11 +27,11 @@ public record MaskResult(byte[] data, ImageFormat format, int width, int height,
 
   /** This result without its bytes, to be applied again to a raw screenshot's bytes. */
   public MaskResult plan() {
-    return new MaskResult(null, format, width, height, regions, kinds, whole, failure);
+    return new MaskResult(null, format, width, height, regions, kinds, whole, failure, textDensity);
   }
 
   MaskResult withData(byte[] bytes) {
-    return new MaskResult(bytes, format, width, height, regions, kinds, whole, failure);
+    return new MaskResult(bytes, format, width, height, regions, kinds, whole, failure, textDensity);
   }
 
   /** The kinds as stored in {@code masked_kinds}: labels in enum order, comma-separated. */
@@ -39,7 +41,8 @@ public record MaskResult(byte[] data, ImageFormat format, int width, int height,
 
   /**
    * What was masked, for the fetch reply and {@code mask-screenshot}: region count, kinds, the
-   * boxes with their kind, whether the whole image was filled and why. Never the text.
+   * boxes with their kind, whether the whole image was filled and why, the text density of the
+   * recognised words. Never the text.
    */
   public JsonObject toJson() {
     JsonArray boxes = new JsonArray();
@@ -49,7 +52,7 @@ public record MaskResult(byte[] data, ImageFormat format, int width, int height,
     }
     return new JsonObject().put("regions", regionCount())
         .put("kinds", new JsonArray(sortedLabels()))
-        .put("whole", whole).put("failure", failure).put("boxes", boxes);
+        .put("whole", whole).put("failure", failure).put("boxes", boxes).put("textDensity", textDensity);
   }
 
   private List<String> sortedLabels() {

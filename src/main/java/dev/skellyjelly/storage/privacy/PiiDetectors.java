@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 /**
  * The built-in PII classifiers, run over one line of recognised text. Each kind is a regular
  * expression that finds candidates, then a check that keeps only the real ones: a payment card
- * must pass the Luhn checksum (ISO/IEC 7812), an IBAN the ISO 13616 mod-97 check, an IPv4
+ * must pass the Luhn checksum (ISO/IEC 7812) or be printed in card groups, an IBAN the ISO 13616
+ * mod-97 check or have its SEPA country's exact length, an IPv4
  * address four octets of 0–255, an IPv6 address a valid group layout, a US social security
  * number the SSA's rules (area not 000, 666 or 9xx; group not 00; serial not 0000). A phone
  * number needs a leading {@code +}, a parenthesised area code or separators between digit
@@ -40,6 +41,22 @@ public final class PiiDetectors {
       "(?<![\\w+.,:/-])(?:\\+\\d{1,3}[ .\\-]?)?(?:\\(\\d{1,5}\\)[ .\\-]?)?\\d{1,5}(?:[ .\\-/]\\d{1,8}){0,5}(?![\\w:/-]|[.,]\\d)");
   private static final Pattern DATE = Pattern.compile(
       "\\d{4}[-./]\\d{1,2}[-./]\\d{1,2}|\\d{1,2}[-./]\\d{1,2}[-./]\\d{2,4}");
+
+  /** IBAN lengths of the SEPA countries (SWIFT's IBAN registry). */
+  private static final java.util.Map<String, Integer> SEPA_IBAN_LENGTHS = java.util.Map.ofEntries(
+      java.util.Map.entry("AD", 24), java.util.Map.entry("AT", 20), java.util.Map.entry("BE", 16),
+      java.util.Map.entry("BG", 22), java.util.Map.entry("CH", 21), java.util.Map.entry("CY", 28),
+      java.util.Map.entry("CZ", 24), java.util.Map.entry("DE", 22), java.util.Map.entry("DK", 18),
+      java.util.Map.entry("EE", 20), java.util.Map.entry("ES", 24), java.util.Map.entry("FI", 18),
+      java.util.Map.entry("FR", 27), java.util.Map.entry("GB", 22), java.util.Map.entry("GI", 23),
+      java.util.Map.entry("GR", 27), java.util.Map.entry("HR", 21), java.util.Map.entry("HU", 28),
+      java.util.Map.entry("IE", 22), java.util.Map.entry("IS", 26), java.util.Map.entry("IT", 27),
+      java.util.Map.entry("LI", 21), java.util.Map.entry("LT", 20), java.util.Map.entry("LU", 20),
+      java.util.Map.entry("LV", 21), java.util.Map.entry("MC", 27), java.util.Map.entry("MT", 31),
+      java.util.Map.entry("NL", 18), java.util.Map.entry("NO", 15), java.util.Map.entry("PL", 28),
+      java.util.Map.entry("PT", 25), java.util.Map.entry("RO", 24), java.util.Map.entry("SE", 24),
+      java.util.Map.entry("SI", 19), java.util.Map.entry("SK", 24), java.util.Map.entry("SM", 27),
+      java.util.Map.entry("VA", 22));
 
   private PiiDetectors() {
   }
@@ -187,7 +204,10 @@ public final class PiiDetectors {
   /**
    * A card number as cards print it — one run of 13–19 digits, groups of four (the last may be
    * shorter; two run together by OCR count), or Amex's 4-6-5 (4-6-4 for Diners), one separator
-   * throughout — passing Luhn.
+   * throughout — passing Luhn. A number printed in card groups (three or more) is taken as a card
+   * even when Luhn fails: OCR misreads a digit of a card in a small terminal font now and then,
+   * and masking an order number printed like a card is the cheaper mistake. A bare run of digits
+   * must pass Luhn: it is as likely an id.
    */
   static boolean cardValid(String candidate) {
     String[] groups = candidate.split("[ \\-]");
@@ -208,7 +228,9 @@ public final class PiiDetectors {
       // Groups of four that OCR ran together: 5305 3691 57045972.
       layout = java.util.Arrays.stream(groups).allMatch(g -> g.length() % 4 == 0);
     }
-    return oneSeparator && layout && luhnValid(candidate.replaceAll("[ \\-]", ""));
+    String digits = candidate.replaceAll("[ \\-]", "");
+    boolean printed = groups.length >= 3 && digits.length() >= 13 && digits.length() <= 19;
+    return oneSeparator && layout && (printed || luhnValid(digits));
   }
 
   /** Luhn (mod 10): every second digit from the right doubled, the sum divisible by 10. */
@@ -234,12 +256,17 @@ public final class PiiDetectors {
 
   /**
    * ISO 13616: move the country code and check digits to the end, letters to numbers
-   * (A = 10 … Z = 35), and the whole number mod 97 must be 1.
+   * (A = 10 … Z = 35), and the whole number mod 97 must be 1 — or, as for cards, the exact length
+   * its country registers (SEPA countries), since a digit OCR misread fails mod 97.
    */
   static boolean ibanValid(String candidate) {
     String iban = candidate.replace(" ", "");
     if (iban.length() < 15 || iban.length() > 34) {
       return false;
+    }
+    Integer registered = SEPA_IBAN_LENGTHS.get(iban.substring(0, 2));
+    if (registered != null && registered == iban.length()) {
+      return true;
     }
     String rearranged = iban.substring(4) + iban.substring(0, 4);
     int remainder = 0;

@@ -76,13 +76,15 @@ public final class ScreenshotMasker {
         }
       }
     }
+    double density = OcrTextDensity.of(words, pixels.width(), pixels.height());
     if (regions.isEmpty()) {
       // Nothing to hide: hand back the original bytes rather than a re-encoded copy.
-      return new MaskResult(data, format, pixels.width(), pixels.height(), List.of(), Set.of(), false, null);
+      return new MaskResult(data, format, pixels.width(), pixels.height(), List.of(), Set.of(), false,
+          null, density);
     }
     regions.forEach(r -> pixels.fill(r.box()));
     return new MaskResult(pixels.encode(), pixels.outputFormat(), pixels.width(), pixels.height(),
-        regions, kinds, false, null);
+        regions, kinds, false, null, density);
   }
 
   /** Fills a plan's regions in a copy of the raw screenshot it was made for. */
@@ -104,6 +106,6 @@ public final class ScreenshotMasker {
     int h = Math.max(1, height);
     ImageFormat out = format != null && format.isRaw() ? format : ImageFormat.PNG;
     return new MaskResult(ScreenshotPixels.solid(out, w, h), out, w, h,
-        List.of(new MaskedRegion(new Rectangle(0, 0, w, h), kind)), Set.of(kind), true, failure);
+        List.of(new MaskedRegion(new Rectangle(0, 0, w, h), kind)), Set.of(kind), true, failure, null);
   }
 }

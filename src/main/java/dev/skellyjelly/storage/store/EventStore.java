@@ -343,11 +343,13 @@ public final class EventStore implements AutoCloseable {
       return;
     }
     try (PreparedStatement ps = connection.prepareStatement("UPDATE screenshot_metadata"
-        + " SET masked_regions = ?, masked_kinds = ? WHERE screenshot_id = ?")) {
+        + " SET masked_regions = ?, masked_kinds = ?, text_density = coalesce(?, text_density)"
+        + " WHERE screenshot_id = ?")) {
       for (MaskingRecorded m : stagedMaskings) {
         ps.setInt(1, m.regions());
         ps.setString(2, m.kinds());
-        ps.setBytes(3, uuidBytes(m.id().value()));
+        ps.setObject(3, m.textDensity());
+        ps.setBytes(4, uuidBytes(m.id().value()));
         ps.addBatch();
       }
       ps.executeBatch();

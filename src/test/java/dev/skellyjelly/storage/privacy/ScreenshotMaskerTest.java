@@ -69,6 +69,9 @@ class ScreenshotMaskerTest {
     assertTrue(black(r.data(), 72, 25), "the gap between +44 and 20");
     assertFalse(black(r.data(), 170, 25), "right of the margin stays");
     assertEquals((byte) 0x80, raw[0], "the held original is never changed");
+    // One line of words across most of a 200×60 image: a few tenths of its 175 tiles at most.
+    assertEquals(OcrTextDensity.of(words, W, H), r.textDensity(), 1e-12);
+    assertTrue(r.textDensity() > 0.05 && r.textDensity() < 0.25, "density " + r.textDensity());
   }
 
   @Test
@@ -92,6 +95,7 @@ class ScreenshotMaskerTest {
         .mask(new byte[10], ImageFormat.RAW_RGBA, W, H, "app", "title");
     for (MaskResult r : List.of(failed, none, bad)) {
       assertTrue(r.whole());
+      assertEquals(null, r.textDensity(), "no words read, no density: the pixel estimate stays");
       assertEquals(Set.of(PiiKind.UNCHECKED), r.kinds());
       for (int y = 0; y < H; y++) {
         for (int x = 0; x < W; x++) {

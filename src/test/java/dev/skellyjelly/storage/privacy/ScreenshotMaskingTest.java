@@ -110,6 +110,11 @@ class ScreenshotMaskingTest {
                   + " screenshot_metadata WHERE masked_regions = " + masking.getInteger("regions")
                   + " AND masked_kinds = '" + String.join(",", masking.getJsonArray("kinds").getList()) + "'");
               assertEquals(1, rows, "masked_regions and masked_kinds recorded");
+              double density = masking.getDouble("textDensity");
+              assertTrue(density > 0.01 && density < 0.9, "text density of the recognised words: " + density);
+              assertEquals(1, TestSupport.queryLong(config.databasePath(), "SELECT count(*) FROM"
+                  + " screenshot_metadata WHERE abs(text_density - " + density + ") < 1e-9"),
+                  "the OCR text density replaces the pixel estimate in the metadata row");
               assertEquals(1, registry.get("skelly.pii.mask").timer().count(), "masked once, then cached");
               m.undeploy().onComplete(ctx.succeedingThenComplete());
             }))));
