@@ -4,7 +4,8 @@ package dev.skellyjelly.storage.privacy;
  * A line of recognised text as OCR most likely meant it, with each character mapped back to the
  * original: spaces OCR inserts after {@code . : @ -} or before {@code . : @ - ,} are dropped
  * ("2001: db8: f2b0", "jane. doe @ x.org", "245 -39-1142"), and in tokens holding digits the letters OCR confuses
- * with them are read as digits (O→0, I/l/|→1: "DEO5" → "DE05"). Classifiers run on both the
+ * with them are read as digits (O→0, I/l/|→1: "DEO5" → "DE05"; in a token with colons an
+ * apostrophe or backquote, a zero's remains, →0). Classifiers run on both the
  * original and this variant, so a slip costs nothing that the checksums would not catch.
  */
 record OcrVariant(String text, int[] origin) {
@@ -48,10 +49,17 @@ record OcrVariant(String text, int[] origin) {
     if (!digits) {
       return;
     }
+    // In an address with colons a small terminal-font zero loses its body: "f2b'" for "f2b0".
+    boolean colons = text.substring(from, to).indexOf(':') >= 0;
     for (int i = from; i < to; i++) {
       switch (text.charAt(i)) {
         case 'O', 'o' -> text.setCharAt(i, '0');
         case 'I', 'l', '|' -> text.setCharAt(i, '1');
+        case '\'', '`' -> {
+          if (colons) {
+            text.setCharAt(i, '0');
+          }
+        }
         default -> { }
       }
     }
