@@ -3,7 +3,8 @@ package dev.skellyjelly.storage.privacy;
 /**
  * A line of recognised text as OCR most likely meant it, with each character mapped back to the
  * original: spaces OCR inserts after {@code . : @ -} or before {@code . : @ - ,} are dropped
- * ("2001: db8: f2b0", "jane. doe @ x.org", "245 -39-1142"), and in tokens holding digits the letters OCR confuses
+ * ("2001: db8: f2b0", "jane. doe @ x.org", "245 -39-1142"), as is a comma read before a dot
+ * between digits ("14,.15.232.20"), and in tokens holding digits the letters OCR confuses
  * with them are read as digits (O→0, I/l/|→1: "DEO5" → "DE05"; in a token with colons an
  * apostrophe or backquote, a zero's remains, →0). Classifiers run on both the
  * original and this variant, so a slip costs nothing that the checksums would not catch.
@@ -17,6 +18,11 @@ record OcrVariant(String text, int[] origin) {
       char c = line.charAt(i);
       if (c == ' ' && i > 0 && i + 1 < line.length()
           && (isJoiner(line.charAt(i - 1)) || isJoiner(line.charAt(i + 1)) || line.charAt(i + 1) == ',')) {
+        continue;
+      }
+      // A dot read twice, as a comma and a dot, between digits: "14,.15.232.20".
+      if (c == ',' && i > 0 && i + 1 < line.length() && Character.isDigit(line.charAt(i - 1))
+          && line.charAt(i + 1) == '.') {
         continue;
       }
       origin[text.length()] = i;

@@ -113,13 +113,17 @@ class PiiDetectorsTest {
   }
 
   @Test
-  void aZeroReadAsAnApostropheInsideAnAddressStillMasksIt() {
+  void aZeroReadAsAnApostropheOrADotReadTwiceInsideAnAddressStillMasksIt() {
     MaskRules rules = new MaskRules(List.of(), List.of(), List.of());
     // bench-pii, screen 42: 2001:db8:f2b0::4b5d:409c in a terminal font, as Tesseract read it.
     String line = "2001: db8: f2b' :4b5d:409c #30332 #28058";
     List<String> found = rules.find(line).stream()
         .map(m -> m.kind().label() + ":" + line.substring(m.start(), m.end())).toList();
     assertEquals(List.of("ipv6:2001: db8: f2b' :4b5d:409c"), found);
+    // bench-pii --screens 100, screen 67: a dot read as ",." in a document font.
+    String twice = "attached deploy 14,.15.232.20";
+    assertEquals(List.of("ipv4:14,.15.232.20"), rules.find(twice).stream()
+        .map(m -> m.kind().label() + ":" + twice.substring(m.start(), m.end())).toList());
     assertEquals(List.of(), rules.find("it's 10:30 o'clock"), "no address, no colon-zero");
   }
 
