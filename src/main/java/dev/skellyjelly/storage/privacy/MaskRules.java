@@ -65,7 +65,7 @@ public final class MaskRules {
 
   /**
    * Drops repeats and spans inside a longer one (the variant often finds the same; an IBAN's
-   * digits may also read as a card): each private stretch of text is reported once.
+   * digits may also read as a card): each private stretch of text is reported once, in order.
    */
   private static List<PiiMatch> withoutContained(List<PiiMatch> found) {
     List<PiiMatch> kept = new ArrayList<>();
@@ -82,6 +82,7 @@ public final class MaskRules {
         kept.add(m);
       }
     }
+    kept.sort(java.util.Comparator.comparingInt(PiiMatch::start));
     return List.copyOf(kept);
   }
 }

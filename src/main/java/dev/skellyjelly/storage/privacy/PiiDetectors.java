@@ -26,8 +26,9 @@ public final class PiiDetectors {
   private static final Pattern DIGIT_RUN = Pattern.compile("(?<![\\dA-Za-z])\\d+(?:[ \\-]\\d+)*(?![\\dA-Za-z])");
   private static final Pattern DIGIT_GROUP = Pattern.compile("\\d+");
   // A country code and check digits, then groups of letters and digits: DE89 3704 0044 0532 0130 00.
+  // The check digits may be misread as look-alike letters (O, I, S, B): "DESO" for DE80.
   private static final Pattern IBAN = Pattern.compile(
-      "(?<![A-Za-z0-9])[A-Z]{2}\\d{2}(?: ?[A-Z0-9]+)+");
+      "(?<![A-Za-z0-9])[A-Z]{2}[0-9OISB]{2}(?: ?[A-Z0-9]+)+");
   private static final Pattern IBAN_GROUP = Pattern.compile("[A-Z0-9]+");
   // OCR reads a dot as a comma now and then: 42.244.244,124 or 184,139,36.81 (a dot is kept:
   // "1,200,250" is a number; an octet never starts with 0, so "2,150,000.00" is no address).
@@ -81,8 +82,7 @@ public final class PiiDetectors {
     }
     Matcher v4 = IPV4.matcher(line);
     while (v4.find()) {
-      if (octet(v4.group(1)) && octet(v4.group(2)) && octet(v4.group(3)) && octet(v4.group(4))
-          && v4.group().indexOf('.') >= 0) {
+      if (ipv4Like(v4.group(1), v4.group(2), v4.group(3), v4.group(4)) && v4.group().indexOf('.') >= 0) {
         found.add(new PiiMatch(v4.start(), v4.end(), PiiKind.IPV4));
       }
     }
@@ -265,8 +265,8 @@ public final class PiiDetectors {
       return false;
     }
     Integer registered = SEPA_IBAN_LENGTHS.get(iban.substring(0, 2));
-    if (registered != null && registered == iban.length()) {
-      return true;
+    if (registered != null && registered == iban.length() && iban.substring(4).matches("\\d+")) {
+      return true; // the layout of the country's IBAN, whatever OCR made of its check digits
     }
     String rearranged = iban.substring(4) + iban.substring(0, 4);
     int remainder = 0;
@@ -284,6 +284,24 @@ public final class PiiDetectors {
       remainder %= 97;
     }
     return remainder == 1;
+  }
+
+  /**
+   * Four octets of 0–255 — or three and one out of range, since OCR misreads a digit now and then
+   * ("197.262.36.182" for 197.202.36.182) and a four-part dotted number is rarely anything else.
+   * An octet never starts with 0.
+   */
+  static boolean ipv4Like(String... octets) {
+    int outOfRange = 0;
+    for (String o : octets) {
+      if (o.length() > 1 && o.charAt(0) == '0') {
+        return false;
+      }
+      if (!octet(o)) {
+        outOfRange++;
+      }
+    }
+    return outOfRange <= 1;
   }
 
   private static boolean octet(String s) {
