@@ -66,15 +66,18 @@ public final class ScreenshotMasker {
     }
     List<MaskedRegion> regions = new ArrayList<>();
     Set<PiiKind> kinds = EnumSet.noneOf(PiiKind.class);
+    List<TextLines.Line> unsure = new ArrayList<>();
     for (TextLines.Line line : TextLines.group(words)) {
-      for (PiiMatch match : rules.find(line.text())) {
-        Rectangle box = line.wordsCovering(match.start(), match.end());
-        if (box != null) {
-          box.grow(margin, margin);
-          regions.add(new MaskedRegion(box, match.kind()));
-          kinds.add(match.kind());
-        }
+      if (SecondRead.wanted(line, classify(line, regions, kinds))) {
+        unsure.add(line);
       }
+    }
+    try {
+      for (TextLines.Line line : TextLines.group(SecondRead.read(reader, pixels, grey, unsure))) {
+        classify(line, regions, kinds);
+      }
+    } catch (OcrException | RuntimeException e) {
+      return whole(format, pixels.width(), pixels.height(), PiiKind.UNCHECKED, "OCR failed: " + e.getMessage());
     }
     double density = OcrTextDensity.of(words, pixels.width(), pixels.height());
     if (regions.isEmpty()) {
@@ -85,6 +88,20 @@ public final class ScreenshotMasker {
     regions.forEach(r -> pixels.fill(r.box()));
     return new MaskResult(pixels.encode(), pixels.outputFormat(), pixels.width(), pixels.height(),
         regions, kinds, false, null, density);
+  }
+
+  /** Adds a region for each match in {@code line}; the matches. */
+  private List<PiiMatch> classify(TextLines.Line line, List<MaskedRegion> regions, Set<PiiKind> kinds) {
+    List<PiiMatch> matches = rules.find(line.text());
+    for (PiiMatch match : matches) {
+      Rectangle box = line.wordsCovering(match.start(), match.end());
+      if (box != null) {
+        box.grow(margin, margin);
+        regions.add(new MaskedRegion(box, match.kind()));
+        kinds.add(match.kind());
+      }
+    }
+    return matches;
   }
 
   /** Fills a plan's regions in a copy of the raw screenshot it was made for. */

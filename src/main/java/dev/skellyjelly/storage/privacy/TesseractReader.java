@@ -143,12 +143,13 @@ public final class TesseractReader implements TextReader {
         }
         String word = text.getString(0, StandardCharsets.UTF_8.name());
         api.TessDeleteText(text);
+        float confidence = api.TessResultIteratorConfidence(it, ITessAPI.TessPageIteratorLevel.RIL_WORD);
         if (word.isBlank() || api.TessPageIteratorBoundingBox(page,
             ITessAPI.TessPageIteratorLevel.RIL_WORD, left, top, right, bottom) == 0) {
           continue;
         }
         words.add(new OcrWord(word.strip(), new Rectangle(left.get(0), top.get(0),
-            right.get(0) - left.get(0), bottom.get(0) - top.get(0))));
+            right.get(0) - left.get(0), bottom.get(0) - top.get(0)), confidence));
       } while (api.TessPageIteratorNext(page, ITessAPI.TessPageIteratorLevel.RIL_WORD) == ITessAPI.TRUE);
     } finally {
       api.TessResultIteratorDelete(it);

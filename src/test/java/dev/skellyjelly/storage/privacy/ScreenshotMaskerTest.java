@@ -75,6 +75,65 @@ class ScreenshotMaskerTest {
   }
 
   @Test
+  void aLineOcrWasUnsureOfIsReadAgainAtTwiceTheSizeAndItsMatchMasked() {
+    // First read: the IBAN's check digits misread, the word unsure; nothing matches.
+    List<OcrWord> first = List.of(
+        new OcrWord("DE9@", new Rectangle(10, 20, 30, 12), 41f),
+        new OcrWord("7583", new Rectangle(45, 20, 30, 12), 90f),
+        new OcrWord("9321", new Rectangle(80, 20, 30, 12), 90f),
+        new OcrWord("4463", new Rectangle(115, 20, 30, 12), 90f),
+        new OcrWord("0613", new Rectangle(150, 20, 30, 12), 90f),
+        new OcrWord("88", new Rectangle(185, 20, 12, 12), 90f));
+    List<Rectangle> secondRegions = new java.util.ArrayList<>();
+    List<Integer> secondSizes = new java.util.ArrayList<>();
+    TextReader reader = new TextReader() {
+      int calls;
+
+      @Override
+      public List<OcrWord> read(byte[] grey, int width, int height, List<Rectangle> regions) {
+        if (calls++ == 0) {
+          return first;
+        }
+        secondRegions.addAll(regions);
+        secondSizes.add(width);
+        secondSizes.add(height);
+        // The line again, in the upscaled crop's pixels (the crop starts 4 px before the line).
+        return List.of(new OcrWord("DE90", new Rectangle(8, 8, 60, 24), 95f),
+            new OcrWord("7583", new Rectangle(78, 8, 60, 24), 95f),
+            new OcrWord("9321", new Rectangle(148, 8, 60, 24), 95f),
+            new OcrWord("4463", new Rectangle(218, 8, 60, 24), 95f),
+            new OcrWord("0613", new Rectangle(288, 8, 60, 24), 95f),
+            new OcrWord("88", new Rectangle(358, 8, 24, 24), 95f));
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    MaskResult r = new ScreenshotMasker(RULES, reader, null, 0)
+        .mask(greyRgba(), ImageFormat.RAW_RGBA, W, H, "app", "title");
+    // The digits matched as a card at once; the unsure "DE9@" beside them was read again.
+    assertEquals(Set.of(PiiKind.IBAN, PiiKind.CARD), r.kinds());
+    // The line's box (10..197 × 20..31) grown by 4 px, clipped to the 200 px wide image, at 2×.
+    assertEquals(List.of(2 * (200 - 6), 2 * 20), secondSizes);
+    assertEquals(List.of(new Rectangle(0, 0, 2 * 194, 2 * 20)), secondRegions);
+    Rectangle box = r.regions().stream().filter(g -> g.kind() == PiiKind.IBAN).findFirst().orElseThrow().box();
+    assertEquals(new Rectangle(10, 20, 187, 12), box, "mapped back to screenshot pixels");
+    assertTrue(black(r.data(), 100, 25) && !black(r.data(), 100, 40));
+  }
+
+  @Test
+  void upscalingKeepsTheImageAndDoublesItsSize() {
+    byte[] grey = {0, (byte) 200, 0, (byte) 200};
+    byte[] up = SecondRead.upscale(grey, 2, new Rectangle(0, 0, 2, 2));
+    assertEquals(16, up.length);
+    assertEquals(0, up[0] & 0xFF, "corner kept");
+    assertEquals(200, up[3] & 0xFF, "corner kept");
+    assertEquals(50, up[1] & 0xFF, "a quarter of the way");
+    assertEquals(150, up[2] & 0xFF, "three quarters of the way");
+  }
+
+  @Test
   void nothingFoundHandsBackTheOriginalBytes() {
     byte[] raw = greyRgba();
     MaskResult r = new ScreenshotMasker(RULES, reading(List.of(
