@@ -8,7 +8,10 @@ public final class Addresses {
 
   // ---- Public: other modules use these (locally or across the cluster). ----
 
-  /** Data Capture sends {@code RawEvent}s here; {@code request} is answered after commit. */
+  /**
+   * Data Capture sends {@code RawEvent}s and frames here; {@code request} is answered after commit
+   * — a screenshot once held and analysed, after commit with {@link #REPLY_ON_COMMIT}.
+   */
   public static final String EVENTS_RAW = "storage.events.raw";
   /** Closed windows are published here as {@code EventBatch}. */
   public static final String EVENT_BATCHES = "analysis.event-batches";
@@ -27,6 +30,13 @@ public final class Addresses {
    */
   public static final String REPLY_WHEN_HEADER = "skelly-reply-when";
   public static final String REPLY_ON_ACCEPT = "accepted";
+  /**
+   * {@link #REPLY_WHEN_HEADER} value for a durable producer: the reply follows the commit of
+   * everything in the request. Events are answered so by default; a screenshot is answered once
+   * its bytes are held and analysed, its metadata committed with the next write like a
+   * fire-and-forget event — with this value, only after that commit.
+   */
+  public static final String REPLY_ON_COMMIT = "committed";
 
   // ---- Internal: local consumers only, between the module's own verticles. ----
 
@@ -34,7 +44,10 @@ public final class Addresses {
   public static final String WRITE_EVENTS = "storage.internal.write.events";
   /** Batcher → writer: a closed window's {@code WindowRecord}. */
   public static final String WRITE_WINDOW = "storage.internal.write.window";
-  /** Screenshot handler → writer: one screenshot's metadata row. */
+  /**
+   * Screenshot handler → writer: one screenshot's metadata row, committed with the next write;
+   * sent, or requested (the reply follows that commit) when the producer asked for a commit.
+   */
   public static final String WRITE_SCREENSHOT_METADATA = "storage.internal.write.screenshot-metadata";
   /** Screenshot handler → writer: a {@code MaskingRecorded} (masked regions and kinds of a screenshot). */
   public static final String WRITE_SCREENSHOT_MASKING = "storage.internal.write.screenshot-masking";
@@ -71,6 +84,9 @@ public final class Addresses {
   public static final String STATUS_SAMPLES = "storage.internal.status.samples";
   /** Published (local) by the writer: {@code true} after a commit, {@code false} after a failure. */
   public static final String WRITER_STATUS = "storage.internal.status.writer";
-  /** Receiver → screenshot handler: a {@code RawEvent.Screenshot} to keep. */
+  /**
+   * Receiver → screenshot handler: a {@code RawEvent.Screenshot} to keep; answered once held and
+   * analysed, or after its metadata's commit with {@link #REPLY_WHEN_HEADER} {@link #REPLY_ON_COMMIT}.
+   */
   public static final String SCREENSHOTS_STORE = "storage.internal.screenshots.store";
 }

@@ -87,7 +87,9 @@ public final class StorageClient {
     this.backoff = new RetryBackoff(options.getRetryFirstDelay(), options.getRetryMaxDelay(),
         options.getRetryHorizon(), bound -> ThreadLocalRandom.current().nextLong(bound));
     long timeout = options.getReplyTimeout().toMillis();
-    this.durableDelivery = new DeliveryOptions().setSendTimeout(timeout);
+    // Durable means committed, screenshots' metadata included (they are answered earlier without it).
+    this.durableDelivery = new DeliveryOptions().setSendTimeout(timeout)
+        .addHeader(Addresses.REPLY_WHEN_HEADER, Addresses.REPLY_ON_COMMIT);
     this.acceptDelivery = new DeliveryOptions().setSendTimeout(timeout)
         .addHeader(Addresses.REPLY_WHEN_HEADER, Addresses.REPLY_ON_ACCEPT);
     this.lingerMs = options.getMaxLinger().toMillis();

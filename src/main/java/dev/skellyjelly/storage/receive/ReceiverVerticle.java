@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * event-loop turn travel on as one {@link IngestChunk}.
  *
  * <p>Delivery: a {@code send} is accepted; a {@code request} is answered (with the event's
- * sequence number; a frame's with its last one) only after the transaction holding it commits. The write queue is bounded by
+ * sequence number; a frame's with its last one) only after the transaction holding it commits — a
+ * screenshot once it is held and analysed, or after its metadata's commit when the request carries
+ * {@code skelly-reply-when: committed}. The write queue is bounded by
  * {@code write_buffer_size_mb} of events in flight: past it, requests fail with
  * {@code BACKPRESSURE} and sends are counted as dropped — never dropped silently.
  * A body that is not an event (bad bytes, a foreign type) is answered with {@code DECODE} or
@@ -49,6 +51,8 @@ public final class ReceiverVerticle extends VerticleBase {
   /** Internal hops stay local: on a clustered bus this skips the cluster's node selection. */
   private final DeliveryOptions writeOptions = new DeliveryOptions().setSendTimeout(300_000)
       .setLocalOnly(true);
+  private final DeliveryOptions screenshotOnCommitOptions = new DeliveryOptions(writeOptions)
+      .addHeader(Addresses.REPLY_WHEN_HEADER, Addresses.REPLY_ON_COMMIT);
   private List<RawEvent> chunkEvents = new ArrayList<>();
   private List<Handler<Throwable>> chunkWaiters = new ArrayList<>();
   private long chunkBytes;
@@ -73,7 +77,7 @@ public final class ReceiverVerticle extends VerticleBase {
       onFrame(message, frame);
     } else if (body instanceof RawEvent.Screenshot screenshot) {
       metrics.received(screenshot.kind());
-      routeScreenshot(screenshot).onComplete(ar -> answer(message, screenshot.sequence(),
+      routeScreenshot(screenshot, wantsCommit(message)).onComplete(ar -> answer(message, screenshot.sequence(),
           ar.failed() ? ar.cause() : null));
     } else if (body instanceof RawEvent event) {
       metrics.received(event.kind());
@@ -129,7 +133,8 @@ public final class ReceiverVerticle extends VerticleBase {
         });
         parts.add(committed.future());
       }
-      screenshots.forEach(s -> parts.add(routeScreenshot(s)));
+      boolean onCommit = wantsCommit(message);
+      screenshots.forEach(s -> parts.add(routeScreenshot(s, onCommit)));
       if (!onAccept) {
         Future.all(parts).onComplete(ar -> answer(message, frame.lastSequence(),
             ar.failed() ? ar.cause() : null));
@@ -180,9 +185,14 @@ public final class ReceiverVerticle extends VerticleBase {
     }
   }
 
-  private Future<Void> routeScreenshot(RawEvent.Screenshot screenshot) {
-    return vertx.eventBus().request(Addresses.SCREENSHOTS_STORE, screenshot, writeOptions)
-        .mapEmpty();
+  /** Whether the producer asked for its screenshots' metadata to be committed before the reply. */
+  private static boolean wantsCommit(Message<Object> message) {
+    return Addresses.REPLY_ON_COMMIT.equals(message.headers().get(Addresses.REPLY_WHEN_HEADER));
+  }
+
+  private Future<Void> routeScreenshot(RawEvent.Screenshot screenshot, boolean onCommit) {
+    return vertx.eventBus().request(Addresses.SCREENSHOTS_STORE, screenshot,
+        onCommit ? screenshotOnCommitOptions : writeOptions).mapEmpty();
   }
 
   /**

@@ -325,7 +325,7 @@ public final class EventStore implements AutoCloseable {
         ps.setInt(i++, m.height());
         ps.setString(i++, m.format().name());
         ps.setLong(i++, m.sizeBytes());
-        ps.setString(i++, m.storage());
+        ps.setString(i++, m.storage().label());
         ps.setObject(i++, m.textDensity());
         ps.setObject(i++, m.uiElementCount());
         ps.setString(i++, new JsonArray(new ArrayList<Object>(m.dominantColors())).encode());

@@ -1,8 +1,12 @@
 package dev.skellyjelly.storage.store;
 
+import dev.skellyjelly.storage.bus.ScreenshotMetadata;
+import dev.skellyjelly.storage.bus.ScreenshotStorage;
 import dev.skellyjelly.storage.event.EventJson;
 import dev.skellyjelly.storage.event.EventKind;
 import dev.skellyjelly.storage.event.RawEvent;
+import dev.skellyjelly.storage.event.ImageFormat;
+import dev.skellyjelly.storage.event.ScreenRegion;
 import dev.skellyjelly.storage.event.ScreenshotId;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -316,15 +320,22 @@ public final class QueryService {
 
   private static JsonObject screenshots(Connection c, BlockCrypto crypto, JsonObject q,
       Consumer<Statement> onStatement) throws SQLException {
-    return rangePage(c, q, onStatement, "window_title, app_name, width, height, format, storage, text_density,"
+    return rangePage(c, q, onStatement, "session_id, sequence, window_title, app_name, region_x, region_y,"
+            + " region_width, region_height, width, height, format, size_bytes, storage, text_density,"
             + " ui_element_count, dominant_colors, privacy_masked, analysis_error", "screenshot_metadata",
         "timestamp_us", "screenshot_id", "screenshots",
-        rs -> new JsonObject().put("id", EventStore.uuidFrom(rs.getBytes(2)).toString())
-            .put("timestampMicros", rs.getLong(1))
-            .put("windowTitle", text(crypto, rs, 3, "window_title")).put("appName", text(crypto, rs, 4, "app_name")).put("width", rs.getInt(5)).put("height", rs.getInt(6))
-            .put("format", rs.getString(7)).put("storage", rs.getString(8))
-            .put("textDensity", rs.getObject(9)).put("uiElementCount", rs.getObject(10))
-            .put("dominantColors", rs.getString(11) == null ? null : new JsonArray(rs.getString(11)))
-            .put("privacyMasked", rs.getInt(12) == 1).put("analysisError", rs.getString(13)));
+        rs -> new ScreenshotMetadata(new ScreenshotId(EventStore.uuidFrom(rs.getBytes(2))), rs.getLong(1),
+            EventStore.uuidFrom(rs.getBytes(3)), rs.getLong(4), text(crypto, rs, 5, "window_title"),
+            text(crypto, rs, 6, "app_name"), new ScreenRegion(rs.getInt(7), rs.getInt(8), rs.getInt(9),
+            rs.getInt(10)), rs.getInt(11), rs.getInt(12), ImageFormat.valueOf(rs.getString(13)), rs.getLong(14),
+            ScreenshotStorage.fromLabel(rs.getString(15)), nullable(rs.getDouble(16), rs),
+            nullable(rs.getInt(17), rs), rs.getString(18) == null ? null
+                : new JsonArray(rs.getString(18)).stream().map(String::valueOf).toList(),
+            rs.getInt(19) == 1, rs.getString(20)).toJson());
+  }
+
+  /** {@code value}, or {@code null} when the column just read was SQL NULL. */
+  private static <T> T nullable(T value, ResultSet rs) throws SQLException {
+    return rs.wasNull() ? null : value;
   }
 }

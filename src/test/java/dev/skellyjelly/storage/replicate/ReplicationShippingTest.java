@@ -196,7 +196,7 @@ class ReplicationShippingTest {
   private static dev.skellyjelly.storage.bus.ScreenshotMetadata screenshot(long t, UUID session, long seq) {
     return new dev.skellyjelly.storage.bus.ScreenshotMetadata(dev.skellyjelly.storage.event.ScreenshotId.random(),
         t, session, seq, "Inbox — Mail", "Thunderbird", new dev.skellyjelly.storage.event.ScreenRegion(0, 0, 800, 600),
-        800, 600, dev.skellyjelly.storage.event.ImageFormat.PNG, 1234, "memory", 0.25, 7, List.of("#ffffff"), false, null);
+        800, 600, dev.skellyjelly.storage.event.ImageFormat.PNG, 1234, dev.skellyjelly.storage.bus.ScreenshotStorage.MEMORY, 0.25, 7, List.of("#ffffff"), false, null);
   }
 
   @Test

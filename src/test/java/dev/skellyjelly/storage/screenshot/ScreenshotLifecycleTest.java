@@ -21,6 +21,7 @@ import dev.skellyjelly.storage.event.ScreenshotId;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -42,6 +43,10 @@ class ScreenshotLifecycleTest {
 
   @TempDir
   Path dir;
+
+  /** A durable producer's request: answered after the screenshot's metadata is committed. */
+  private static final DeliveryOptions COMMITTED = new DeliveryOptions()
+      .addHeader(Addresses.REPLY_WHEN_HEADER, Addresses.REPLY_ON_COMMIT);
 
   private final UUID session = UUID.randomUUID();
   private final AtomicLong sequence = new AtomicLong();
@@ -79,8 +84,8 @@ class ScreenshotLifecycleTest {
     RawEvent.Screenshot small = shot(4 * 10 * 10, ImageFormat.RAW_RGBA, 10, 10);
     RawEvent.Screenshot large = shot(4 * 80 * 80, ImageFormat.RAW_BGRA, 80, 80);
     deploy(vertx, config, new ManualClock(5_000_000L))
-        .compose(m -> vertx.eventBus().request(Addresses.EVENTS_RAW, small)
-            .compose(r -> vertx.eventBus().request(Addresses.EVENTS_RAW, large))
+        .compose(m -> vertx.eventBus().request(Addresses.EVENTS_RAW, small, COMMITTED)
+            .compose(r -> vertx.eventBus().request(Addresses.EVENTS_RAW, large, COMMITTED))
             .compose(r -> Future.all(fetch(vertx, small.screenshotId()), fetch(vertx, large.screenshotId())))
             .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
               JsonObject fromMemory = all.resultAt(0);
@@ -240,8 +245,8 @@ class ScreenshotLifecycleTest {
         ScreenshotId.random(), new byte[0], ImageFormat.JPEG, 0, 0, "t", "a", new ScreenRegion(0, 0, 0, 0), false);
     var bus = vertx.eventBus();
     deploy(vertx, config, new ManualClock(1))
-        .compose(m -> Future.all(bus.request(Addresses.EVENTS_RAW, truncatedPng),
-            bus.request(Addresses.EVENTS_RAW, mismatched), bus.request(Addresses.EVENTS_RAW, empty))
+        .compose(m -> Future.all(bus.request(Addresses.EVENTS_RAW, truncatedPng, COMMITTED),
+            bus.request(Addresses.EVENTS_RAW, mismatched, COMMITTED), bus.request(Addresses.EVENTS_RAW, empty, COMMITTED))
             .compose(v -> fetch(vertx, mismatched.screenshotId()))
             .onComplete(ctx.succeeding(fetched -> ctx.verify(() -> {
               assertNotNull(fetched.getString("analysisError"));

@@ -71,7 +71,7 @@ class EncryptionTest {
       store.stage(batch);
       sent.addAll(batch);
       store.stageScreenshot(new ScreenshotMetadata(ScreenshotId.random(), t, a, 1_000 + w, TITLE, APP,
-          new ScreenRegion(0, 0, 10, 10), 10, 10, ImageFormat.PNG, 100, "memory", null, null, List.of(), false, null));
+          new ScreenRegion(0, 0, 10, 10), 10, 10, ImageFormat.PNG, 100, dev.skellyjelly.storage.bus.ScreenshotStorage.MEMORY, null, null, List.of(), false, null));
       store.commit();
     }
     return sent;

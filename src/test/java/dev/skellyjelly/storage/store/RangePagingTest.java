@@ -54,7 +54,7 @@ class RangePagingTest {
         long start = T0 + (i / 2) * 30_000_000L; // pairs share a start: the id breaks the tie
         store.stageWindow(new WindowRecord(UUID.randomUUID(), start, start + 30_000_000L, i, Map.of(), List.of()));
         store.stageScreenshot(new ScreenshotMetadata(ScreenshotId.random(), start, UUID.randomUUID(), i,
-            "title " + i, "app", new ScreenRegion(0, 0, 10, 10), 10, 10, ImageFormat.PNG, 100, "memory",
+            "title " + i, "app", new ScreenRegion(0, 0, 10, 10), 10, 10, ImageFormat.PNG, 100, dev.skellyjelly.storage.bus.ScreenshotStorage.MEMORY,
             null, null, List.of(), false, null));
       }
       store.commit();
