@@ -2,6 +2,8 @@ package dev.skellyjelly.storage.screenshot;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -60,24 +62,32 @@ final class PngDecoder {
     int[] rgb = new int[gw * gh];
     byte[] row = new byte[stride + 1];
     byte[] previous = new byte[stride + 1];
+    // libdeflate inflates the whole image at once where it is installed; the rows then come from
+    // its output. Otherwise, or for damaged data, java.util.zip streams them (and names the fault).
+    NativeInflater.Inflated inflated = NativeInflater.available()
+        ? NativeInflater.inflate(png, imageData(png, in.position()), (long) height * row.length) : null;
     Inflater inflater = new Inflater();
     try {
       int y = 0;
       int filled = 0;
       while (y < height) {
-        if (inflater.needsInput()) {
-          if (!nextImageData(in, inflater)) {
-            throw new IOException("PNG data is truncated: image data ends at row " + y + " of " + height);
+        if (inflated != null) {
+          inflated.read((long) y * row.length, row);
+        } else {
+          if (inflater.needsInput()) {
+            if (!nextImageData(in, inflater)) {
+              throw new IOException("PNG data is truncated: image data ends at row " + y + " of " + height);
+            }
+            continue;
           }
-          continue;
-        }
-        int n = inflater.inflate(row, filled, row.length - filled);
-        if (n == 0 && inflater.finished()) {
-          throw new IOException("PNG image data ends at row " + y + " of " + height);
-        }
-        filled += n;
-        if (filled < row.length) {
-          continue;
+          int n = inflater.inflate(row, filled, row.length - filled);
+          if (n == 0 && inflater.finished()) {
+            throw new IOException("PNG image data ends at row " + y + " of " + height);
+          }
+          filled += n;
+          if (filled < row.length) {
+            continue;
+          }
         }
         unfilter(row, previous, bpp, y);
         if ((y % step) % sample == 0) {
@@ -107,8 +117,35 @@ final class PngDecoder {
       throw new IOException("PNG image data is corrupt: " + e.getMessage(), e);
     } finally {
       inflater.end();
+      if (inflated != null) {
+        inflated.close();
+      }
     }
     return new Decoded(width, height, new PixelGrid(gw, gh, rgb));
+  }
+
+  /**
+   * Where the IDAT chunks after {@code start} hold the image data: {offset, length} pairs; empty
+   * when a chunk is truncated (the streaming decoder then reports it).
+   */
+  private static List<int[]> imageData(byte[] png, int start) {
+    ByteBuffer in = ByteBuffer.wrap(png);
+    in.position(start);
+    List<int[]> segments = new ArrayList<>();
+    while (in.remaining() >= 8) {
+      int length = in.getInt();
+      int type = in.getInt();
+      if (length < 0 || length > in.remaining()) {
+        return List.of();
+      }
+      if (type == 0x49444154) { // IDAT
+        segments.add(new int[] {in.position(), length});
+      } else if (type == 0x49454E44) { // IEND
+        break;
+      }
+      in.position(in.position() + length + Math.min(4, in.remaining() - length));
+    }
+    return segments;
   }
 
   /** Feeds the next IDAT chunk's data to the inflater; false when there is none. */
@@ -150,20 +187,26 @@ final class PngDecoder {
         }
       }
       case 3 -> {
-        for (int i = 1; i < n; i++) {
-          int left = i > bpp ? row[i - bpp] & 0xFF : 0;
-          row[i] += (byte) ((left + (previous[i] & 0xFF)) >>> 1);
+        // The first pixel has no left neighbour; the loop after it needs no bounds test.
+        for (int i = 1; i <= bpp; i++) {
+          row[i] += (byte) ((previous[i] & 0xFF) >>> 1);
+        }
+        for (int i = 1 + bpp; i < n; i++) {
+          row[i] += (byte) (((row[i - bpp] & 0xFF) + (previous[i] & 0xFF)) >>> 1);
         }
       }
       case 4 -> {
-        for (int i = 1; i < n; i++) {
-          int a = i > bpp ? row[i - bpp] & 0xFF : 0;
+        // Paeth of (0, b, 0) is b for the first pixel.
+        for (int i = 1; i <= bpp; i++) {
+          row[i] += previous[i];
+        }
+        for (int i = 1 + bpp; i < n; i++) {
+          int a = row[i - bpp] & 0xFF;
           int b = previous[i] & 0xFF;
-          int c = i > bpp ? previous[i - bpp] & 0xFF : 0;
-          int p = a + b - c;
-          int pa = Math.abs(p - a);
-          int pb = Math.abs(p - b);
-          int pc = Math.abs(p - c);
+          int c = previous[i - bpp] & 0xFF;
+          int pa = Math.abs(b - c); // |p - a| with p = a + b - c
+          int pb = Math.abs(a - c);
+          int pc = Math.abs(a + b - c - c);
           row[i] += (byte) (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
         }
       }
