@@ -6,10 +6,11 @@ import dev.skellyjelly.storage.event.ImageFormat;
 import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.event.ScreenRegion;
 import dev.skellyjelly.storage.event.ScreenshotId;
-import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,6 +29,8 @@ final class BenchScreenshotsCommand implements Command {
 
   /** Screenshots sent first and not timed: the JIT compiles the analysis on them. */
   private static final int WARM_UP = 6;
+  /** Raw screenshots sent last with skelly-reply-when: committed: the baseline. */
+  private static final int COMMITTED = 6;
 
   @Override
   public String name() {
@@ -50,7 +53,9 @@ final class BenchScreenshotsCommand implements Command {
         temp file is written in parallel), image analysed, id in the open window; the metadata
         is committed with the next write. The first few screenshots warm the JIT and are not
         counted. Last stdout line is JSON with writeIntervalMs, rawMedianMs, pngMedianMs,
-        medianMs and p99Ms. Targets: raw median < 20 ms, PNG median < 25 ms, p99 < 50 ms.
+        medianMs, p99Ms and cpuMsPerScreenshot (the process's CPU); then, as the baseline, 6 raw
+        screenshots go with skelly-reply-when: committed (what every reply waited for before):
+        committedMedianMs. Targets: raw median < 20 ms, PNG median < 25 ms, p99 < 50 ms.
 
           --count N   how many screenshots (default 60)
           --dir DIR   data directory, emptied first (default data/bench-screenshots)
@@ -87,22 +92,28 @@ final class BenchScreenshotsCommand implements Command {
             .put("key_file", dir.resolve("bench.key").toString())));
     ModuleHost host = ModuleHost.start(config);
     double[] millis = new double[count];
+    double[] committedMillis = new double[COMMITTED];
+    double cpuMsPerScreenshot;
     try {
       UUID session = UUID.randomUUID();
+      DeliveryOptions plain = new DeliveryOptions();
+      long cpu0 = 0;
       for (int i = -WARM_UP; i < count; i++) {
-        StopSignals.check();
-        boolean usePng = (i & 1) == 1;
-        byte[] data = usePng ? png : raw;
-        RawEvent.Screenshot s = new RawEvent.Screenshot(System.currentTimeMillis() * 1000, session, i + WARM_UP,
-            ScreenshotId.random(), data, usePng ? ImageFormat.PNG : ImageFormat.RAW_BGRA,
-            usePng ? 0 : 1280, usePng ? 0 : 1024, "Report.pdf — Document Viewer", "evince",
-            new ScreenRegion(0, 0, 1600, 1000), false);
-        long t0 = System.nanoTime();
-        Future<?> reply = host.vertx().eventBus().request(Addresses.EVENTS_RAW, s);
-        reply.await();
-        if (i >= 0) {
-          millis[i] = (System.nanoTime() - t0) / 1e6;
+        if (i == 0) {
+          cpu0 = processCpuNanos();
         }
+        double ms = send(host, session, i + WARM_UP, (i & 1) == 1 ? png : null, raw, plain);
+        if (i >= 0) {
+          millis[i] = ms;
+        }
+      }
+      cpuMsPerScreenshot = (processCpuNanos() - cpu0) / 1e6 / count;
+      // The baseline: what a producer waits for when it asks for the metadata's commit, as every
+      // screenshot reply did before (the group commit's wait, up to write_interval_ms).
+      DeliveryOptions committed = new DeliveryOptions()
+          .addHeader(Addresses.REPLY_WHEN_HEADER, Addresses.REPLY_ON_COMMIT);
+      for (int i = 0; i < COMMITTED; i++) {
+        committedMillis[i] = send(host, session, count + WARM_UP + i, null, raw, committed);
       }
     } finally {
       host.close();
@@ -125,9 +136,32 @@ final class BenchScreenshotsCommand implements Command {
         .put("p99Ms", round(percentile(sorted, 0.99)))
         .put("rawMedianMs", round(median(raws)))
         .put("pngMedianMs", round(median(pngs)))
-        .put("maxMs", round(sorted[sorted.length - 1]));
+        .put("maxMs", round(sorted[sorted.length - 1]))
+        .put("cpuMsPerScreenshot", round(cpuMsPerScreenshot))
+        .put("committedCount", COMMITTED)
+        .put("committedMedianMs", round(median(Arrays.stream(committedMillis).boxed().toList())));
     System.out.println(result.encode());
     return 0;
+  }
+
+  /** Sends one screenshot (the PNG, or else the raw one) and returns how long its reply took, ms. */
+  private static double send(ModuleHost host, UUID session, long sequence, byte[] png, byte[] raw,
+      DeliveryOptions delivery) throws Exception {
+    StopSignals.check();
+    boolean usePng = png != null;
+    RawEvent.Screenshot s = new RawEvent.Screenshot(System.currentTimeMillis() * 1000, session, sequence,
+        ScreenshotId.random(), usePng ? png : raw, usePng ? ImageFormat.PNG : ImageFormat.RAW_BGRA,
+        usePng ? 0 : 1280, usePng ? 0 : 1024, "Report.pdf — Document Viewer", "evince",
+        new ScreenRegion(0, 0, 1600, 1000), false);
+    long t0 = System.nanoTime();
+    host.vertx().eventBus().request(Addresses.EVENTS_RAW, s, delivery).await();
+    return (System.nanoTime() - t0) / 1e6;
+  }
+
+  /** CPU time of the whole process: analysis, file writes, GC, the bus. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /** A PNG of about 5 MB: UI-like blocks over per-pixel noise, which PNG cannot squeeze. */
