@@ -156,6 +156,21 @@ final class ScreenshotStore {
     metrics.screenshotsHeld(memory.estimatedSize(), countOnDisk());
   }
 
+  /** Drops a screenshot that will never be held: its file, if one is being written, goes too. */
+  Future<Void> abandon(Incoming in, String why) {
+    ScreenshotId id = in.screenshot().screenshotId();
+    expired.put(id, why);
+    if (in.fileKey() != null) {
+      in.fileKey().forget();
+    }
+    if (in.file() == null) {
+      return Future.succeededFuture();
+    }
+    String file = in.file().toString();
+    return in.written().transform(ar -> fs.exists(file))
+        .compose(exists -> exists ? fs.delete(file) : Future.succeededFuture());
+  }
+
   /**
    * A copy of the bytes with their metadata; fails with {@code EXPIRED} (saying why) for a
    * screenshot deleted, evicted or lost, {@code NOT_FOUND} for an id never held.

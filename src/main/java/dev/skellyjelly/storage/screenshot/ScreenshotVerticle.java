@@ -99,6 +99,10 @@ public final class ScreenshotVerticle extends VerticleBase {
     ScreenshotStore.Incoming incoming = store.begin(s, diskLow);
     boolean replyOnCommit = Addresses.REPLY_ON_COMMIT.equals(message.headers().get(Addresses.REPLY_WHEN_HEADER));
     vertx.executeBlocking(() -> analysis.analyze(s.data(), s.format(), s.width(), s.height()), false)
+        // Analysis never throws; this is a worker pool that refused the task (Vert.x closing).
+        .recover(err -> store.abandon(incoming, "it could not be analysed: " + err.getMessage())
+            .transform(ignored -> Future.failedFuture(new StorageException(ErrorCode.UNAVAILABLE,
+                "screenshot " + s.screenshotId() + " was not kept: " + err.getMessage()))))
         .compose(result -> {
           ScreenshotMetadata metadata = metadata(s, result, incoming);
           store.hold(incoming, metadata);
