@@ -1,5 +1,7 @@
 package dev.skellyjelly.storage.cli;
 
+import dev.skellyjelly.storage.demo.SyntheticCapture;
+import dev.skellyjelly.storage.store.Stats;
 import dev.skellyjelly.storage.bus.Addresses;
 import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.event.EventEncoding;
@@ -182,7 +184,7 @@ final class BenchCommand implements Command {
     } finally {
       host.close();
     }
-    return new ModuleRun(seconds, dropped, StoreCommands.StatsCommand.stats(db).getLong("events"));
+    return new ModuleRun(seconds, dropped, Stats.of(db).getLong("events"));
   }
 
   private static List<RawEvent> generate(int count) {

@@ -1,5 +1,6 @@
 package dev.skellyjelly.storage.cli;
 
+import dev.skellyjelly.storage.demo.SyntheticCapture;
 import dev.skellyjelly.storage.bus.Addresses;
 import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.event.ImageFormat;

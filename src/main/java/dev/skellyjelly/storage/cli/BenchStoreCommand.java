@@ -1,5 +1,6 @@
 package dev.skellyjelly.storage.cli;
 
+import dev.skellyjelly.storage.demo.SyntheticCapture;
 import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.store.EventStore;
 import dev.skellyjelly.storage.store.Maintenance;

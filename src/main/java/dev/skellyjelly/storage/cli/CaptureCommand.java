@@ -1,5 +1,6 @@
 package dev.skellyjelly.storage.cli;
 
+import dev.skellyjelly.storage.demo.SyntheticCapture;
 import dev.skellyjelly.storage.time.StorageClock;
 import dev.skellyjelly.storage.client.StorageClient;
 import dev.skellyjelly.storage.client.StorageClientOptions;

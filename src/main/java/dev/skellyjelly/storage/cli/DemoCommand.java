@@ -1,5 +1,7 @@
 package dev.skellyjelly.storage.cli;
 
+import dev.skellyjelly.storage.demo.SyntheticCapture;
+import dev.skellyjelly.storage.store.Stats;
 import dev.skellyjelly.storage.bus.Addresses;
 import dev.skellyjelly.storage.time.StorageClock;
 import dev.skellyjelly.storage.config.StorageConfig;
@@ -87,7 +89,7 @@ final class DemoCommand implements Command {
       System.err.println("demo: stopping the module (open window emitted, buffer committed)");
       host.close();
     }
-    JsonObject stats = StoreCommands.StatsCommand.stats(db);
+    JsonObject stats = Stats.of(db);
     JsonObject result = new JsonObject()
         .put("stored", stats.getLong("events"))
         .put("windows", stats.getLong("windows"))

@@ -4,6 +4,10 @@ import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.event.EventJson;
 import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.store.Backup;
+import dev.skellyjelly.storage.store.Export;
+import dev.skellyjelly.storage.store.SealedExport;
+import dev.skellyjelly.storage.store.Stats;
+import dev.skellyjelly.storage.time.Timestamps;
 import dev.skellyjelly.storage.crypto.SealedFile;
 import dev.skellyjelly.storage.store.EncryptionAtRest;
 import dev.skellyjelly.storage.store.Restore;
@@ -161,21 +165,25 @@ final class StoreCommands {
         throw new Args.UsageException("choose one of --gzip and --lz4");
       }
       Path target = Path.of(out).toAbsolutePath();
-      List<EventReader.UnreadableBlock> unreadable = new java.util.ArrayList<>();
       if (config.encryption().enabled() && !seal) {
         System.err.println("storage export: the database is encrypted, but " + target + " will hold the"
             + " events in plaintext; keep it as private as the key");
       }
-      long events = export(config.databasePath(), config.encryption(), new EventReader.Range(from, to, null, null),
-          target, lz4, seal, unreadable);
-      for (EventReader.UnreadableBlock b : unreadable) {
+      Export.Result result;
+      try {
+        result = Export.write(config.databasePath(), config.encryption(), new EventReader.Range(from, to, null, null),
+            target, lz4 ? Export.Compression.LZ4 : Export.Compression.GZIP, seal);
+      } catch (IllegalArgumentException e) {
+        throw new Args.UsageException("--out " + e.getMessage());
+      }
+      for (EventReader.UnreadableBlock b : result.unreadable()) {
         System.err.println("storage export: skipped block " + b.rowid() + " of " + b.table() + ": "
             + b.reason());
       }
-      System.out.println(new JsonObject().put("out", target.toString()).put("events", events)
-          .put("format", lz4 ? "lz4" : "gzip").put("encrypted", seal).put("unreadableBlocks", unreadable.size())
+      System.out.println(new JsonObject().put("out", target.toString()).put("events", result.events())
+          .put("format", lz4 ? "lz4" : "gzip").put("encrypted", seal).put("unreadableBlocks", result.unreadable().size())
           .encode());
-      return unreadable.isEmpty() ? 0 : 1;
+      return result.unreadable().isEmpty() ? 0 : 1;
     }
 
     static long time(String value, String name) {
@@ -183,69 +191,9 @@ final class StoreCommands {
         throw new Args.UsageException("--" + name + " is required");
       }
       try {
-        return value.matches("-?\\d+") ? Long.parseLong(value) : Instant.parse(value).toEpochMilli() * 1000;
-      } catch (RuntimeException e) {
-        throw new Args.UsageException("--" + name + " " + value + " is neither epoch microseconds nor"
-            + " ISO-8601 like 2026-11-24T10:00:00Z");
-      }
-    }
-
-    /**
-     * Page by page (memory stays at one page however long the range), in one read snapshot; the
-     * blocks that cannot be read are skipped and added to {@code unreadable}. The output is
-     * written to a private temp file ({@code <out>.export.<pid>.tmp}, 600) renamed into place when
-     * complete; temp files of killed exports in the same directory are removed first.
-     */
-    static long export(Path db, StorageConfig.Encryption encryption, EventReader.Range range, Path target,
-        boolean lz4, boolean seal, List<EventReader.UnreadableBlock> unreadable) throws IOException, SQLException {
-      refuseDatabaseFiles(db, target);
-      Path dir = target.toAbsolutePath().getParent();
-      PrivateTemp.removeStale(dir, "*" + EXPORT_TEMP);
-      Path temp = PrivateTemp.create(dir, target.getFileName() + EXPORT_TEMP);
-      long count = 0;
-      try (Connection c = SqliteFiles.openReader(db);
-          OutputStream file = Files.newOutputStream(temp, StandardOpenOption.TRUNCATE_EXISTING);
-          OutputStream sealed = seal ? sealing(file, c, encryption) : file;
-          OutputStream compressed = lz4 ? new LZ4FrameOutputStream(sealed) : new GZIPOutputStream(sealed);
-          BufferedWriter w = new BufferedWriter(new OutputStreamWriter(compressed, StandardCharsets.UTF_8))) {
-        c.setAutoCommit(false); // one snapshot for the whole export
-        EventReader reader = new EventReader(c, EncryptionAtRest.openForReading(c, encryption));
-        EventReader.Cursor cursor = null;
-        do {
-          EventReader.Page page = reader.page(range, cursor, 5_000, st -> { });
-          unreadable.addAll(page.unreadable());
-          for (RawEvent e : page.events()) {
-            w.write(EventJson.toJson(e).encode());
-            w.newLine();
-            count++;
-          }
-          cursor = page.next();
-        } while (cursor != null);
-      } catch (IOException | SQLException | RuntimeException e) {
-        Files.deleteIfExists(temp);
-        throw e;
-      }
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      return count;
-    }
-
-    /** The export sealed under the database's key-encryption key ({@code --encrypt}). */
-    private static OutputStream sealing(OutputStream file, Connection c, StorageConfig.Encryption encryption)
-        throws IOException, SQLException {
-      EncryptionAtRest.KeyEncryptionKeyAndSalt kek = EncryptionAtRest.keyEncryptionKey(c, encryption);
-      return SealedFile.sealing(file, kek.key(), kek.salt());
-    }
-
-    private static final String EXPORT_TEMP = ".export";
-
-    /** An export must never replace the database it reads, nor one of its side files. */
-    private static void refuseDatabaseFiles(Path db, Path target) {
-      Path out = target.toAbsolutePath().normalize();
-      for (String suffix : new String[] {"", "-wal", "-shm", "-journal", ".lock"}) {
-        if (out.equals(Path.of(db.toAbsolutePath().normalize() + suffix))) {
-          throw new Args.UsageException("--out " + target + " is the database's own file; choose"
-              + " another output file");
-        }
+        return Timestamps.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new Args.UsageException("--" + name + " " + e.getMessage());
       }
     }
   }
@@ -278,26 +226,18 @@ final class StoreCommands {
       }
       Path in = Path.of(args.positional().get(0));
       Path out = Path.of(args.positional().get(1)).toAbsolutePath();
-      PrivateTemp.removeStale(out.getParent(), "*" + DECRYPT_TEMP);
-      Path temp = PrivateTemp.create(out.getParent(), out.getFileName() + DECRYPT_TEMP);
-      try (var input = new java.io.BufferedInputStream(Files.newInputStream(in));
-          OutputStream output = Files.newOutputStream(temp, StandardOpenOption.TRUNCATE_EXISTING)) {
-        SealedFile.open(input, output, salt -> EncryptionAtRest.keyEncryptionKey(config.encryption(), salt));
+      long bytes;
+      try {
+        bytes = SealedExport.open(in, out, config.encryption());
       } catch (dev.skellyjelly.storage.crypto.DecryptException e) {
-        Files.deleteIfExists(temp);
         System.err.println("storage decrypt-export: " + in + ": " + e.getMessage());
         return 1;
-      } catch (IOException | RuntimeException e) {
-        Files.deleteIfExists(temp);
-        throw e;
       }
-      Files.move(temp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      System.out.println(new JsonObject().put("out", out.toString()).put("bytes", Files.size(out)).encode());
+      System.out.println(new JsonObject().put("out", out.toString()).put("bytes", bytes).encode());
       return 0;
     }
   }
 
-  private static final String DECRYPT_TEMP = ".decrypt";
 
   static final class StatsCommand implements Command {
     public String name() {
@@ -332,52 +272,8 @@ final class StoreCommands {
         }
         return 0;
       }
-      System.out.println(stats(config.databasePath()).encode());
+      System.out.println(Stats.of(config.databasePath()).encode());
       return 0;
     }
-
-    static JsonObject stats(Path db) throws SQLException, IOException {
-      if (!Files.isRegularFile(db)) {
-        throw new IOException("no database at " + db + "; pass --db FILE or --config FILE");
-      }
-      try (Connection c = SqliteFiles.openReader(db); Statement st = c.createStatement()) {
-        boolean any = !Schema.blockTables(c).isEmpty();
-        long oldest = any ? SqliteFiles.queryLong(st, "SELECT min(start_us) FROM event_blocks") : 0;
-        long newest = any ? SqliteFiles.queryLong(st, "SELECT max(end_us) FROM event_blocks") : 0;
-        Path wal = Path.of(db + "-wal");
-        return new JsonObject()
-            .put("db", db.toString())
-            .put("events", any ? SqliteFiles.queryLong(st, "SELECT coalesce(sum(event_count), 0) FROM event_blocks") : 0)
-            .put("blocks", any ? SqliteFiles.queryLong(st, "SELECT count(*) FROM event_blocks") : 0)
-            .put("windows", SqliteFiles.queryLong(st, "SELECT count(*) FROM windows"))
-            .put("windowEvents", SqliteFiles.queryLong(st, "SELECT coalesce(sum(event_count), 0) FROM windows"))
-            .put("screenshots", SqliteFiles.queryLong(st, "SELECT count(*) FROM screenshot_metadata"))
-            .put("sessions", SqliteFiles.queryLong(st, "SELECT count(*) FROM sessions"))
-            .put("oldestEventMicros", any ? oldest : null)
-            .put("newestEventMicros", any ? newest : null)
-            .put("oldestEvent", any ? Instant.ofEpochSecond(0, oldest * 1000).toString() : null)
-            .put("newestEvent", any ? Instant.ofEpochSecond(0, newest * 1000).toString() : null)
-            .put("dbBytes", Files.size(db) + (Files.exists(wal) ? Files.size(wal) : 0))
-            .put("salvage", salvage(c))
-            .put("quarantined", quarantined(db));
-      }
-    }
-
-    /** The report of the salvage that built this database, or null (never; or schema before 3). */
-    private static JsonObject salvage(Connection c) throws SQLException {
-      String report = Schema.userVersion(c) >= 3 ? Settings.get(c, Salvage.SETTINGS_KEY) : null;
-      return report == null ? null : new JsonObject(report);
-    }
-
-    /** Damaged databases moved aside at start ({@code <db>.corrupt-<time>}), oldest first. */
-    private static io.vertx.core.json.JsonArray quarantined(Path db) throws IOException {
-      String prefix = db.getFileName() + ".corrupt-";
-      try (var files = Files.list(db.toAbsolutePath().getParent())) {
-        return new io.vertx.core.json.JsonArray(files.map(p -> p.getFileName().toString())
-            .filter(n -> n.startsWith(prefix) && !n.endsWith("-wal") && !n.endsWith("-shm"))
-            .sorted().map(n -> (Object) db.resolveSibling(n).toString()).toList());
-      }
-    }
-
   }
 }
