@@ -1,8 +1,8 @@
 package dev.skellyjelly.storage.cli;
 
-import dev.skellyjelly.storage.demo.SyntheticCapture;
 import dev.skellyjelly.storage.bus.Addresses;
 import dev.skellyjelly.storage.config.StorageConfig;
+import dev.skellyjelly.storage.demo.SyntheticCapture;
 import dev.skellyjelly.storage.event.ImageFormat;
 import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.event.ScreenRegion;
@@ -18,47 +18,45 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bench-screenshots}: 5 MB screenshots through the real screenshot handler — file route,
  * image analysis, metadata commit — one at a time, timing each from send to reply.
  */
-final class BenchScreenshotsCommand implements Command {
+@Command(name = "bench-screenshots",
+    header = "time 5 MB screenshots through store + metadata (median and p99)",
+    description = {"Sends N screenshots of about 5 MB (half raw BGRA 1280x1024, half PNG 1600x1000 of desktop-like"
+        + " content with noise) to storage.events.raw one at a time and times each from send to reply: temp file"
+        + " written and renamed, image analysed, metadata committed (write interval 1 ms so the group commit does"
+        + " not add its wait). Last stdout line is JSON with medianMs and p99Ms. Target: median < 20 ms."})
+final class BenchScreenshotsCommand implements Callable<Integer> {
+
+  @Option(names = "--count", paramLabel = "N", defaultValue = "60",
+      description = "How many screenshots. Default: ${DEFAULT-VALUE}.")
+  @Within(min = 2, max = 10_000)
+  int count;
+
+  @Mixin
+  BenchDirectory benchDirectory;
+
+  @Option(names = "--encrypted", description = "With [encryption] on: files sealed under one-time keys, metadata"
+      + " sealed.")
+  boolean encrypted;
+
+  @Spec
+  CommandSpec spec;
 
   @Override
-  public String name() {
-    return "bench-screenshots";
-  }
-
-  @Override
-  public String summary() {
-    return "time 5 MB screenshots through store + metadata (median and p99)";
-  }
-
-  @Override
-  public String help() {
-    return """
-        usage: launcher/storage bench-screenshots [--count N] [--dir DIR] [--encrypted]
-
-        Sends N screenshots of about 5 MB (half raw BGRA 1280x1024, half PNG 1600x1000 of
-        desktop-like content with noise) to storage.events.raw one at a time and times each
-        from send to reply: temp file written and renamed, image analysed, metadata committed
-        (write interval 1 ms so the group commit does not add its wait). Last stdout line is
-        JSON with medianMs and p99Ms. Target: median < 20 ms.
-
-          --count N   how many screenshots (default 60)
-          --dir DIR   data directory, emptied first (default data/bench-screenshots)
-          --encrypted with [encryption] on: files sealed under one-time keys, metadata sealed""";
-  }
-
-  @Override
-  public int run(Args args) throws Exception {
-    int count = (int) args.number("count", 60, 2, 10_000);
-    Path dir = args.path("dir", "data/bench-screenshots").toAbsolutePath();
-    boolean encrypted = args.flag("encrypted");
-    args.rejectUnknown();
-    return BenchFiles.stoppable(name(), dir, () -> bench(count, dir, encrypted));
+  public Integer call() throws Exception {
+    Path dir = benchDirectory.path();
+    return BenchFiles.stoppable(spec.name(), dir, () -> bench(count, dir, encrypted));
   }
 
   private int bench(int count, Path dir, boolean encrypted) throws Exception {

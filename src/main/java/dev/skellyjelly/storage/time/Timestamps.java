@@ -10,8 +10,7 @@ import java.time.format.DateTimeParseException;
  */
 public final class Timestamps {
 
-  /** What the parser accepts, for error messages and help texts. */
-  public static final String ACCEPTED = "epoch microseconds or an ISO-8601 instant like 2026-11-24T10:00:00Z";
+  private static final String EXAMPLE = "2026-11-24T10:00:00Z";
 
   private Timestamps() {
   }
@@ -25,7 +24,8 @@ public final class Timestamps {
    */
   public static long micros(Object value, String name) {
     if (value == null) {
-      throw new IllegalArgumentException(name + " is missing: " + ACCEPTED);
+      throw new IllegalArgumentException(name + " is missing: epoch microseconds or an ISO-8601 instant like "
+          + EXAMPLE);
     }
     if (value instanceof Number n) {
       return n.longValue();
@@ -50,7 +50,8 @@ public final class Timestamps {
       }
       return micros(Instant.parse(text));
     } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
-      throw new IllegalArgumentException("'" + text + "' is neither " + ACCEPTED, e);
+      throw new IllegalArgumentException("'" + text + "' is neither epoch microseconds nor an ISO-8601 instant like "
+          + EXAMPLE, e);
     }
   }
 

@@ -30,7 +30,8 @@ class TimestampsTest {
   @Test
   void aMissingValueNamesTheParameterAndWhatIsAccepted() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Timestamps.micros(null, "parameter 'to'"));
-    assertEquals("parameter 'to' is missing: " + Timestamps.ACCEPTED, e.getMessage());
+    assertEquals("parameter 'to' is missing: epoch microseconds or an ISO-8601 instant like 2026-11-24T10:00:00Z",
+        e.getMessage());
   }
 
   @Test
@@ -39,7 +40,8 @@ class TimestampsTest {
         "+1000000000-01-01T00:00:00Z", ""}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> Timestamps.micros(bad, "parameter 'from'"), bad);
-      assertEquals("parameter 'from' = '" + bad + "' is neither " + Timestamps.ACCEPTED, e.getMessage());
+      assertEquals("parameter 'from' = '" + bad + "' is neither epoch microseconds nor an ISO-8601 instant like"
+          + " 2026-11-24T10:00:00Z", e.getMessage());
     }
   }
 
