@@ -20,7 +20,7 @@ final class LauncherErrors {
   static int usage(ParameterException e, String[] argv) {
     CommandLine failed = e.getCommandLine();
     boolean root = failed.getCommandSpec().parent() == null;
-    String said = e.getMessage().replaceFirst("^Error: ", "");
+    String said = e.getMessage().replaceFirst("^Error: ", "").replace('\n', ' ');
     List<String> suggestions = e instanceof UnmatchedArgumentException u ? u.getSuggestions() : List.of();
     if (root && e instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
         && !u.getUnmatched().get(0).startsWith("-")) {

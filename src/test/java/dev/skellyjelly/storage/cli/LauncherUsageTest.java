@@ -150,11 +150,9 @@ class LauncherUsageTest {
 
   @Test
   void wholeNumbersMayBeWrittenWithUnderscores() {
-    CommandLine launcher = new CommandLine(new Main());
-    launcher.registerConverter(Long.TYPE, Ranges::parseLong);
-    launcher.parseArgs("demo", "--rate", "20_000");
-    DemoCommand demo = launcher.getSubcommands().get("demo").getCommand();
-    assertEquals(20_000, demo.rate);
+    LauncherRun run = LauncherRun.of("bench-store", "--dir", dir.resolve("s").toString(), "--days", "1_000");
+    assertEquals(2, run.exit());
+    assertTrue(run.err().startsWith("storage bench-store: --days 1000 is out of range 1..365"), run.err());
   }
 
   @Test
