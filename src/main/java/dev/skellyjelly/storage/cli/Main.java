@@ -69,6 +69,7 @@ public final class Main implements Callable<Integer> {
         .registerConverter(Integer.class, Ranges::parseInt)
         .registerConverter(Integer.TYPE, Ranges::parseInt)
         .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExpandAtFiles(false) // a file name starting with @ is a file name, not a list of arguments
         .setExecutionStrategy(parsed -> {
           Integer helped = CommandLine.executeHelpRequest(parsed);
           if (helped != null) {
