@@ -97,7 +97,7 @@ public final class TestSupport {
 
   /** A database with {@code count} events of one synthetic session, 1 ms apart from {@code t0}. */
   public static Path databaseWithEvents(Path db, long t0, int count) throws Exception {
-    var capture = new dev.skellyjelly.storage.cli.SyntheticCapture(UUID.randomUUID(), 3);
+    var capture = new dev.skellyjelly.storage.demo.SyntheticCapture(UUID.randomUUID(), 3);
     List<RawEvent> events = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       events.add(capture.next(t0 + i * 1000L));

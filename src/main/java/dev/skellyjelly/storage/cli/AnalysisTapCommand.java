@@ -13,46 +13,47 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code analysis-tap}: an Analysis node in its own process that prints every EventBatch it
  * receives over the cluster and, at the end or on SIGTERM, a JSON summary.
  */
-final class AnalysisTapCommand implements Command {
+@Command(name = "analysis-tap",
+    header = "an Analysis node printing the EventBatches it receives over the cluster",
+    description = {"Joins the cluster and listens on analysis.event-batches, printing one line per batch. After S"
+        + " seconds (or at SIGTERM / Ctrl-C) the last stdout line is JSON with batches, events, screenshots and"
+        + " events per session."})
+final class AnalysisTapCommand implements Callable<Integer> {
+
+  @Option(names = "--cluster", description = "Required: the tap listens on the clustered event bus.")
+  boolean cluster;
+
+  @Option(names = "--seconds", paramLabel = "S", defaultValue = "0",
+      description = "How long to listen (0: until stopped). Default: ${DEFAULT-VALUE}.")
+  @Within(min = 0, max = 86_400 * 365L)
+  long seconds;
+
+  @Option(names = "--out", paramLabel = "FILE",
+      description = "Also write every received event as \"session sequence\" lines.")
+  Path out;
+
+  @Mixin
+  ConfigOption configOption;
+
+  @Spec
+  CommandSpec spec;
 
   @Override
-  public String name() {
-    return "analysis-tap";
-  }
+  public Integer call() throws Exception {
+    Path configFile = configOption.file;
 
-  @Override
-  public String summary() {
-    return "an Analysis node printing the EventBatches it receives over the cluster";
-  }
-
-  @Override
-  public String help() {
-    return """
-        usage: launcher/storage analysis-tap --cluster [--seconds S] [--out FILE] [--config FILE]
-
-        Joins the cluster and listens on analysis.event-batches, printing one line per batch.
-        After S seconds (default: until SIGTERM / Ctrl-C) the last stdout line is JSON with
-        batches, events, screenshots and events per session.
-
-          --seconds S     how long to listen (default 0: until stopped)
-          --out FILE      also write every received event as "session sequence" lines
-          --config FILE   TOML configuration (default conf/storage.toml)""";
-  }
-
-  @Override
-  public int run(Args args) throws Exception {
-    boolean cluster = args.flag("cluster");
-    long seconds = args.number("seconds", 0, 0, 86_400 * 365L);
-    Path out = args.path("out", null);
-    Path configFile = args.path("config", "conf/storage.toml");
-    args.rejectUnknown();
-
-    Vertx vertx = PeerNode.join(configFile, cluster, name());
+    Vertx vertx = PeerNode.join(configFile, cluster, spec.name());
     Tally tally = new Tally();
     vertx.eventBus().<EventBatch>consumer(Addresses.EVENT_BATCHES, m -> {
       EventBatch b = m.body();

@@ -2,11 +2,13 @@ package dev.skellyjelly.storage.cli;
 
 import dev.skellyjelly.storage.bus.Addresses;
 import dev.skellyjelly.storage.config.StorageConfig;
+import dev.skellyjelly.storage.demo.SyntheticCapture;
 import dev.skellyjelly.storage.event.EventEncoding;
 import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.store.EncryptionAtRest;
 import dev.skellyjelly.storage.store.EventStore;
 import dev.skellyjelly.storage.store.SqliteFiles;
+import dev.skellyjelly.storage.store.Stats;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -22,6 +24,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bench}: ingest throughput, bus → committed, against a baseline measured in the same run
@@ -29,7 +37,61 @@ import java.util.UUID;
  * wire bytes as payload, keyed by session and sequence), one transaction per 10,000 rows, with
  * the same WAL/synchronous settings.
  */
-final class BenchCommand implements Command {
+@Command(name = "bench",
+    header = "measure ingest (bus -> committed) against a raw sqlite-jdbc insert of the same events",
+    description = {"Generates N events of the demo mix (4 capture sessions), then 1. inserts them with plain"
+        + " sqlite-jdbc, one row per event, a transaction per 10,000 (the baseline), and 2. sends them through the"
+        + " event bus into the module until the last is committed. The last stdout line is JSON: eventsPerSec,"
+        + " rawSqlitePerSec, ratio, bytesPerEvent, rawBytesPerEvent, dropped. Targets: >= 300,000 events/s,"
+        + " ratio >= 0.6, <= 16 B/event.",
+        "",
+        "With --cluster, then also storage and capture as two processes on loopback (the Hazelcast file of the"
+        + " configuration's [cluster] table): a durable capture as fast as the client lets it and a"
+        + " fire-and-forget one at 1,000,000 events/s, each --seconds; with --steady-seconds, a durable capture at"
+        + " --rate events/s during which the storage process's CPU is read. Adds durableEventsPerSec,"
+        + " fireAndForgetEventsPerSec, storageCpuSecondsPerMillionEvents, storageRssMb (peak),"
+        + " [storageCpuPercentAtSteadyRate, steadyAckP99Ms], clusterStored / clusterExpected, and"
+        + " localEventsPerSec (= eventsPerSec, the baseline). Targets: durable >= 300,000/s, fire-and-forget"
+        + " >= 400,000/s, < 1 % of a core at 1,000/s."})
+final class BenchCommand implements Callable<Integer> {
+
+  @Option(names = "--events", paramLabel = "N", defaultValue = "2000000",
+      description = "How many events. Default: ${DEFAULT-VALUE}.")
+  @Within(min = 1_000, max = 50_000_000)
+  int count;
+
+  @Mixin
+  BenchDirectory benchDirectory;
+
+  @Option(names = "--encrypted", description = "Also run the module with [encryption] on (a key file in DIR):"
+      + " eventsPerSec is then the encrypted run, plainEventsPerSec the faster of two unencrypted runs around it,"
+      + " and encryptedRatio their quotient.")
+  boolean encrypted;
+
+  @Option(names = "--cluster", description = "Also measure storage and capture as two processes (below).")
+  boolean cluster;
+
+  @Option(names = "--seconds", paramLabel = "S", defaultValue = "10",
+      description = "With --cluster: how long each cluster capture sends. Default: ${DEFAULT-VALUE}.")
+  @Within(min = 1, max = 3_600)
+  long clusterSeconds;
+
+  @Option(names = "--steady-seconds", paramLabel = "S", defaultValue = "0",
+      description = "With --cluster: how long the steady durable capture runs (0: not at all)."
+          + " Default: ${DEFAULT-VALUE}.")
+  @Within(min = 0, max = 86_400)
+  long steadySeconds;
+
+  @Option(names = "--rate", paramLabel = "N", defaultValue = "1000",
+      description = "With --cluster: events/s of the steady capture. Default: ${DEFAULT-VALUE}.")
+  @Within(min = 1, max = 1_000_000)
+  long steadyRate;
+
+  @Mixin
+  ConfigOption configOption;
+
+  @Spec
+  CommandSpec spec;
 
   /** Events the producer keeps in flight: well under the write-queue bound, so none is refused. */
   private static final int IN_FLIGHT = 60_000;
@@ -38,57 +100,10 @@ final class BenchCommand implements Command {
   private static final int SESSIONS = 4;
 
   @Override
-  public String name() {
-    return "bench";
-  }
-
-  @Override
-  public String summary() {
-    return "measure ingest (bus -> committed) against a raw sqlite-jdbc insert of the same events";
-  }
-
-  @Override
-  public String help() {
-    return """
-        usage: launcher/storage bench [--events N] [--dir DIR] [--encrypted]
-                                      [--cluster [--seconds S] [--steady-seconds S] [--rate N]]
-
-        Generates N events of the demo mix (4 capture sessions), then
-          1. inserts them with plain sqlite-jdbc, one row per event, a transaction per 10,000
-             (the baseline), and
-          2. sends them through the event bus into the module until the last is committed.
-        The last stdout line is JSON: eventsPerSec, rawSqlitePerSec, ratio, bytesPerEvent,
-        rawBytesPerEvent, dropped. Targets: >= 300,000 events/s, ratio >= 0.6, <= 16 B/event.
-
-          --events N   how many events (default 2000000)
-          --dir DIR    where the databases go; emptied first (default data/bench)
-          --encrypted  also run the module with [encryption] on (a key file in DIR): eventsPerSec is
-                       then the encrypted run, plainEventsPerSec the faster of two unencrypted
-                       runs around it, and encryptedRatio their quotient
-
-        With --cluster, then also storage and capture as two processes on loopback (the
-        Hazelcast file of conf/storage.toml's [cluster] table): a durable capture as fast as the
-        client lets it and a fire-and-forget one at 1,000,000 events/s, each S seconds (default
-        10); with --steady-seconds, a durable capture at N events/s (default 1000) during which
-        the storage process's CPU is read. Adds durableEventsPerSec, fireAndForgetEventsPerSec,
-        storageCpuSecondsPerMillionEvents, storageRssMb (peak), [storageCpuPercentAtSteadyRate,
-        steadyAckP99Ms],
-        clusterStored / clusterExpected, and localEventsPerSec (= eventsPerSec, the baseline).
-        Targets: durable >= 300,000/s, fire-and-forget >= 400,000/s, < 1 % of a core at 1,000/s.""";
-  }
-
-  @Override
-  public int run(Args args) throws Exception {
-    int count = (int) args.number("events", 2_000_000, 1_000, 50_000_000);
-    Path dir = args.path("dir", "data/bench").toAbsolutePath();
-    boolean encrypted = args.flag("encrypted");
-    boolean cluster = args.flag("cluster");
-    long clusterSeconds = args.number("seconds", 10, 1, 3_600);
-    long steadySeconds = args.number("steady-seconds", 0, 0, 86_400);
-    long steadyRate = args.number("rate", 1000, 1, 1_000_000);
-    Path configFile = args.path("config", "conf/storage.toml");
-    args.rejectUnknown();
-    return BenchFiles.stoppable(name(), dir, () -> bench(count, dir, encrypted, cluster, clusterSeconds,
+  public Integer call() throws Exception {
+    Path dir = benchDirectory.path();
+    Path configFile = configOption.file;
+    return BenchFiles.stoppable(spec.name(), dir, () -> bench(count, dir, encrypted, cluster, clusterSeconds,
         steadySeconds, steadyRate, configFile));
   }
 
@@ -182,7 +197,7 @@ final class BenchCommand implements Command {
     } finally {
       host.close();
     }
-    return new ModuleRun(seconds, dropped, StoreCommands.StatsCommand.stats(db).getLong("events"));
+    return new ModuleRun(seconds, dropped, Stats.of(db).getLong("events"));
   }
 
   private static List<RawEvent> generate(int count) {

@@ -55,21 +55,21 @@ final class BenchFiles {
 
   private static void refuseUnlessOurs(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
-      throw new Args.UsageException("--dir " + dir + " is not a directory; pass a new directory");
+      throw new UsageException("--dir " + dir + " is not a directory; pass a new directory");
     }
     List<Path> entries;
     try (var list = Files.list(dir)) {
       entries = list.toList();
     }
     if (!entries.isEmpty() && !Files.exists(dir.resolve(MARK))) {
-      throw new Args.UsageException("--dir " + dir + " holds files a benchmark did not create (no "
+      throw new UsageException("--dir " + dir + " holds files a benchmark did not create (no "
           + MARK + " mark); benchmarks empty their directory, so pass a new or empty one");
     }
     for (Path p : entries) {
       if (p.getFileName().toString().endsWith(".db")) {
         try (DatabaseLock lock = DatabaseLock.tryAcquire(p)) {
           if (lock == null) {
-            throw new Args.UsageException("a storage module is running against " + p
+            throw new UsageException("a storage module is running against " + p
                 + "; stop it before a benchmark reuses --dir " + dir);
           }
         }

@@ -3,8 +3,8 @@ package dev.skellyjelly.storage.cli;
 import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.demo.LiveCapture;
 import dev.skellyjelly.storage.store.BlockCrypto;
-import dev.skellyjelly.storage.store.EncryptionAtRest;
 import dev.skellyjelly.storage.store.BlockMerger;
+import dev.skellyjelly.storage.store.EncryptionAtRest;
 import dev.skellyjelly.storage.store.EventStore;
 import dev.skellyjelly.storage.store.Maintenance;
 import dev.skellyjelly.storage.store.SqliteFiles;
@@ -16,6 +16,12 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bench-live}: what live capture costs on disk before and after merging. Several people's
@@ -24,56 +30,54 @@ import java.sql.Statement;
  * (a backlog) is the burst case. Reports whole-file and block-payload bytes per event, the
  * merger's own thread CPU time, and the query times of bench-store on the merged database.
  */
-final class BenchLiveCommand implements Command {
+@Command(name = "bench-live",
+    header = "live-like input from many sessions: bytes/event before and after merging",
+    description = {"N people at their desktops for H hours — pointer strokes with moves 8–30 ms apart, clicks,"
+        + " typing at human intervals, window switches, pauses; ~5 events/s each — committed through the store once"
+        + " per write interval, then every ended hour merged into sealed blocks and the file compacted. The same"
+        + " input committed at once is measured too (burst). Last line JSON: sessions, events, stored,"
+        + " fileBytesPerEventBeforeMerge, fileBytesPerEvent, blockBytesPerEventBeforeMerge, blockBytesPerEvent,"
+        + " mergeCpuSecondsPerMillionEvents, mergeSeconds, burstFileBytesPerEventBeforeMerge,"
+        + " burstFileBytesPerEvent, hourRawPageMs, dayMinuteQueryMs."})
+final class BenchLiveCommand implements Callable<Integer> {
+
+  @Option(names = "--sessions", paramLabel = "N", defaultValue = "10",
+      description = "Capture sessions. Default: ${DEFAULT-VALUE}.")
+  @Within(min = 1, max = 1000)
+  int sessions;
+
+  @Option(names = "--hours", paramLabel = "H", defaultValue = "4",
+      description = "Hours of input. Default: ${DEFAULT-VALUE}.")
+  @Within(min = 1, max = 23)
+  int hours;
+
+  @Option(names = "--write-interval-ms", paramLabel = "MS", defaultValue = "1000",
+      description = "One commit per MS of input time. Default: ${DEFAULT-VALUE}.")
+  @Within(min = 1, max = 60_000)
+  long intervalMs;
+
+  @Mixin
+  BenchDirectory benchDirectory;
+
+  @Option(names = "--encrypted", description = "Also write the live input with [encryption] on (a key file in"
+      + " DIR): adds encryptedFileBytesPerEvent, encryptedMergeCpuSecondsPerMillionEvents, encryptedHourRawPageMs,"
+      + " encryptedDayMinuteQueryMs.")
+  boolean encrypted;
+
+  @Option(names = "--keep", description = "Keep the databases.")
+  boolean keep;
+
+  @Spec
+  CommandSpec spec;
 
   private static final long DAY = Maintenance.DAY_MICROS;
   private static final long HOUR = Maintenance.HOUR_MICROS;
 
   @Override
-  public String name() {
-    return "bench-live";
-  }
-
-  @Override
-  public String summary() {
-    return "live-like input from many sessions: bytes/event before and after merging";
-  }
-
-  @Override
-  public String help() {
-    return """
-        usage: launcher/storage bench-live [--sessions N] [--hours H] [--write-interval-ms MS] [--dir DIR]
-                                           [--encrypted] [--keep]
-
-        N people (default 10) at their desktops for H hours (default 4) — pointer strokes with
-        moves 8–30 ms apart, clicks, typing at human intervals, window switches, pauses; ~5
-        events/s each — committed through the store once per write interval (default 1000 ms),
-        then every ended hour merged into sealed blocks and the file compacted. The same input
-        committed at once is measured too (burst). Last line JSON: sessions, events, stored,
-        fileBytesPerEventBeforeMerge, fileBytesPerEvent, blockBytesPerEventBeforeMerge,
-        blockBytesPerEvent, mergeCpuSecondsPerMillionEvents, mergeSeconds,
-        burstFileBytesPerEventBeforeMerge, burstFileBytesPerEvent, hourRawPageMs, dayMinuteQueryMs.
-
-          --sessions N           capture sessions (default 10)
-          --hours H              hours of input (default 4)
-          --write-interval-ms MS one commit per MS of input time (default 1000)
-          --dir DIR              where the databases go; emptied first, removed after (default data/bench-live)
-          --encrypted            also write the live input with [encryption] on (a key file in DIR):
-                                 adds encryptedFileBytesPerEvent, encryptedMergeCpuSecondsPerMillionEvents,
-                                 encryptedHourRawPageMs, encryptedDayMinuteQueryMs
-          --keep                 keep the databases""";
-  }
-
-  @Override
-  public int run(Args args) throws Exception {
-    int sessions = (int) args.number("sessions", 10, 1, 1000);
-    int hours = (int) args.number("hours", 4, 1, 23);
-    long interval = args.number("write-interval-ms", 1000, 1, 60_000) * 1000L;
-    Path dir = args.path("dir", "data/bench-live").toAbsolutePath();
-    boolean keep = args.flag("keep");
-    boolean encrypted = args.flag("encrypted");
-    args.rejectUnknown();
-    return BenchFiles.stoppable(name(), dir, () -> bench(sessions, hours, interval, dir, keep, encrypted));
+  public Integer call() throws Exception {
+    long interval = intervalMs * 1000L;
+    Path dir = benchDirectory.path();
+    return BenchFiles.stoppable(spec.name(), dir, () -> bench(sessions, hours, interval, dir, keep, encrypted));
   }
 
   private int bench(int sessions, int hours, long interval, Path dir, boolean keep, boolean encrypted)

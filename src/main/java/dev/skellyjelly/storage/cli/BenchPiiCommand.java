@@ -25,53 +25,47 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code bench-pii}: synthetic 1920×1080 desktops with planted PII, masked by the masker alone
  * (CPU per screenshot, on this one thread) and through the module's fetch API (first fetch and
  * cached fetch), each reply scored against what was planted and read again by OCR.
  */
-final class BenchPiiCommand implements Command {
+@Command(name = "bench-pii",
+    header = "PII masking: recall, over-masking, CPU per 1080p screenshot, cached fetch time",
+    description = {"Renders N synthetic 1920x1080 desktops (mail, form, terminal, document; several fonts, sizes,"
+        + " light and dark) with K planted PII strings each among ordinary words, dates, times, amounts and version"
+        + " numbers. 1) Masks each PNG with the masker on this thread: CPU ms per screenshot (median, the masking"
+        + " thread; processCpuPerScreenMs counts every thread of the process over the same loop). 2) Sends each to a"
+        + " module and fetches it twice through storage.screenshots.get: first fetch (masking) and cached fetch"
+        + " times, and each reply is scored: a PII string is masked when 98 % of its ink is filled; an ordinary word"
+        + " counts as over-masked when half of it is. 3) OCR reads every reply again and looks for the planted"
+        + " strings. Last stdout line is JSON. Targets: recall >= 0.95, unmaskedReplies 0, foundAfterMasking 0,"
+        + " plainMaskedShare <= 0.10, maskCpuMedianMs < 1000, cachedFetchMedianMs < 10. Needs Tesseract (see"
+        + " README)."})
+final class BenchPiiCommand implements Callable<Integer> {
+
+  @Option(names = "--screens", paramLabel = "N", defaultValue = "50",
+      description = "Screenshots. Default: ${DEFAULT-VALUE}.")
+  @Within(min = 1, max = 10_000)
+  int screens;
+
+  @Option(names = "--pii-per-screen", paramLabel = "K", defaultValue = "5",
+      description = "Planted PII strings per screenshot. Default: ${DEFAULT-VALUE}.")
+  @Within(min = 1, max = 40)
+  int perScreen;
+
+  @Mixin
+  BenchDirectory benchDirectory;
 
   @Override
-  public String name() {
-    return "bench-pii";
-  }
-
-  @Override
-  public String summary() {
-    return "PII masking: recall, over-masking, CPU per 1080p screenshot, cached fetch time";
-  }
-
-  @Override
-  public String help() {
-    return """
-        usage: launcher/storage bench-pii [--screens N] [--pii-per-screen K] [--dir DIR]
-
-        Renders N synthetic 1920x1080 desktops (mail, form, terminal, document; several fonts,
-        sizes, light and dark) with K planted PII strings each among ordinary words, dates,
-        times, amounts and version numbers. 1) Masks each PNG with the masker on this thread:
-        CPU ms per screenshot (median, the masking thread; processCpuPerScreenMs counts every
-        thread of the process over the same loop). 2) Sends each to a module and fetches it twice through
-        storage.screenshots.get: first fetch (masking) and cached fetch times, and each reply is
-        scored: a PII string is masked when 98 % of its ink is filled; an ordinary word counts
-        as over-masked when half of it is. 3) OCR reads every reply again and looks for the
-        planted strings. Last stdout line is JSON. Targets: recall >= 0.95, unmaskedReplies 0,
-        foundAfterMasking 0, plainMaskedShare <= 0.10, maskCpuMedianMs < 1000,
-        cachedFetchMedianMs < 10. Needs Tesseract (see README).
-
-          --screens N          screenshots (default 50)
-          --pii-per-screen K   planted PII strings per screenshot (default 5)
-          --dir DIR            data directory, emptied first (default data/bench-pii)""";
-  }
-
-  @Override
-  public int run(Args args) throws Exception {
-    int screens = (int) args.number("screens", 50, 1, 10_000);
-    int perScreen = (int) args.number("pii-per-screen", 5, 1, 40);
-    Path dir = args.path("dir", "data/bench-pii").toAbsolutePath();
-    args.rejectUnknown();
+  public Integer call() throws Exception {
+    Path dir = benchDirectory.path();
     System.setProperty("java.awt.headless", "true");
     BenchFiles.emptyDirectory(dir);
     StorageConfig config = StorageConfig.fromJson(new JsonObject()

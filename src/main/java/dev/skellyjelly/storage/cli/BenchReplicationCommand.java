@@ -22,6 +22,10 @@ import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code bench-replication}: how fast a backlog reaches PostgreSQL. Live-like input is committed
@@ -29,47 +33,40 @@ import java.util.UUID;
  * again into another; the baseline, measured in the same run, is a plain batched insert of the same
  * merged rows into an unpartitioned table without keys — what this server and client take at all.
  */
-final class BenchReplicationCommand implements Command {
+@Command(name = "bench-replication",
+    header = "replication throughput into PostgreSQL: fresh blocks/s, merged backlog events/s",
+    description = {"Needs a PostgreSQL server: the [postgres] table of the config (or SKELLY_POSTGRES_*); its user"
+        + " must be allowed to CREATE DATABASE. Creates (and drops again) the databases skelly_bench_fresh,"
+        + " skelly_bench_merged and skelly_bench_baseline. N people for H hours of live-like input, committed once"
+        + " a second; shipped as fresh blocks, then merged and shipped again. Last line JSON: events, freshBlocks,"
+        + " freshBlocksPerSec, freshEventsPerSec, mergedBlocks, mergedEventsPerSec, baselineEventsPerSec,"
+        + " mergedRatio."})
+final class BenchReplicationCommand implements Callable<Integer> {
+
+  @Option(names = "--sessions", paramLabel = "N", defaultValue = "10",
+      description = "Capture sessions. Default: ${DEFAULT-VALUE}.")
+  @Within(min = 1, max = 1000)
+  int sessions;
+
+  @Option(names = "--hours", paramLabel = "H", defaultValue = "2",
+      description = "Hours of input. Default: ${DEFAULT-VALUE}.")
+  @Within(min = 1, max = 48)
+  int hours;
+
+  @Mixin
+  BenchDirectory benchDirectory;
+
+  @Mixin
+  DatabaseOptions database;
 
   private static final long HOUR = Maintenance.HOUR_MICROS;
   /** 2026-11-10T00:00:00Z */
   private static final long START = 1_794_268_800_000_000L;
 
   @Override
-  public String name() {
-    return "bench-replication";
-  }
-
-  @Override
-  public String summary() {
-    return "replication throughput into PostgreSQL: fresh blocks/s, merged backlog events/s";
-  }
-
-  @Override
-  public String help() {
-    return """
-        usage: launcher/storage bench-replication [--config FILE] [--sessions N] [--hours H] [--dir DIR]
-
-        Needs a PostgreSQL server: the [postgres] table of the config (or SKELLY_POSTGRES_*);
-        its user must be allowed to CREATE DATABASE. Creates (and drops again) the databases
-        skelly_bench_fresh, skelly_bench_merged and skelly_bench_baseline. N people (default 10)
-        for H hours (default 2) of live-like input, committed once a second; shipped as fresh
-        blocks, then merged and shipped again. Last line JSON: events, freshBlocks,
-        freshBlocksPerSec, freshEventsPerSec, mergedBlocks, mergedEventsPerSec,
-        baselineEventsPerSec, mergedRatio.
-
-          --sessions N   capture sessions (default 10)
-          --hours H      hours of input (default 2)
-          --dir DIR      where the local database goes; emptied first (default data/bench-replication)""";
-  }
-
-  @Override
-  public int run(Args args) throws Exception {
-    StorageConfig config = StoreCommands.config(args);
-    int sessions = (int) args.number("sessions", 10, 1, 1000);
-    int hours = (int) args.number("hours", 2, 1, 48);
-    Path dir = args.path("dir", "data/bench-replication");
-    args.rejectUnknown();
+  public Integer call() throws Exception {
+    StorageConfig config = database.load();
+    Path dir = benchDirectory.path();
     BenchFiles.emptyDirectory(dir);
     Path db = dir.resolve("events.db");
     long events;

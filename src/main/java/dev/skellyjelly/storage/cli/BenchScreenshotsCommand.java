@@ -2,6 +2,7 @@ package dev.skellyjelly.storage.cli;
 
 import dev.skellyjelly.storage.bus.Addresses;
 import dev.skellyjelly.storage.config.StorageConfig;
+import dev.skellyjelly.storage.demo.SyntheticCapture;
 import dev.skellyjelly.storage.event.ImageFormat;
 import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.event.ScreenRegion;
@@ -18,14 +19,45 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bench-screenshots}: 5 MB screenshots through the real screenshot handler — file route,
  * image analysis, window — one at a time with the default write interval, timing each from send
  * to reply (the metadata commit follows with the next write).
  */
-final class BenchScreenshotsCommand implements Command {
+@Command(name = "bench-screenshots",
+    header = "time 5 MB screenshots through store + metadata (median and p99)",
+    description = {"Sends N screenshots of about 5 MB (half raw BGRA 1280x1024, half PNG 1700x1080 of desktop-like"
+        + " content with noise) to storage.events.raw one at a time, with the default configuration (write interval"
+        + " 1 s), and times each from send to reply: bytes held (the temp file is written in parallel), image"
+        + " analysed, id in the open window; the metadata is committed with the next write. The first few"
+        + " screenshots warm the JIT and are not counted. Last stdout line is JSON with writeIntervalMs,"
+        + " rawMedianMs, pngMedianMs, medianMs, p99Ms and cpuMsPerScreenshot (the process's CPU); then, as the"
+        + " baseline, 6 raw screenshots go with skelly-reply-when: committed (what every reply waited for before):"
+        + " committedMedianMs. Targets: raw median < 20 ms, PNG median < 25 ms, p99 < 50 ms."})
+final class BenchScreenshotsCommand implements Callable<Integer> {
+
+  @Option(names = "--count", paramLabel = "N", defaultValue = "60",
+      description = "How many screenshots. Default: ${DEFAULT-VALUE}.")
+  @Within(min = 2, max = 10_000)
+  int count;
+
+  @Mixin
+  BenchDirectory benchDirectory;
+
+  @Option(names = "--encrypted", description = "With [encryption] on: files sealed under one-time keys, metadata"
+      + " sealed.")
+  boolean encrypted;
+
+  @Spec
+  CommandSpec spec;
 
   /** Screenshots sent first and not timed: the JIT compiles the analysis on them. */
   private static final int WARM_UP = 6;
@@ -33,42 +65,9 @@ final class BenchScreenshotsCommand implements Command {
   private static final int COMMITTED = 6;
 
   @Override
-  public String name() {
-    return "bench-screenshots";
-  }
-
-  @Override
-  public String summary() {
-    return "time 5 MB screenshots through store + metadata (median and p99)";
-  }
-
-  @Override
-  public String help() {
-    return """
-        usage: launcher/storage bench-screenshots [--count N] [--dir DIR] [--encrypted]
-
-        Sends N screenshots of about 5 MB (half raw BGRA 1280x1024, half PNG 1700x1080 of
-        desktop-like content with noise) to storage.events.raw one at a time, with the default
-        configuration (write interval 1 s), and times each from send to reply: bytes held (the
-        temp file is written in parallel), image analysed, id in the open window; the metadata
-        is committed with the next write. The first few screenshots warm the JIT and are not
-        counted. Last stdout line is JSON with writeIntervalMs, rawMedianMs, pngMedianMs,
-        medianMs, p99Ms and cpuMsPerScreenshot (the process's CPU); then, as the baseline, 6 raw
-        screenshots go with skelly-reply-when: committed (what every reply waited for before):
-        committedMedianMs. Targets: raw median < 20 ms, PNG median < 25 ms, p99 < 50 ms.
-
-          --count N   how many screenshots (default 60)
-          --dir DIR   data directory, emptied first (default data/bench-screenshots)
-          --encrypted with [encryption] on: files sealed under one-time keys, metadata sealed""";
-  }
-
-  @Override
-  public int run(Args args) throws Exception {
-    int count = (int) args.number("count", 60, 2, 10_000);
-    Path dir = args.path("dir", "data/bench-screenshots").toAbsolutePath();
-    boolean encrypted = args.flag("encrypted");
-    args.rejectUnknown();
-    return BenchFiles.stoppable(name(), dir, () -> bench(count, dir, encrypted));
+  public Integer call() throws Exception {
+    Path dir = benchDirectory.path();
+    return BenchFiles.stoppable(spec.name(), dir, () -> bench(count, dir, encrypted));
   }
 
   private int bench(int count, Path dir, boolean encrypted) throws Exception {

@@ -1,5 +1,6 @@
 package dev.skellyjelly.storage.cli;
 
+import dev.skellyjelly.storage.demo.SyntheticCapture;
 import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.store.EventStore;
 import dev.skellyjelly.storage.store.Maintenance;
@@ -16,48 +17,47 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bench-store}: days of desktop activity written as the writer writes them (one commit
  * per second of activity, so blocks are as small as in real use), then the queries a dashboard
  * and the Analysis Engine make, each timed as the median of several runs.
  */
-final class BenchStoreCommand implements Command {
+@Command(name = "bench-store",
+    header = "fill days of demo-mix events, report bytes/event and query times",
+    description = {"Generates N days of the demo mix for a desk worker — active 09:00–18:00 with breaks, R events/s"
+        + " on average while active, nothing at night — written through the store with one commit per second of"
+        + " activity, then rolls up and times (median of 7 runs, read-only connection): one day of minute"
+        + " aggregates, 30 days of hourly rollups, the first page (1,000 events) of one hour of raw events. Last"
+        + " line JSON: bytesPerEvent, dayMinuteQueryMs, monthHourlyQueryMs, hourRawPageMs."})
+final class BenchStoreCommand implements Callable<Integer> {
+
+  @Option(names = "--days", paramLabel = "N", defaultValue = "7",
+      description = "Days to fill. Default: ${DEFAULT-VALUE}.")
+  @Within(min = 1, max = 365)
+  int days;
+
+  @Option(names = "--rate", paramLabel = "R", defaultValue = "25",
+      description = "Events per active second. Default: ${DEFAULT-VALUE}.")
+  @Within(min = 1, max = 10_000)
+  int rate;
+
+  @Mixin
+  BenchDirectory benchDirectory;
+
+  @Spec
+  CommandSpec spec;
 
   @Override
-  public String name() {
-    return "bench-store";
-  }
-
-  @Override
-  public String summary() {
-    return "fill days of demo-mix events, report bytes/event and query times";
-  }
-
-  @Override
-  public String help() {
-    return """
-        usage: launcher/storage bench-store [--days N] [--rate R] [--dir DIR]
-
-        Generates N days of the demo mix for a desk worker — active 09:00–18:00 with breaks,
-        R events/s on average while active (default 25), nothing at night — written through
-        the store with one commit per second of activity, then rolls up and times (median of
-        7 runs, read-only connection): one day of minute aggregates, 30 days of hourly rollups,
-        the first page (1,000 events) of one hour of raw events. Last line JSON: bytesPerEvent,
-        dayMinuteQueryMs, monthHourlyQueryMs, hourRawPageMs.
-
-          --days N    days to fill (default 7)
-          --rate R    events per active second (default 25)
-          --dir DIR   where the database goes; emptied first (default data/bench-store)""";
-  }
-
-  @Override
-  public int run(Args args) throws Exception {
-    int days = (int) args.number("days", 7, 1, 365);
-    int rate = (int) args.number("rate", 25, 1, 10_000);
-    Path dir = args.path("dir", "data/bench-store").toAbsolutePath();
-    args.rejectUnknown();
-    return BenchFiles.stoppable(name(), dir, () -> bench(days, rate, dir));
+  public Integer call() throws Exception {
+    Path dir = benchDirectory.path();
+    return BenchFiles.stoppable(spec.name(), dir, () -> bench(days, rate, dir));
   }
 
   private int bench(int days, int rate, Path dir) throws Exception {

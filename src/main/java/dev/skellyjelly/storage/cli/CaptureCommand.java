@@ -1,9 +1,10 @@
 package dev.skellyjelly.storage.cli;
 
-import dev.skellyjelly.storage.time.StorageClock;
 import dev.skellyjelly.storage.client.StorageClient;
 import dev.skellyjelly.storage.client.StorageClientOptions;
+import dev.skellyjelly.storage.demo.SyntheticCapture;
 import dev.skellyjelly.storage.event.RawEvent;
+import dev.skellyjelly.storage.time.StorageClock;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -12,68 +13,91 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code capture}: a synthetic Data Capture node in its own process, sending the desktop mix to
  * the storage node over the clustered event bus, fire-and-forget or durably.
  */
-final class CaptureCommand implements Command {
+@Command(name = "capture",
+    header = "a synthetic Data Capture node sending to storage over the cluster",
+    description = {"Joins the cluster (conf/cluster.xml through the config's [cluster] table), waits for a storage"
+        + " node, then sends the demo mix as one capture session at N events/s for S seconds through a"
+        + " StorageClient, which coalesces the events into frames. Fire-and-forget by default: what the client's"
+        + " bound (or storage's write queue) refuses is counted in refused, and a last request confirms that"
+        + " everything before it was committed. With --durable every event is acknowledged after its commit;"
+        + " frames are retried with backoff and jitter on TIMEOUT, NO_HANDLERS and BACKPRESSURE (a retry is stored"
+        + " once) for up to --retry-seconds, and the sender waits while the client is full.",
+        "Last stdout line: JSON with session, mode, sent, acked, failed, refused, frames, elapsedSeconds,"
+        + " eventsPerSec (committed), and with --durable ackP50Ms / ackP99Ms (send to acknowledgement after"
+        + " commit). SIGINT/SIGTERM ends the sending early: what is held is sent and answered, the JSON printed"
+        + " (with \"stopped\"), exit 0."},
+    defaultValueProvider = CaptureCommand.ClientDefaults.class)
+final class CaptureCommand implements Callable<Integer> {
 
-  @Override
-  public String name() {
-    return "capture";
+  @Option(names = "--cluster", description = "Required: capture reaches the module over the clustered event bus.")
+  boolean cluster;
+
+  @Option(names = "--durable", description = "Request and retry every event.")
+  boolean durable;
+
+  @Option(names = "--rate", paramLabel = "N", defaultValue = "1000",
+      description = "Events per second. Default: ${DEFAULT-VALUE}.")
+  @Within(min = 1, max = 10_000_000)
+  long rate;
+
+  @Option(names = "--seconds", paramLabel = "S", defaultValue = "10",
+      description = "How long to send. Default: ${DEFAULT-VALUE}.")
+  @Within(min = 1, max = 86_400)
+  long seconds;
+
+  @Option(names = "--retry-seconds", paramLabel = "S",
+      description = "How long a durable frame is retried. Default: ${DEFAULT-VALUE}.")
+  @Within(min = 0, max = 86_400)
+  long retrySeconds;
+
+  @Option(names = "--max-queued-events", paramLabel = "N",
+      description = "The client's bound on events held. Default: ${DEFAULT-VALUE}.")
+  @Within(min = 1, max = Integer.MAX_VALUE)
+  long maxQueued;
+
+  @Option(names = "--seed", paramLabel = "N", description = "Generator seed. Default: random.")
+  Long seedOption;
+
+  @Mixin
+  ConfigOption configOption;
+
+  @Spec
+  CommandSpec spec;
+
+  /** The client's own defaults for the client's options: StorageClientOptions holds them, once. */
+  static final class ClientDefaults implements IDefaultValueProvider {
+    @Override
+    public String defaultValue(ArgSpec arg) {
+      String name = arg instanceof OptionSpec option ? option.longestName() : "";
+      return switch (name) {
+        case "--retry-seconds" -> Long.toString(StorageClientOptions.DEFAULT_RETRY_HORIZON.toSeconds());
+        case "--max-queued-events" -> Long.toString(StorageClientOptions.DEFAULT_MAX_QUEUED_EVENTS);
+        default -> null;
+      };
+    }
   }
 
   @Override
-  public String summary() {
-    return "a synthetic Data Capture node sending to storage over the cluster";
-  }
+  public Integer call() throws Exception {
+    long seed = seedOption != null ? seedOption : System.nanoTime();
+    Path configFile = configOption.file;
 
-  @Override
-  public String help() {
-    return """
-        usage: launcher/storage capture --cluster [--durable] [--rate N] [--seconds S]
-                                        [--retry-seconds S] [--max-queued-events N]
-                                        [--config FILE] [--seed N]
-
-        Joins the cluster (conf/cluster.xml through the config's [cluster] table), waits for
-        a storage node, then sends the demo mix as one capture session at N events/s for S
-        seconds through a StorageClient, which coalesces the events into frames.
-        Fire-and-forget by default: what the client's bound (or storage's write queue)
-        refuses is counted in refused, and a last request confirms that everything before it
-        was committed. With --durable every event is acknowledged after its commit; frames are
-        retried with backoff and jitter on TIMEOUT, NO_HANDLERS and BACKPRESSURE (a retry is
-        stored once) for up to --retry-seconds, and the sender waits while the client is full.
-        Last stdout line: JSON with session, mode, sent, acked, failed, refused, frames,
-        elapsedSeconds, eventsPerSec (committed), and with --durable ackP50Ms / ackP99Ms (send
-        to acknowledgement after commit). SIGINT/SIGTERM ends the sending early:
-        what is held is sent and answered, the JSON printed (with "stopped"), exit 0.
-
-          --rate N        events per second (default 1000)
-          --seconds S     how long to send (default 10)
-          --durable       request and retry every event
-          --retry-seconds S  how long a durable frame is retried (default 60)
-          --max-queued-events N  the client's bound on events held (default 200000)
-          --seed N        generator seed (default: random)
-          --config FILE   TOML configuration (default conf/storage.toml)""";
-  }
-
-  @Override
-  public int run(Args args) throws Exception {
-    boolean cluster = args.flag("cluster");
-    boolean durable = args.flag("durable");
-    long rate = args.number("rate", 1000, 1, 10_000_000);
-    long seconds = args.number("seconds", 10, 1, 86_400);
-    long seed = args.number("seed", System.nanoTime(), Long.MIN_VALUE, Long.MAX_VALUE);
-    long retrySeconds = args.number("retry-seconds",
-        StorageClientOptions.DEFAULT_RETRY_HORIZON.toSeconds(), 0, 86_400);
-    long maxQueued = args.number("max-queued-events",
-        StorageClientOptions.DEFAULT_MAX_QUEUED_EVENTS, 1, Integer.MAX_VALUE);
-    Path configFile = args.path("config", "conf/storage.toml");
-    args.rejectUnknown();
-
-    Vertx vertx = PeerNode.join(configFile, cluster, name());
+    Vertx vertx = PeerNode.join(configFile, cluster, spec.name());
     try {
       PeerNode.awaitStorage(vertx, 60_000).await();
       StorageClient client = new StorageClient(vertx, new StorageClientOptions()

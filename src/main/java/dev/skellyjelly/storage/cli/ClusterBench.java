@@ -1,5 +1,6 @@
 package dev.skellyjelly.storage.cli;
 
+import dev.skellyjelly.storage.store.Stats;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,7 +71,7 @@ final class ClusterBench {
       if (exit != 0 && exit != 143) {
         throw new IllegalStateException("the storage node exited " + exit + " on SIGTERM");
       }
-      long stored = StoreCommands.StatsCommand.stats(db).getLong("events");
+      long stored = Stats.of(db).getLong("events");
       long expected = committed + steadyCommitted;
       result.put("clusterStored", stored).put("clusterExpected", expected);
     }

@@ -1,61 +1,64 @@
 package dev.skellyjelly.storage.cli;
 
 import dev.skellyjelly.storage.bus.Addresses;
-import dev.skellyjelly.storage.time.StorageClock;
 import dev.skellyjelly.storage.config.StorageConfig;
+import dev.skellyjelly.storage.demo.SyntheticCapture;
+import dev.skellyjelly.storage.store.Stats;
+import dev.skellyjelly.storage.time.StorageClock;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code demo}: the module plus a synthetic Data Capture on the same Vert.x, sending the desktop
  * mix at a set rate with a screenshot every two seconds; prints progress, then one JSON line
  * with what was generated and what the database holds.
  */
-final class DemoCommand implements Command {
+@Command(name = "demo",
+    header = "run the module with a synthetic Data Capture and report what was stored",
+    description = {"Starts the module (settings from the config file, database and screenshot directory replaced by"
+        + " the demo's own, on a fresh database marked as the demo's) and a synthetic capture session that sends a"
+        + " realistic mix of all seven event kinds at N events/s for S seconds, plus a screenshot every 2 s (every"
+        + " 4th one 5 MiB, to use the file route). Progress goes to stderr; the last line of stdout is JSON:"
+        + " generated, stored, windows, screenshots, dropped, db, screenshotDir. SIGINT/SIGTERM stops early"
+        + " (\"stopped\" in the JSON, exit 0)."})
+final class DemoCommand implements Callable<Integer> {
+
+  @Option(names = "--seconds", paramLabel = "S", defaultValue = "20",
+      description = "How long to generate. Default: ${DEFAULT-VALUE}.")
+  @Within(min = 1, max = 86_400)
+  long seconds;
+
+  @Option(names = "--rate", paramLabel = "N", defaultValue = "2000",
+      description = "Events per second. Default: ${DEFAULT-VALUE}.")
+  @Within(min = 1, max = 1_000_000)
+  long rate;
+
+  @Option(names = "--db", paramLabel = "FILE", defaultValue = "data/demo/events.db",
+      description = "Database file; an existing one is replaced only if demo created it, and never while a module"
+          + " runs. Default: ${DEFAULT-VALUE}.")
+  Path dbOption;
+
+  @Option(names = "--http-port", paramLabel = "P",
+      description = "Port of the HTTP endpoints. Default: the configuration's.")
+  @Within(min = 0, max = 65_535)
+  Integer httpPort;
+
+  @Mixin
+  ConfigOption configOption;
 
   @Override
-  public String name() {
-    return "demo";
-  }
-
-  @Override
-  public String summary() {
-    return "run the module with a synthetic Data Capture and report what was stored";
-  }
-
-  @Override
-  public String help() {
-    return """
-        usage: launcher/storage demo [--seconds S] [--rate N] [--db FILE] [--config FILE]
-                                     [--http-port P]
-
-        Starts the module (settings from the config file, database and screenshot directory
-        replaced by the demo's own, on a fresh database marked as the demo's) and a synthetic capture session that sends a realistic
-        mix of all seven event kinds at N events/s for S seconds, plus a screenshot every 2 s
-        (every 4th one 5 MiB, to use the file route). Progress goes to stderr; the last line
-        of stdout is JSON: generated, stored, windows, screenshots, dropped, db, screenshotDir.
-
-          --seconds S      how long to generate (default 20)
-          --rate N         events per second (default 2000)
-          --db FILE        database file (default data/demo/events.db); an existing one is
-                           replaced only if demo created it, and never while a module runs
-          --config FILE    TOML configuration (default conf/storage.toml)
-          --http-port P    port of the HTTP endpoints (default: the config's)""";
-  }
-
-  @Override
-  public int run(Args args) throws Exception {
-    long seconds = args.number("seconds", 20, 1, 86_400);
-    long rate = args.number("rate", 2000, 1, 1_000_000);
-    Path db = args.path("db", "data/demo/events.db").toAbsolutePath();
-    Path configFile = args.path("config", "conf/storage.toml");
-    String httpPort = args.string("http-port", null);
-    args.rejectUnknown();
+  public Integer call() throws Exception {
+    Path db = dbOption.toAbsolutePath();
+    Path configFile = configOption.file;
 
     Path demoDir = db.getParent();
     JsonObject json = ConfigFiles.loadJson(configFile, j -> {
@@ -87,7 +90,7 @@ final class DemoCommand implements Command {
       System.err.println("demo: stopping the module (open window emitted, buffer committed)");
       host.close();
     }
-    JsonObject stats = StoreCommands.StatsCommand.stats(db);
+    JsonObject stats = Stats.of(db);
     JsonObject result = new JsonObject()
         .put("stored", stats.getLong("events"))
         .put("windows", stats.getLong("windows"))

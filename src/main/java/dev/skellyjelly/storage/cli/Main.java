@@ -1,99 +1,110 @@
 package dev.skellyjelly.storage.cli;
 
-import dev.skellyjelly.storage.config.ConfigException;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
-/** The launcher's entry point: {@code storage <command> [options]}, {@code --help} for each. */
-public final class Main {
+/**
+ * The launcher: {@code launcher/storage <command> [options]}. Each subcommand is a picocli
+ * {@code @Command} class; its options carry their types, defaults and ranges ({@link Within}, checked by {@link Ranges}), and
+ * {@code --help} is generated from them. Exit codes: 0 done, 1 failed at run time (one line on
+ * stderr, see {@link LauncherErrors}), 2 bad usage or a bad configuration (one line naming what
+ * was wrong), 130 a second SIGINT/SIGTERM ({@link StopSignals}).
+ */
+@Command(name = "launcher/storage",
+    header = "Skelly-Jelly Storage: the storage module, its tools and its benchmarks.",
+    synopsisSubcommandLabel = "<command>",
+    subcommands = {
+        RunCommand.class,
+        DemoCommand.class,
+        BenchCommand.class,
+        BenchScreenshotsCommand.class,
+        CaptureCommand.class,
+        AnalysisTapCommand.class,
+        BackupCommand.class,
+        RestoreCommand.class,
+        ExportCommand.class,
+        DecryptExportCommand.class,
+        StatsCommand.class,
+        ReplicationStatusCommand.class,
+        BenchReplicationCommand.class,
+        BenchStoreCommand.class,
+        BenchLiveCommand.class,
+        RotateKeyCommand.class,
+        MaskScreenshotCommand.class,
+        BenchPiiCommand.class,
+        CommandLine.HelpCommand.class},
+    footer = {"", "'launcher/storage <command> --help' describes a command's options;"
+        + " --verbose adds the stack trace to a fatal error."})
+public final class Main implements Callable<Integer> {
 
-  /** Options that take no value, across all commands. */
-  static final Set<String> FLAGS = Set.of("help", "from-postgres", "cluster", "durable", "gzip", "lz4", "keep", "reencrypt",
-      "encrypted", "encrypt", "verbose");
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = HELP)
+  boolean help;
 
-  private Main() {
-  }
+  @Option(names = "--verbose", scope = ScopeType.INHERIT,
+      description = "A fatal error also prints its stack trace.")
+  boolean verbose;
 
-  private static Map<String, Command> commands() {
-    List<Command> all = new java.util.ArrayList<>();
-    all.add(new RunCommand());
-    all.add(new DemoCommand());
-    all.add(new BenchCommand());
-    all.add(new BenchScreenshotsCommand());
-    all.add(new CaptureCommand());
-    all.add(new AnalysisTapCommand());
-    all.addAll(StoreCommands.all());
-    all.add(new ReplicationStatusCommand());
-    all.add(new BenchReplicationCommand());
-    all.add(new BenchStoreCommand());
-    all.add(new BenchLiveCommand());
-    all.add(new RotateKeyCommand());
-    all.add(new MaskScreenshotCommand());
-    all.add(new BenchPiiCommand());
-    Map<String, Command> commands = new LinkedHashMap<>();
-    for (Command c : all) {
-      commands.put(c.name(), c);
-    }
-    return commands;
-  }
+  @Spec
+  CommandSpec spec;
 
   public static void main(String[] argv) {
     StopSignals.install();
     System.exit(run(argv));
   }
 
+  /** Runs one command line in this JVM, printing to the current System.out and System.err. */
   static int run(String[] argv) {
-    Map<String, Command> commands = commands();
-    if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("help")) {
-      System.out.println(overview(commands));
-      return argv.length == 0 ? 2 : 0;
-    }
-    Command command = commands.get(argv[0]);
-    if (command == null) {
-      System.err.println("unknown command '" + argv[0] + "'\n\n" + overview(commands));
-      return 2;
-    }
-    List<String> rest = Arrays.asList(argv).subList(1, argv.length);
-    boolean verbose = rest.contains("--verbose");
-    try {
-      Args args = new Args(rest, FLAGS);
-      args.flag("verbose");
-      if (args.flag("help")) {
-        System.out.println(command.help());
-        return 0;
+    Main root = new Main();
+    CommandLine commandLine = new CommandLine(root);
+    Ranges.describe(commandLine.getCommandSpec());
+    layOutHelp(commandLine);
+    commandLine.registerConverter(Long.class, Ranges::parseLong)
+        .registerConverter(Long.TYPE, Ranges::parseLong)
+        .registerConverter(Integer.class, Ranges::parseInt)
+        .registerConverter(Integer.TYPE, Ranges::parseInt)
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExpandAtFiles(false) // a file name starting with @ is a file name, not a list of arguments
+        .setExecutionStrategy(parsed -> {
+          Integer helped = CommandLine.executeHelpRequest(parsed);
+          if (helped != null) {
+            return helped;
+          }
+          Ranges.check(parsed);
+          return new CommandLine.RunLast().execute(parsed);
+        })
+        .setParameterExceptionHandler(LauncherErrors::usage)
+        .setExecutionExceptionHandler((e, failed, parsed) -> LauncherErrors.failure(e, failed, root.verbose));
+    int exit = commandLine.execute(argv);
+    commandLine.getOut().flush();
+    commandLine.getErr().flush();
+    return exit;
+  }
+
+  private static final String HELP = "Print this help and exit.";
+
+  /** {@code --help} on every command (but {@code help} itself, which has its own), laid out alike. */
+  private static void layOutHelp(CommandLine root) {
+    root.getCommandSpec().usageMessage().commandListHeading("%nCommands:%n");
+    for (CommandLine command : root.getSubcommands().values()) {
+      CommandSpec spec = command.getCommandSpec();
+      if (!spec.helpCommand()) {
+        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description(HELP).build());
       }
-      return command.run(args);
-    } catch (Args.UsageException e) {
-      System.err.println("storage " + command.name() + ": " + e.getMessage() + "\n\n" + command.help());
-      return 2;
-    } catch (ConfigException e) {
-      System.err.println("storage " + command.name() + ": " + e.getMessage());
-      return 2;
-    } catch (Exception e) {
-      Throwable cause = e;
-      while (cause.getCause() != null && !(cause instanceof ConfigException)) {
-        cause = cause.getCause();
-      }
-      if (cause instanceof ConfigException ce) {
-        System.err.println("storage " + command.name() + ": " + ce.getMessage());
-        return 2;
-      }
-      System.err.println(FatalError.oneLine(command.name(), e));
-      if (verbose) {
-        e.printStackTrace();
-      }
-      return 1;
+      spec.usageMessage().descriptionHeading("%n").parameterListHeading("%nParameters:%n")
+          .optionListHeading("%nOptions:%n");
     }
   }
 
-  private static String overview(Map<String, Command> commands) {
-    StringBuilder sb = new StringBuilder("usage: launcher/storage <command> [options]\n\ncommands:\n");
-    commands.values().forEach(c -> sb.append(String.format("  %-18s %s%n", c.name(), c.summary())));
-    sb.append("\n'launcher/storage <command> --help' describes a command's options;"
-        + " --verbose adds the stack trace to a fatal error.");
-    return sb.toString();
+  /** Without a command: the list of commands, and exit 2. */
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(System.err);
+    return CommandLine.ExitCode.USAGE;
   }
 }

@@ -13,65 +13,75 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code mask-screenshot IN OUT}: masks one PNG, JPEG or raw file exactly as a fetch would, with
  * the rules of a config file, and prints what was found, so a user can check their rules.
  */
-final class MaskScreenshotCommand implements Command {
+@Command(name = "mask-screenshot",
+    header = "mask one screenshot file as a fetch would; JSON with the regions and kinds found",
+    description = {"Reads IN (PNG or JPEG, recognised by their signature; raw 4-byte pixels need --format, --width and"
+        + " --height), masks it with the [privacy] rules of the config (the built-in defaults when the file does not exist) exactly as the module masks a fetched"
+        + " screenshot, writes OUT (created 600: PNG, or raw as given) and prints JSON: regions, kinds, each box with"
+        + " its kind, whether the whole image was filled and why. Never the text found. Exit code 0 also when"
+        + " everything was masked; 2 on bad arguments."})
+final class MaskScreenshotCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "IN", description = "The screenshot file.")
+  Path in;
+
+  @Parameters(index = "1", paramLabel = "OUT", description = "Where the masked image goes (600).")
+  Path out;
+
+  @Mixin
+  ConfigOption configOption;
+
+  @Option(names = "--app", paramLabel = "NAME", defaultValue = "",
+      description = "The app name to check against mask_apps. Default: none.")
+  String app;
+
+  @Option(names = "--title", paramLabel = "TEXT", defaultValue = "",
+      description = "The window title to check against mask_titles. Default: none.")
+  String title;
+
+  @Option(names = "--format", paramLabel = "RAW_RGBA|RAW_BGRA",
+      description = "IN holds raw 4-byte pixels of this order (PNG and JPEG are recognised by themselves).")
+  RawFormat rawFormat;
+
+  /** The raw pixel orders a file can hold. */
+  enum RawFormat { RAW_RGBA, RAW_BGRA }
+
+  @Option(names = "--width", paramLabel = "W", defaultValue = "0", description = "Width of raw pixels.")
+  @Within(min = 0, max = 100_000)
+  int width;
+
+  @Option(names = "--height", paramLabel = "H", defaultValue = "0", description = "Height of raw pixels.")
+  @Within(min = 0, max = 100_000)
+  int height;
+
+  @Spec
+  CommandSpec spec;
 
   @Override
-  public String name() {
-    return "mask-screenshot";
-  }
-
-  @Override
-  public String summary() {
-    return "mask one screenshot file as a fetch would; JSON with the regions and kinds found";
-  }
-
-  @Override
-  public String help() {
-    return """
-        usage: launcher/storage mask-screenshot IN OUT [--config FILE] [--app NAME] [--title TEXT]
-                                                [--format RAW_RGBA|RAW_BGRA --width W --height H]
-
-        Reads IN (PNG or JPEG, recognised by their signature; raw 4-byte pixels need --format,
-        --width and --height), masks it with the [privacy] rules of the config exactly as the
-        module masks a fetched screenshot, writes OUT (created 600: PNG, or raw as given) and
-        prints JSON: regions, kinds, each box with its kind, whether the whole image was filled
-        and why. Never the text found. Exit code 0 also when everything was masked; 2 on bad
-        arguments.
-
-          --config FILE   the configuration whose [privacy] table is used (default
-                          conf/storage.toml; the built-in defaults when it does not exist)
-          --app NAME      the app name to check against mask_apps (default: none)
-          --title TEXT    the window title to check against mask_titles (default: none)""";
-  }
-
-  @Override
-  public int run(Args args) throws Exception {
-    if (args.positional().size() != 2) {
-      throw new Args.UsageException("mask-screenshot needs IN and OUT; see --help");
-    }
-    Path in = Path.of(args.positional().get(0));
-    Path out = Path.of(args.positional().get(1));
-    Path configFile = args.path("config", "conf/storage.toml");
-    String app = args.string("app", "");
-    String title = args.string("title", "");
-    String rawFormat = args.string("format", "");
-    int width = (int) args.number("width", 0, 0, 100_000);
-    int height = (int) args.number("height", 0, 0, 100_000);
-    args.rejectUnknown();
+  public Integer call() throws Exception {
     System.setProperty("java.awt.headless", "true");
+    Path configFile = configOption.file;
     if (!Files.isRegularFile(in)) {
-      throw new Args.UsageException("IN " + in + " is not a readable file");
+      throw new ParameterException(spec.commandLine(), "IN " + in + " is not a readable file");
     }
     StorageConfig config = Files.isRegularFile(configFile)
         ? StorageConfig.fromJson(ConfigFiles.loadJson(configFile))
         : StorageConfig.defaults(Path.of(System.getProperty("java.io.tmpdir")));
     byte[] data = Files.readAllBytes(in);
-    ImageFormat format = format(data, rawFormat);
+    ImageFormat format = format(data);
     StorageConfig.Privacy privacy = config.privacy();
     TesseractReader reader = null;
     String noReader = null;
@@ -102,18 +112,9 @@ final class MaskScreenshotCommand implements Command {
     return 0;
   }
 
-  private static ImageFormat format(byte[] data, String raw) {
-    if (!raw.isEmpty()) {
-      try {
-        ImageFormat f = ImageFormat.valueOf(raw.toUpperCase(Locale.ROOT));
-        if (f.isRaw()) {
-          return f;
-        }
-      } catch (IllegalArgumentException ignored) {
-        // reported below with what is allowed
-      }
-      throw new Args.UsageException("--format " + raw + " is not allowed: use RAW_RGBA or RAW_BGRA"
-          + " (PNG and JPEG are recognised by themselves)");
+  private ImageFormat format(byte[] data) {
+    if (rawFormat != null) {
+      return ImageFormat.valueOf(rawFormat.name());
     }
     if (data.length > 8 && (data[0] & 0xFF) == 0x89 && data[1] == 'P' && data[2] == 'N' && data[3] == 'G') {
       return ImageFormat.PNG;
@@ -121,7 +122,7 @@ final class MaskScreenshotCommand implements Command {
     if (data.length > 3 && (data[0] & 0xFF) == 0xFF && (data[1] & 0xFF) == 0xD8) {
       return ImageFormat.JPEG;
     }
-    throw new Args.UsageException("IN is neither PNG nor JPEG; for raw pixels give --format,"
+    throw new ParameterException(spec.commandLine(), "IN is neither PNG nor JPEG; for raw pixels give --format,"
         + " --width and --height");
   }
 }

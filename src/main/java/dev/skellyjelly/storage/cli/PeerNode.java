@@ -20,7 +20,7 @@ final class PeerNode {
   /** Joins the cluster described by the config file's [cluster] table. */
   static Vertx join(Path configFile, boolean cluster, String command) {
     if (!cluster) {
-      throw new Args.UsageException(command + " is a separate process that reaches the module over"
+      throw new UsageException(command + " is a separate process that reaches the module over"
           + " the clustered event bus: pass --cluster");
     }
     var json = ConfigFiles.loadJson(configFile);

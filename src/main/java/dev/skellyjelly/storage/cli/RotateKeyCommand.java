@@ -8,49 +8,47 @@ import dev.skellyjelly.storage.store.EventStore;
 import dev.skellyjelly.storage.store.KeyRotation;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code rotate-key}: puts the database's data keys under a new key-encryption key (a new key
  * file; nothing else rewritten), or with {@code --reencrypt} moves all data to a new data key.
  * Refused while a module holds the database.
  */
-final class RotateKeyCommand implements Command {
+@Command(name = "rotate-key",
+    header = "rewrap the data keys under a new key file, or re-encrypt everything under a new data key",
+    description = {"The database must be encrypted and the configured [encryption] key must open it; the module must"
+        + " be stopped (its lock is checked). Last line JSON: what was done."})
+final class RotateKeyCommand implements Callable<Integer> {
 
-  @Override
-  public String name() {
-    return "rotate-key";
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Rotation rotation;
+
+  /** Exactly one of the two rotations. */
+  static final class Rotation {
+    @Option(names = "--new-key-file", paramLabel = "FILE", required = true,
+        description = "Wrap the data keys under the key in FILE (created 600 when missing), in one transaction;"
+            + " then point [encryption] key_file at FILE.")
+    Path newKeyFile;
+
+    @Option(names = "--reencrypt", required = true,
+        description = "Make a new data key and reseal every block and text under it, a batch per transaction"
+            + " (SIGINT/SIGTERM stops after the current batch; run again to resume), then forget the old data keys"
+            + " and rebuild the file.")
+    boolean reencrypt;
   }
 
-  @Override
-  public String summary() {
-    return "rewrap the data keys under a new key file, or re-encrypt everything under a new data key";
-  }
+  @Mixin
+  DatabaseOptions database;
 
   @Override
-  public String help() {
-    return """
-        usage: launcher/storage rotate-key (--new-key-file FILE | --reencrypt) [--config FILE] [--db FILE]
-
-        The database must be encrypted and the configured [encryption] key must open it; the
-        module must be stopped (its lock is checked).
-
-          --new-key-file FILE  wrap the data keys under the key in FILE (created 600 when missing),
-                               in one transaction; then point [encryption] key_file at FILE
-          --reencrypt          make a new data key and reseal every block and text under it, a
-                               batch per transaction (SIGINT/SIGTERM stops after the current batch;
-                               run again to resume), then forget the old data keys and rebuild the file
-        Last line JSON: what was done.""";
-  }
-
-  @Override
-  public int run(Args args) throws Exception {
-    StorageConfig config = StoreCommands.config(args);
-    String newKeyFile = args.string("new-key-file", null);
-    boolean reencrypt = args.flag("reencrypt");
-    args.rejectUnknown();
-    if ((newKeyFile == null) == !reencrypt) {
-      throw new Args.UsageException("choose one of --new-key-file FILE and --reencrypt");
-    }
+  public Integer call() throws Exception {
+    StorageConfig config = database.load();
+    Path newKeyFile = rotation.newKeyFile;
     if (!config.encryption().enabled()) {
       throw new ConfigException("[encryption] enabled is false in the configuration: rotate-key needs the"
           + " current key of an encrypted database");
@@ -64,7 +62,7 @@ final class RotateKeyCommand implements Command {
           config.encryption())) {
         JsonObject result = new JsonObject().put("database", config.databasePath().toString());
         if (newKeyFile != null) {
-          Path file = Path.of(newKeyFile).toAbsolutePath();
+          Path file = newKeyFile.toAbsolutePath();
           KeyRotation.rewrap(store, KeyEncryptionKey.fromFile(file, System.err::println), null);
           result.put("rewrappedUnder", file.toString()).put("next", "set [encryption] key_file = \"" + file + "\"");
         } else {

@@ -2,38 +2,30 @@ package dev.skellyjelly.storage.cli;
 
 import dev.skellyjelly.storage.config.StorageConfig;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code run}: the module as a service, until SIGINT/SIGTERM. */
-final class RunCommand implements Command {
+@Command(name = "run",
+    header = "run the storage module with conf/storage.toml until stopped (Ctrl-C)",
+    description = {"Runs the module: receives events on storage.events.raw, emits windows on analysis.event-batches"
+        + " and stores events in the SQLite file named by storage.database_path. Stops cleanly on Ctrl-C / SIGTERM"
+        + " (open window emitted, write buffer committed, durable senders answered, held screenshots deleted),"
+        + " prints JSON with \"stopped\" and exits 0; a second signal exits at once with 130."})
+final class RunCommand implements Callable<Integer> {
+
+  @Mixin
+  ConfigOption configOption;
+
+  @Option(names = "--cluster", description = "Join the clustered event bus (Hazelcast, conf/cluster.xml), as"
+      + " cluster.enabled = true does.")
+  boolean cluster;
 
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
-
-  @Override
-  public String name() {
-    return "run";
-  }
-
-  @Override
-  public String summary() {
-    return "run the storage module with conf/storage.toml until stopped (Ctrl-C)";
-  }
-
-  @Override
-  public String help() {
-    return """
-        usage: launcher/storage run [--config FILE] [--cluster]
-
-        Runs the module: receives events on storage.events.raw, emits windows on
-        analysis.event-batches and stores events in the SQLite file named by
-        storage.database_path. Stops cleanly on Ctrl-C / SIGTERM (open window emitted,
-        write buffer committed).
-
-          --config FILE   TOML configuration (default conf/storage.toml)
-          --cluster       join the clustered event bus (Hazelcast, conf/cluster.xml), as
-                          cluster.enabled = true does""";
-  }
 
   /** What a person checks first in the log: which files, which ports, which features. */
   static String banner(Path configFile, StorageConfig config) {
@@ -54,10 +46,8 @@ final class RunCommand implements Command {
   }
 
   @Override
-  public int run(Args args) throws Exception {
-    Path configFile = args.path("config", "conf/storage.toml");
-    boolean cluster = args.flag("cluster");
-    args.rejectUnknown();
+  public Integer call() throws Exception {
+    Path configFile = configOption.file;
     var json = ConfigFiles.loadJson(configFile, j -> { }, ConfigFiles.MODULE_KEYS);
     if (cluster) {
       ConfigFiles.table(json, "cluster").put("enabled", true);

@@ -68,22 +68,7 @@ public final class QueryService {
   }
 
   public static long micros(JsonObject q, String name) {
-    Object v = q.getValue(name);
-    if (v == null) {
-      throw new IllegalArgumentException("parameter '" + name + "' is missing: epoch microseconds"
-          + " or an ISO-8601 instant");
-    }
-    try {
-      if (v instanceof Number n) {
-        return n.longValue();
-      }
-      String s = v.toString();
-      return s.matches("-?\\d+") ? Long.parseLong(s)
-          : java.time.Instant.parse(s).toEpochMilli() * 1000L;
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("parameter '" + name + "' = '" + v + "' is neither epoch"
-          + " microseconds nor an ISO-8601 instant like 2026-11-24T10:00:00Z");
-    }
+    return dev.skellyjelly.storage.time.Timestamps.micros(q.getValue(name), "parameter '" + name + "'");
   }
 
   public static int limit(JsonObject q) {

@@ -13,8 +13,7 @@ public interface StorageClock {
   StorageClock SYSTEM = new StorageClock() {
     @Override
     public long wallMicros() {
-      java.time.Instant now = java.time.Instant.now();
-      return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+      return Timestamps.micros(java.time.Instant.now());
     }
 
     @Override

@@ -22,7 +22,7 @@ class BenchFilesTest {
     Path data = dir.resolve("data");
     Files.createDirectories(data);
     Files.writeString(data.resolve("events.db"), "precious");
-    Args.UsageException e = assertThrows(Args.UsageException.class, () -> BenchFiles.emptyDirectory(data));
+    UsageException e = assertThrows(UsageException.class, () -> BenchFiles.emptyDirectory(data));
     assertTrue(e.getMessage().contains(BenchFiles.MARK), e.getMessage());
     assertEquals("precious", Files.readString(data.resolve("events.db")));
   }
@@ -44,7 +44,7 @@ class BenchFilesTest {
     Path db = bench.resolve("module.db");
     Files.writeString(db, "live");
     try (DatabaseLock running = DatabaseLock.tryAcquire(db)) {
-      assertThrows(Args.UsageException.class, () -> BenchFiles.emptyDirectory(bench));
+      assertThrows(UsageException.class, () -> BenchFiles.emptyDirectory(bench));
       assertEquals("live", Files.readString(db));
     }
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skellyjelly.storage.TestSupport;
+import dev.skellyjelly.storage.demo.SyntheticCapture;
 import dev.skellyjelly.storage.store.DatabaseLock;
 import dev.skellyjelly.storage.store.EventStore;
 import dev.skellyjelly.storage.store.Settings;

@@ -10,8 +10,11 @@ import dev.skellyjelly.storage.ChildJvm;
 import dev.skellyjelly.storage.StorageModule;
 import dev.skellyjelly.storage.TestSupport;
 import dev.skellyjelly.storage.config.StorageConfig;
+import dev.skellyjelly.storage.demo.SyntheticCapture;
 import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.store.Backup;
+import dev.skellyjelly.storage.store.EncryptionAtRest;
+import dev.skellyjelly.storage.store.Export;
 import dev.skellyjelly.storage.store.EventReader;
 import dev.skellyjelly.storage.store.EventStore;
 import dev.skellyjelly.storage.store.SqliteFiles;
@@ -109,8 +112,8 @@ class KillLoopTest {
     for (int i = 0; i < KILLS; i++) {
       killAtRandom(fullRunMs, args);
       assertNull(Verification.problem(db), "kill " + i);
-      StoreCommands.ExportCommand.export(db, dev.skellyjelly.storage.store.EncryptionAtRest.OFF, new EventReader.Range(T0, T0 + 1_000_000, null, null),
-          dir.resolve("exports/next.jsonl.gz"), false, false, new ArrayList<>()); // the next start of the same command
+      Export.write(db, EncryptionAtRest.OFF, new EventReader.Range(T0, T0 + 1_000_000, null, null),
+          dir.resolve("exports/next.jsonl.gz"), Export.Compression.GZIP, false); // the next start of the same command
       assertEquals(List.of(), filesNamed(dir, ".tmp"), "kill " + i);
       assertPrivateTree(dir.resolve("exports"));
     }

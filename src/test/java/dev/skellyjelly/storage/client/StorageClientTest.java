@@ -8,7 +8,7 @@ import dev.skellyjelly.storage.bus.ErrorCode;
 import dev.skellyjelly.storage.bus.StorageException;
 import dev.skellyjelly.storage.StorageModule;
 import dev.skellyjelly.storage.TestSupport;
-import dev.skellyjelly.storage.cli.SyntheticCapture;
+import dev.skellyjelly.storage.demo.SyntheticCapture;
 import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.event.RawEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

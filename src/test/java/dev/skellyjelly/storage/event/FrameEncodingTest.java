@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skellyjelly.storage.bus.ErrorCode;
 import dev.skellyjelly.storage.TestSupport;
-import dev.skellyjelly.storage.cli.SyntheticCapture;
+import dev.skellyjelly.storage.demo.SyntheticCapture;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;
 import java.util.ArrayList;

@@ -34,7 +34,7 @@ class EncryptedSafetyTest {
   @BeforeEach
   void encryptedDatabase() throws Exception {
     db = dir.resolve("data/events.db");
-    var capture = new dev.skellyjelly.storage.cli.SyntheticCapture(UUID.randomUUID(), 2);
+    var capture = new dev.skellyjelly.storage.demo.SyntheticCapture(UUID.randomUUID(), 2);
     List<RawEvent> events = new java.util.ArrayList<>();
     for (int i = 0; i < EVENTS; i++) {
       events.add(capture.next(T0 + i * 1_000L));

@@ -3,7 +3,6 @@ package dev.skellyjelly.storage.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.skellyjelly.storage.bus.WindowRecord;
-import dev.skellyjelly.storage.cli.ExportAccess;
 import dev.skellyjelly.storage.event.EventJson;
 import dev.skellyjelly.storage.event.EventKind;
 import dev.skellyjelly.storage.event.MouseButton;
@@ -203,7 +202,8 @@ class ReadPropertyTest {
 
   private static void checkExport(Path db, Path caseDir, List<RawEvent> sent, long from, long to) throws Exception {
     Path out = caseDir.resolve("export.jsonl.gz");
-    long n = ExportAccess.export(db, from, to, out, false);
+    long n = Export.write(db, EncryptionAtRest.OFF, new EventReader.Range(from, to, null, null), out,
+        Export.Compression.GZIP, false).events();
     List<String> lines = new ArrayList<>();
     try (BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(out)),
         StandardCharsets.UTF_8))) {

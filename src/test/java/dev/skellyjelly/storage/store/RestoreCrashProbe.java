@@ -19,7 +19,7 @@ public final class RestoreCrashProbe {
       try (java.sql.Statement st = store.connection().createStatement()) {
         st.execute("PRAGMA wal_autocheckpoint = 0");
       }
-      var capture = new dev.skellyjelly.storage.cli.SyntheticCapture(java.util.UUID.randomUUID(), 5);
+      var capture = new dev.skellyjelly.storage.demo.SyntheticCapture(java.util.UUID.randomUUID(), 5);
       java.util.List<dev.skellyjelly.storage.event.RawEvent> events = new java.util.ArrayList<>();
       for (int i = 0; i < Integer.parseInt(args[2]); i++) {
         events.add(capture.next(1_794_268_800_000_000L + i * 1_000L));

@@ -49,7 +49,7 @@ class SalvageTest {
     List<RawEvent> all = new ArrayList<>();
     try (EventStore store = EventStore.open(db, "NORMAL")) {
       for (int s = 0; s < SESSIONS; s++) {
-        var capture = new dev.skellyjelly.storage.cli.SyntheticCapture(UUID.randomUUID(), s);
+        var capture = new dev.skellyjelly.storage.demo.SyntheticCapture(UUID.randomUUID(), s);
         List<RawEvent> events = new ArrayList<>();
         for (int i = 0; i < EVENTS_PER_SESSION; i++) {
           events.add(capture.next(T0 + i * 50_000L));
@@ -107,7 +107,7 @@ class SalvageTest {
             assertTrue(saved.size() >= readable, saved.size() + " saved < " + readable + " readable: " + integrity.encode());
             assertTrue(saved.size() >= written.size() / 2, "most survive 4 bad pages: " + saved.size());
             assertNull(Verification.problem(db), "the fresh database is whole");
-            JsonObject stats = dev.skellyjelly.storage.cli.StatsAccess.stats(db);
+            JsonObject stats = dev.skellyjelly.storage.store.Stats.of(db);
             assertEquals(integrity.getLong("eventsSaved"), stats.getJsonObject("salvage").getLong("eventsSaved"));
             assertEquals(quarantined.toString(), stats.getJsonArray("quarantined").getString(0));
             assertPrivateTree(db.getParent());

@@ -1,4 +1,4 @@
-package dev.skellyjelly.storage.cli;
+package dev.skellyjelly.storage.demo;
 
 import dev.skellyjelly.storage.event.ImageFormat;
 import dev.skellyjelly.storage.event.MouseButton;

@@ -1,4 +1,4 @@
-package dev.skellyjelly.storage.cli;
+package dev.skellyjelly.storage.store;
 
 import static dev.skellyjelly.storage.PrivateFilesAssert.assertPrivateTree;
 import static dev.skellyjelly.storage.PrivateFilesAssert.filesNamed;
@@ -9,11 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skellyjelly.storage.PrivateFilesAssert;
-import dev.skellyjelly.storage.store.EncryptionAtRest;
-import dev.skellyjelly.storage.store.EventReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,8 +36,8 @@ class ExportFilesTest {
     Path stale = outDir.resolve("other.jsonl.gz.export." + PrivateFilesAssert.DEAD_PID + ".tmp");
     Files.write(stale, new byte[4096]);
 
-    long n = StoreCommands.ExportCommand.export(db, EncryptionAtRest.OFF, new EventReader.Range(T0, T0 + 2_000_000_000L, null, null),
-        outDir.resolve("x.jsonl.gz"), false, false, new ArrayList<>());
+    long n = Export.write(db, EncryptionAtRest.OFF, new EventReader.Range(T0, T0 + 2_000_000_000L, null, null),
+        outDir.resolve("x.jsonl.gz"), Export.Compression.GZIP, false).events();
 
     assertEquals(1_000, n);
     assertFalse(Files.exists(stale), "the next export removes what a killed one left");
@@ -53,9 +50,9 @@ class ExportFilesTest {
     Path db = database();
     byte[] before = Files.readAllBytes(db);
     for (Path target : List.of(db, Path.of(db + "-wal"))) {
-      Args.UsageException e = assertThrows(Args.UsageException.class, () -> StoreCommands.ExportCommand
-          .export(db, EncryptionAtRest.OFF, new EventReader.Range(T0, T0 + 1, null, null), target, true, false, new ArrayList<>()));
-      assertTrue(e.getMessage().contains("database"), e.getMessage());
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Export.write(db,
+          EncryptionAtRest.OFF, new EventReader.Range(T0, T0 + 1, null, null), target, Export.Compression.LZ4, false));
+      assertTrue(e.getMessage().contains("database") && e.getMessage().contains(target.toString()), e.getMessage());
     }
     assertArrayEquals(before, Files.readAllBytes(db));
   }
