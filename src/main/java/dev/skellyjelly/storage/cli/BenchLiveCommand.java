@@ -167,9 +167,9 @@ final class BenchLiveCommand implements Callable<Integer> {
     try (Connection c = SqliteFiles.openReader(db)) {
       BlockCrypto crypto = EncryptionAtRest.openForReading(c, encryption);
       long hour = start + HOUR;
-      result.put(name(prefix, "hourRawPageMs"), BenchStoreCommand.time(c, crypto, new JsonObject()
+      result.put(name(prefix, "hourRawPageMs"), BenchStoreCommand.time(db, crypto, new JsonObject()
               .put("type", "events").put("from", hour).put("to", hour + HOUR).put("limit", 1000), "events", 1000))
-          .put(name(prefix, "dayMinuteQueryMs"), BenchStoreCommand.time(c, crypto, new JsonObject()
+          .put(name(prefix, "dayMinuteQueryMs"), BenchStoreCommand.time(db, crypto, new JsonObject()
               .put("type", "aggregates").put("resolution", "minute").put("from", start - 8 * HOUR)
               .put("to", start + 16 * HOUR), "rows", 1));
     }

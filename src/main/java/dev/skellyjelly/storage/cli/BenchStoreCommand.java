@@ -4,12 +4,16 @@ import dev.skellyjelly.storage.demo.SyntheticCapture;
 import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.store.EventStore;
 import dev.skellyjelly.storage.store.Maintenance;
+import dev.skellyjelly.storage.store.BlockCrypto;
+import dev.skellyjelly.storage.store.Deadline;
 import dev.skellyjelly.storage.store.QueryService;
-import dev.skellyjelly.storage.store.SqliteFiles;
+import dev.skellyjelly.storage.store.SqlDialect;
+import dev.skellyjelly.storage.store.SqliteReadPool;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,7 +37,7 @@ import picocli.CommandLine.Spec;
     header = "fill days of demo-mix events, report bytes/event and query times",
     description = {"Generates N days of the demo mix for a desk worker — active 09:00–18:00 with breaks, R events/s"
         + " on average while active, nothing at night — written through the store with one commit per second of"
-        + " activity, then rolls up and times (median of 7 runs, read-only connection): one day of minute"
+        + " activity, then rolls up and times (median of 7 runs, through the read-only query pool): one day of minute"
         + " aggregates, 30 days of hourly rollups, the first page (1,000 events) of one hour of raw events. Last"
         + " line JSON: bytesPerEvent, dayMinuteQueryMs, monthHourlyQueryMs, hourRawPageMs."})
 final class BenchStoreCommand implements Callable<Integer> {
@@ -113,45 +117,48 @@ final class BenchStoreCommand implements Callable<Integer> {
     long hour = lastDay + 14 * Maintenance.HOUR_MICROS;
     JsonObject hourPage = new JsonObject().put("type", "events").put("from", hour)
         .put("to", hour + Maintenance.HOUR_MICROS).put("limit", 1000);
-    JsonObject result;
-    try (Connection c = SqliteFiles.openReader(db)) {
-      result = new JsonObject()
-          .put("days", days)
-          .put("events", events)
-          .put("fillSeconds", round(fillSeconds))
-          .put("dbBytes", bytes)
-          .put("bytesPerEvent", round((double) bytes / events))
-          .put("dayMinuteQueryMs", time(c, dayMinutes, "rows", 1))
-          .put("monthHourlyQueryMs", time(c, monthHours, "rows", 1))
-          .put("hourRawPageMs", time(c, hourPage, "events", 1000));
-    }
+    JsonObject result = new JsonObject()
+        .put("days", days)
+        .put("events", events)
+        .put("fillSeconds", round(fillSeconds))
+        .put("dbBytes", bytes)
+        .put("bytesPerEvent", round((double) bytes / events))
+        .put("dayMinuteQueryMs", time(db, null, dayMinutes, "rows", 1))
+        .put("monthHourlyQueryMs", time(db, null, monthHours, "rows", 1))
+        .put("hourRawPageMs", time(db, null, hourPage, "events", 1000));
     System.out.println(result.encode());
     return 0;
   }
 
-  /** Median of 7 timed runs after 2 warm-ups; checks the query returned something. */
-  static double time(Connection c, JsonObject q, String field, int atLeast) throws Exception {
-    return time(c, null, q, field, atLeast);
-  }
-
-  /** The same, on a database whose blocks {@code crypto} opens (null: plaintext). */
-  static double time(Connection c, dev.skellyjelly.storage.store.BlockCrypto crypto, JsonObject q, String field,
-      int atLeast) throws Exception {
-    double[] ms = new double[7];
-    for (int i = -2; i < ms.length; i++) {
-      long t0 = System.nanoTime();
-      JsonObject r = QueryService.run(c, crypto, q, st -> { });
-      double elapsed = (System.nanoTime() - t0) / 1e6;
-      if (r.getJsonArray(field).size() < atLeast) {
-        throw new IllegalStateException("benchmark query " + q.encode() + " returned too little: "
-            + r.getJsonArray(field).size());
+  /**
+   * Median of 7 timed runs after 2 warm-ups, each through the query pool as the query verticle
+   * runs it (read-only, deadline armed); checks the query returned something.
+   * {@code crypto} opens the blocks of an encrypted database (null: plaintext).
+   */
+  static double time(Path db, BlockCrypto crypto, JsonObject q, String field, int atLeast) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Pool pool = SqliteReadPool.open(vertx, db, 1);
+      QueryService queries = new QueryService(SqlDialect.SQLITE, crypto);
+      double[] ms = new double[7];
+      for (int i = -2; i < ms.length; i++) {
+        long t0 = System.nanoTime();
+        Deadline deadline = Deadline.in(60_000);
+        JsonObject r = queries.query(pool, q, deadline).await();
+        double elapsed = (System.nanoTime() - t0) / 1e6;
+        if (r.getJsonArray(field).size() < atLeast) {
+          throw new IllegalStateException("benchmark query " + q.encode() + " returned too little: "
+              + r.getJsonArray(field).size());
+        }
+        if (i >= 0) {
+          ms[i] = elapsed;
+        }
       }
-      if (i >= 0) {
-        ms[i] = elapsed;
-      }
+      Arrays.sort(ms);
+      return round(ms[ms.length / 2]);
+    } finally {
+      vertx.close().await();
     }
-    Arrays.sort(ms);
-    return round(ms[ms.length / 2]);
   }
 
   static double round(double d) {

@@ -9,15 +9,17 @@ import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.store.BlockCodec;
 import dev.skellyjelly.storage.store.BlockCrypto;
 import dev.skellyjelly.storage.store.BlockDecryptException;
+import dev.skellyjelly.storage.store.Deadline;
 import dev.skellyjelly.storage.store.EventReader;
 import dev.skellyjelly.storage.store.Maintenance;
 import dev.skellyjelly.storage.store.QueryService;
+import dev.skellyjelly.storage.store.SqlDialect;
+import dev.skellyjelly.storage.bus.StorageException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -29,8 +31,9 @@ import java.util.UUID;
 /**
  * Read-only queries across every device ({@code scope=all}), answered from the shared PostgreSQL
  * with the SQLite path's parameters, pages and deadlines: {@code events} (blocks decoded here —
- * PostgreSQL only holds them), {@code aggregates} summed over devices, {@code windows}. Each query
- * runs in a read-only transaction whose {@code statement_timeout} is the query's deadline.
+ * PostgreSQL only holds them), {@code aggregates} summed over devices, {@code windows}. Aggregates
+ * and windows are the local store's queries ({@link QueryService} in the PostgreSQL dialect); each
+ * query runs in a read-only transaction whose {@code statement_timeout} is the query's deadline.
  * The local query verticle forwards {@code scope=all} queries here.
  */
 public final class SharedQueryVerticle extends VerticleBase {
@@ -41,6 +44,7 @@ public final class SharedQueryVerticle extends VerticleBase {
   private final StorageConfig config;
   private Pool pool;
   private DeviceCryptos cryptos;
+  private final QueryService queries = new QueryService(SqlDialect.POSTGRES, null);
 
   public SharedQueryVerticle(StorageConfig config) {
     this.config = config;
@@ -58,16 +62,8 @@ public final class SharedQueryVerticle extends VerticleBase {
 
   private void onQuery(Message<JsonObject> m) {
     JsonObject q = m.body();
-    long timeoutMs = q.getLong("timeoutMs", config.queryTimeout().toMillis());
-    Future<JsonObject> answer;
-    try {
-      answer = pool.withTransaction(c -> c.query("SET TRANSACTION READ ONLY").execute()
-          .compose(v -> c.query("SET LOCAL statement_timeout = " + Math.max(1, timeoutMs)).execute())
-          .compose(v -> run(c, q)));
-    } catch (IllegalArgumentException e) {
-      answer = Future.failedFuture(e);
-    }
-    answer.onComplete(ar -> {
+    Deadline deadline = Deadline.in(q.getLong("timeoutMs", config.queryTimeout().toMillis()));
+    queries.read(pool, deadline, true, c -> run(c, q, deadline)).onComplete(ar -> {
       if (ar.succeeded()) {
         m.reply(ar.result());
         return;
@@ -77,10 +73,8 @@ public final class SharedQueryVerticle extends VerticleBase {
         m.fail(ErrorCode.BAD_REQUEST.failureCode(), "BAD_REQUEST: " + err.getMessage());
       } else if (err instanceof EventReader.StaleCursorException) {
         m.fail(ErrorCode.STALE_CURSOR.failureCode(), "STALE_CURSOR: " + err.getMessage());
-      } else if (err instanceof PgException pe && "57014".equals(pe.getSqlState())) {
-        m.fail(ErrorCode.TIMEOUT.failureCode(), "TIMEOUT: the query across devices ran past its deadline of "
-            + timeoutMs + " ms and was cancelled; narrow the range, use a smaller limit, or raise"
-            + " storage.query_timeout_ms (or the query's timeoutMs)");
+      } else if (err instanceof StorageException se) {
+        m.fail(se.code().failureCode(), se.getMessage());
       } else {
         m.fail(ErrorCode.DATABASE.failureCode(), "DATABASE: scope=all is answered from PostgreSQL, which failed: "
             + PgErrors.describe(err, config.postgres()));
@@ -88,12 +82,12 @@ public final class SharedQueryVerticle extends VerticleBase {
     });
   }
 
-  private Future<JsonObject> run(SqlConnection c, JsonObject q) {
+  private Future<JsonObject> run(SqlConnection c, JsonObject q, Deadline deadline) {
     String type = q.getString("type");
     return switch (String.valueOf(type)) {
-      case "events" -> events(c, q);
-      case "aggregates" -> aggregates(c, q);
-      case "windows" -> windows(c, q);
+      case "events" -> events(c, q, deadline);
+      case "aggregates" -> queries.aggregates(c, q);
+      case "windows" -> queries.windows(c, q);
       default -> Future.failedFuture(new IllegalArgumentException("parameter 'type' = '" + type
           + "' is not one of events, aggregates, windows (what scope=all answers)"));
     };
@@ -129,14 +123,14 @@ public final class SharedQueryVerticle extends VerticleBase {
     boolean first = true;
   }
 
-  private Future<JsonObject> events(SqlConnection c, JsonObject q) {
+  private Future<JsonObject> events(SqlConnection c, JsonObject q, Deadline deadline) {
     EventReader.Range range = QueryService.range(q);
     int limit = QueryService.limit(q);
     Cursor cursor = q.getString("cursor") == null ? null : Cursor.parse(q.getString("cursor"));
     EventsPage page = new EventsPage();
     return cryptos.current(c).compose(openers -> {
       page.openers = openers;
-      return fetchBlocks(c, range, limit, cursor, page);
+      return fetchBlocks(c, range, limit, cursor, page, deadline);
     }).map(v -> {
       JsonObject reply = new JsonObject().put("events", page.events)
           .put("next", page.next == null ? null : page.next.encode());
@@ -152,7 +146,11 @@ public final class SharedQueryVerticle extends VerticleBase {
    * A day partition holds blocks starting that day and no block crosses midnight, so starting at
    * the range's day bounds the scan to the partitions that matter.
    */
-  private Future<Void> fetchBlocks(SqlConnection c, EventReader.Range range, int limit, Cursor from, EventsPage page) {
+  private Future<Void> fetchBlocks(SqlConnection c, EventReader.Range range, int limit, Cursor from, EventsPage page,
+      Deadline deadline) {
+    if (deadline.passed()) {
+      return Future.failedFuture(deadline.exceeded());
+    }
     long dayStart = Math.floorDiv(range.fromMicros(), Maintenance.DAY_MICROS) * Maintenance.DAY_MICROS;
     Tuple args = Tuple.of(dayStart, range.toMicros(), range.fromMicros(), range.mask());
     String sql = "SELECT start_us, device_id, session_id, first_seq, event_count, payload, last_seq FROM event_blocks"
@@ -216,7 +214,7 @@ public final class SharedQueryVerticle extends VerticleBase {
       // Continue after the last block read: it is the new lower bound (skipped as 'resumed').
       Cursor after = new Cursor(last.getLong(0), last.getUUID(1), last.getUUID(2), last.getLong(3),
           last.getInteger(4), last.getInteger(4));
-      return fetchBlocks(c, range, limit, after, page);
+      return fetchBlocks(c, range, limit, after, page, deadline);
     });
   }
 
@@ -240,64 +238,6 @@ public final class SharedQueryVerticle extends VerticleBase {
       throw new BlockDecryptException(opener.error());
     }
     return opener.codec().decode(payload, session, r.getLong(3), r.getLong(6));
-  }
-
-  // ---- aggregates and windows ----
-
-  private Future<JsonObject> aggregates(SqlConnection c, JsonObject q) {
-    long from = QueryService.micros(q, "from");
-    long to = QueryService.micros(q, "to");
-    if (to <= from) {
-      throw new IllegalArgumentException("parameter 'to' must be after 'from'");
-    }
-    QueryService.AggregateTable t = QueryService.aggregateTable(q, from, to);
-    String sql = "SELECT " + t.key() + ", sum(keystroke_count), sum(mouse_clicks), sum(window_switches),"
-        + " sum(active_time_ms), sum(screenshot_count), count(DISTINCT device_id) FROM " + t.table()
-        + " WHERE " + t.key() + " >= $1 AND " + t.key() + " < $2 GROUP BY 1 ORDER BY 1";
-    return c.preparedQuery(sql).execute(Tuple.of(from, to)).map(rows -> {
-      JsonArray out = new JsonArray();
-      for (Row r : rows) {
-        out.add(new JsonObject().put("startMicros", r.getLong(0)).put("keystrokes", r.getLong(1))
-            .put("mouseClicks", r.getLong(2)).put("windowSwitches", r.getLong(3))
-            .put("activeTimeMs", r.getLong(4)).put("screenshots", r.getLong(5)).put("devices", r.getLong(6)));
-      }
-      return new JsonObject().put("resolution", t.resolution()).put("scope", "all").put("rows", out);
-    });
-  }
-
-  private Future<JsonObject> windows(SqlConnection c, JsonObject q) {
-    long from = QueryService.micros(q, "from");
-    long to = QueryService.micros(q, "to");
-    int limit = QueryService.limit(q);
-    String cursor = q.getString("cursor");
-    Tuple args = Tuple.of(from, to);
-    String sql = "SELECT start_us, device_id, window_id, end_us, event_count FROM windows"
-        + " WHERE start_us >= $1 AND start_us < $2";
-    if (cursor != null) {
-      String[] p = cursor.split(":");
-      try {
-        args.addValue(Long.parseLong(p[0])).addValue(UUID.fromString(p[1])).addValue(UUID.fromString(p[2]));
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException("parameter 'cursor' = '" + cursor + "' is not one a scope=all query returned");
-      }
-      sql += " AND (start_us, device_id, window_id) > ($3, $4, $5)";
-    }
-    sql += " ORDER BY start_us, device_id, window_id LIMIT " + (limit + 1);
-    return c.preparedQuery(sql).execute(args).map(rows -> {
-      JsonArray out = new JsonArray();
-      String next = null;
-      String last = null;
-      for (Row r : rows) {
-        if (out.size() == limit) {
-          next = last;
-          break;
-        }
-        out.add(new JsonObject().put("windowId", r.getUUID(2).toString()).put("device", r.getUUID(1).toString())
-            .put("startMicros", r.getLong(0)).put("endMicros", r.getLong(3)).put("eventCount", r.getInteger(4)));
-        last = r.getLong(0) + ":" + r.getUUID(1) + ":" + r.getUUID(2);
-      }
-      return new JsonObject().put("windows", out).put("next", next);
-    });
   }
 
   @Override

@@ -61,8 +61,11 @@ public final class BlockMerger {
 
   /** The {@code settings} key holding how many merges changed {@code table}. */
   static String generationKey(String table) {
-    return "merge_generation:" + table;
+    return GENERATION_KEY_PREFIX + table;
   }
+
+  /** Settings keys holding a day table's merge generation: this prefix and the table's name. */
+  static final String GENERATION_KEY_PREFIX = "merge_generation:";
 
   /**
    * Merges the groups whose hour ended before {@code sealedBeforeMicros}, until about

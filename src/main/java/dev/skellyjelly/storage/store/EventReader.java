@@ -6,23 +6,27 @@ import dev.skellyjelly.storage.event.EventDecodeException;
 import dev.skellyjelly.storage.event.EventKind;
 import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.event.SequenceRanges;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Transaction;
+import java.nio.file.Path;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Consumer;
 
 /**
- * Reads events back out of the blocks, a page at a time: never more than one page plus one
- * block in memory, however long the range. Blocks whose type mask has none of the wanted kinds
- * are skipped without decoding. The cursor says where the next page starts.
+ * Reads events back out of the blocks of the local store, a page at a time, through the read
+ * pool: blocks are fetched in bounded batches — the JDBC pool hands over a result set whole —
+ * each sized from the blocks before it to what the page still needs (at most {@value #MAX_FETCH}
+ * blocks and about {@value #MAX_FETCH_BYTES} bytes), and decoded only until the page is full. Blocks whose type mask has none of the wanted kinds are skipped without
+ * decoding. The cursor says where the next page starts.
  */
 public final class EventReader {
 
@@ -94,106 +98,216 @@ public final class EventReader {
     }
   }
 
-  private final Connection connection;
-  private final BlockCodec codec;
-
-  /** A reader of a plaintext database. */
-  public EventReader(Connection connection) {
-    this(connection, null);
-  }
-
-  /** A reader that opens encrypted blocks with {@code crypto} (null: none are expected). */
-  public EventReader(Connection connection, BlockCrypto crypto) {
-    this.connection = connection;
-    this.codec = new BlockCodec(crypto);
+  /** Takes the pages of a range, in order. */
+  public interface PageSink {
+    void accept(Page page) throws java.io.IOException;
   }
 
   /**
-   * Reads up to {@code limit} events of {@code range} from {@code cursor} (null: the start), in
-   * one read snapshot (the caller's transaction, if it holds one), so a merge committing meanwhile
-   * is seen wholly or not at all.
+   * Reads every page of {@code range} from the database file in one snapshot, on the calling
+   * thread (a command-line tool's, never an event loop), through the same read pool as the
+   * query verticle; {@code sink} takes each page before the next is read.
    */
-  public Page page(Range range, Cursor cursor, int limit, Consumer<Statement> onStatement)
-      throws SQLException {
-    boolean ownSnapshot = connection.getAutoCommit();
-    if (ownSnapshot) {
-      connection.setAutoCommit(false);
-    }
+  public static void readAll(Path db, BlockCrypto crypto, Range range, int pageSize, PageSink sink)
+      throws java.io.IOException {
+    Vertx vertx = Vertx.vertx();
     try {
-      return readPage(range, cursor, limit, onStatement);
-    } finally {
-      if (ownSnapshot) {
-        connection.setAutoCommit(true); // ends the read transaction
+      Pool pool = SqliteReadPool.open(vertx, db, 1);
+      SqlConnection c = pool.getConnection().await();
+      try {
+        Transaction snapshot = c.begin().await();
+        EventReader reader = new EventReader(c, crypto, Deadline.none());
+        Cursor cursor = null;
+        do {
+          Page page = reader.page(range, cursor, pageSize).await();
+          sink.accept(page);
+          cursor = page.next();
+        } while (cursor != null);
+        snapshot.rollback().await();
+      } finally {
+        c.close().await();
       }
+    } finally {
+      vertx.close().await();
     }
   }
 
-  private Page readPage(Range range, Cursor cursor, int limit, Consumer<Statement> onStatement)
-      throws SQLException {
-    List<RawEvent> out = new ArrayList<>(Math.min(limit, 4096));
-    List<UnreadableBlock> unreadable = new ArrayList<>();
-    if (cursor != null && BlockMerger.generation(connection, cursor.table()) != cursor.generation()) {
-      throw new StaleCursorException(cursor);
+  /**
+   * Blocks in the smallest fetch. The first fetch of a table asks for one block per
+   * {@value #EVENTS_PER_FIRST_BLOCK} events of the page, at most {@value #FIRST_FETCH_MAX}: a page of
+   * live blocks (a few dozen events each) fills in one round trip, sealed hour blocks (tens of
+   * kilobytes each) stay within a few megabytes.
+   */
+  static final int FIRST_FETCH = 16;
+  static final int EVENTS_PER_FIRST_BLOCK = 16;
+  static final int FIRST_FETCH_MAX = 64;
+  /** The most blocks in one fetch (a second's live block holds a few dozen events). */
+  static final int MAX_FETCH = 4096;
+  /** The most payload bytes one fetch should hold, judged by the blocks of the fetch before. */
+  static final long MAX_FETCH_BYTES = 8L << 20;
+
+  private final SqlConnection connection;
+  private final BlockCodec codec;
+  private final Deadline deadline;
+
+  /** A reader of a plaintext database. */
+  public EventReader(SqlConnection connection, Deadline deadline) {
+    this(connection, null, deadline);
+  }
+
+  /** A reader that opens encrypted blocks with {@code crypto} (null: none are expected). */
+  public EventReader(SqlConnection connection, BlockCrypto crypto, Deadline deadline) {
+    this.connection = connection;
+    this.codec = new BlockCodec(crypto);
+    this.deadline = deadline;
+  }
+
+  /**
+   * Reads up to {@code limit} events of {@code range} from {@code cursor} (null: the start). Run
+   * it inside one transaction (the pool's {@code withTransaction}): the page is then read in one
+   * snapshot, so a merge committing meanwhile is seen wholly or not at all.
+   */
+  public Future<Page> page(Range range, Cursor cursor, int limit) {
+    PageBuilder page = new PageBuilder(range, cursor, limit);
+    return blockTables().compose(tables -> {
+      if (cursor != null && tables.getOrDefault(cursor.table(), 0L) != cursor.generation()) {
+        throw new StaleCursorException(cursor);
+      }
+      page.generations = tables;
+      return readTables(new ArrayList<>(tables.keySet()), 0, page);
+    }).map(v -> page.result());
+  }
+
+  /** The events collected so far, where to resume, and the blocks that could not be read. */
+  private static final class PageBuilder {
+    final Range range;
+    final Cursor from;
+    final int limit;
+    final List<RawEvent> events;
+    final List<UnreadableBlock> unreadable = new ArrayList<>();
+    Map<String, Long> generations;
+    Cursor next;
+    boolean full;
+
+    PageBuilder(Range range, Cursor from, int limit) {
+      this.range = range;
+      this.from = from;
+      this.limit = limit;
+      this.events = new ArrayList<>(Math.min(limit, 4096));
     }
-    for (String table : Schema.blockTables(connection)) {
-      // A day table holds only events of its UTC day (writers split blocks at midnight).
-      long dayStart = Schema.dayStartMicros(table);
-      if (dayStart >= range.toMicros() || dayStart + Maintenance.DAY_MICROS <= range.fromMicros()
-          || (cursor != null && table.compareTo(cursor.table()) < 0)) {
+
+    Page result() {
+      return new Page(events, next, unreadable);
+    }
+  }
+
+  private Future<Void> readTables(List<String> tables, int index, PageBuilder page) {
+    if (page.full || index == tables.size()) {
+      return Future.succeededFuture();
+    }
+    String table = tables.get(index);
+    // A day table holds only events of its UTC day (writers split blocks at midnight).
+    long dayStart = Schema.dayStartMicros(table);
+    Range range = page.range;
+    if (dayStart >= range.toMicros() || dayStart + Maintenance.DAY_MICROS <= range.fromMicros()
+        || (page.from != null && table.compareTo(page.from.table()) < 0)) {
+      return readTables(tables, index + 1, page);
+    }
+    long fromRowid = page.from != null && table.equals(page.from.table()) ? page.from.rowid() : Long.MIN_VALUE;
+    int first = Math.max(FIRST_FETCH, Math.min(FIRST_FETCH_MAX, (page.limit - page.events.size()) / EVENTS_PER_FIRST_BLOCK));
+    return readBlocks(table, fromRowid, first, page).compose(v -> readTables(tables, index + 1, page));
+  }
+
+  /** Fetches up to {@code batch} blocks of {@code table} from rowid {@code fromRowid} on, then the next fetch. */
+  private Future<Void> readBlocks(String table, long fromRowid, int batch, PageBuilder page) {
+    if (deadline.passed()) {
+      return Future.failedFuture(deadline.exceeded());
+    }
+    Range range = page.range;
+    String sql = "SELECT b.rowid, s.session_id, b.payload, b.start_us, b.end_us, b.event_count,"
+        + " b.first_seq, b.last_seq FROM " + table + " b JOIN sessions s"
+        + " ON s.session_key = b.session_key WHERE b.rowid IN (" + overlapping(table) + ")"
+        + " AND (b.type_mask & ?) != 0 AND b.rowid >= ?"
+        + (range.session() != null ? " AND s.session_id = ?" : "") + " ORDER BY b.rowid LIMIT ?";
+    Tuple args = overlapArgs(range).addValue(range.mask()).addValue(fromRowid);
+    if (range.session() != null) {
+      args.addValue(EventStore.uuidBytes(range.session()));
+    }
+    args.addValue(batch);
+    return connection.preparedQuery(sql).execute(args).compose(rows -> {
+      long lastRowid = fromRowid;
+      int before = page.events.size();
+      long bytes = 0;
+      for (Row r : rows) {
+        if (deadline.passed()) { // decoding counts against the deadline too
+          return Future.failedFuture(deadline.exceeded());
+        }
+        lastRowid = r.getLong(0);
+        byte[] payload = SqlDialect.bytes(r, 2);
+        bytes += payload.length;
+        Cursor stop = addBlock(table, r, payload, page);
+        if (stop != null) {
+          page.full = true;
+          page.next = new Cursor(table, stop.rowid(), stop.offset(), page.generations.get(table));
+          return Future.succeededFuture();
+        }
+      }
+      if (rows.size() < batch) {
+        return Future.succeededFuture();
+      }
+      return readBlocks(table, lastRowid + 1, nextFetch(rows.size(), page.events.size() - before, bytes,
+          page.limit - page.events.size()), page);
+    });
+  }
+
+  /**
+   * How many blocks the next fetch asks for: enough for the events the page still needs at the
+   * rate the last fetch's blocks gave them (with a quarter to spare), within the block and byte caps.
+   */
+  static int nextFetch(int blocks, int eventsAdded, long bytes, int stillNeeded) {
+    double eventsPerBlock = Math.max(eventsAdded, 1) / (double) blocks;
+    long wanted = (long) Math.ceil(stillNeeded / eventsPerBlock * 1.25) + 1;
+    long byBytes = MAX_FETCH_BYTES / Math.max(1, bytes / blocks);
+    return (int) Math.max(FIRST_FETCH, Math.min(Math.min(wanted, byBytes), MAX_FETCH));
+  }
+
+  /**
+   * Adds the block's matching events to the page; when the page fills inside it, returns where
+   * the next page starts (its generation is filled in by the caller).
+   */
+  private Cursor addBlock(String table, Row r, byte[] payload, PageBuilder page) {
+    long rowid = r.getLong(0);
+    List<RawEvent> block;
+    try {
+      block = decodeChecked(r, payload);
+    } catch (EventDecodeException | BlockDecryptException e) {
+      page.unreadable.add(new UnreadableBlock(table, rowid, ErrorCode.of(e, ErrorCode.DECODE).name(), e.getMessage()));
+      return null;
+    }
+    Cursor from = page.from;
+    int skip = from != null && table.equals(from.table()) && rowid == from.rowid() ? from.offset() : 0;
+    for (int i = skip; i < block.size(); i++) {
+      RawEvent e = block.get(i);
+      if (!page.range.matches(e)) {
         continue;
       }
-      long afterRowid = cursor != null && table.equals(cursor.table()) ? cursor.rowid() : Long.MIN_VALUE;
-      String sql = "SELECT b.rowid, s.session_id, b.payload, b.start_us, b.end_us, b.event_count,"
-          + " b.first_seq, b.last_seq FROM " + table + " b JOIN sessions s"
-          + " ON s.session_key = b.session_key WHERE b.rowid IN (" + overlapping(table) + ")"
-          + " AND (b.type_mask & ?) != 0 AND b.rowid >= ?"
-          + (range.session() != null ? " AND s.session_id = ?" : "") + " ORDER BY b.rowid";
-      try (PreparedStatement ps = connection.prepareStatement(sql)) {
-        onStatement.accept(ps);
-        int p = bindOverlap(ps, range);
-        ps.setInt(p++, range.mask());
-        ps.setLong(p++, afterRowid);
-        if (range.session() != null) {
-          ps.setBytes(p, EventStore.uuidBytes(range.session()));
-        }
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            long rowid = rs.getLong(1);
-            List<RawEvent> block;
-            try {
-              block = decodeChecked(rs);
-            } catch (EventDecodeException | BlockDecryptException e) {
-              unreadable.add(new UnreadableBlock(table, rowid, ErrorCode.of(e, ErrorCode.DECODE).name(), e.getMessage()));
-              continue;
-            }
-            int skip = cursor != null && table.equals(cursor.table()) && rowid == cursor.rowid()
-                ? cursor.offset() : 0;
-            for (int i = skip; i < block.size(); i++) {
-              RawEvent e = block.get(i);
-              if (!range.matches(e)) {
-                continue;
-              }
-              if (out.size() == limit) {
-                return new Page(out, new Cursor(table, rowid, i, BlockMerger.generation(connection, table)),
-                    unreadable);
-              }
-              out.add(e);
-            }
-          }
-        }
+      if (page.events.size() == page.limit) {
+        return new Cursor(table, rowid, i, 0);
       }
+      page.events.add(e);
     }
-    return new Page(out, null, unreadable);
+    return null;
   }
 
-  /** Decodes the current row's block and checks it against its stored span and count. */
-  private List<RawEvent> decodeChecked(ResultSet rs) throws SQLException {
-    List<RawEvent> block = codec.decode(rs.getBytes(3), EventStore.uuidFrom(rs.getBytes(2)), rs.getLong(7),
-        rs.getLong(8));
-    long start = rs.getLong(4);
-    long end = rs.getLong(5);
-    if (block.size() != rs.getInt(6)) {
-      throw new EventDecodeException("holds " + block.size() + " events, its row says " + rs.getInt(6));
+  /** Decodes a block row and checks it against its stored span and count. */
+  private List<RawEvent> decodeChecked(Row r, byte[] payload) {
+    List<RawEvent> block = codec.decode(payload, EventStore.uuidFrom(SqlDialect.bytes(r, 1)),
+        r.getLong(6), r.getLong(7));
+    long start = r.getLong(3);
+    long end = r.getLong(4);
+    int count = r.getInteger(5);
+    if (block.size() != count) {
+      throw new EventDecodeException("holds " + block.size() + " events, its row says " + count);
     }
     for (RawEvent e : block) {
       if (e.timestampMicros() < start || e.timestampMicros() > end) {
@@ -208,7 +322,7 @@ public final class EventReader {
    * The rowids of every block of {@code table} whose [start_us, end_us] overlaps the range, in
    * two disjoint halves that each use an index: a short block overlapping the range starts at
    * most {@link Schema#SHORT_BLOCK_SPAN_MICROS} before it; long blocks have their own partial
-   * index. Parameters: from − span, to, from, from, to (see {@link #bindOverlap}).
+   * index. Parameters: from − span, to, from, from, to (see {@link #overlapArgs}).
    */
   static String overlapping(String table) {
     return "SELECT rowid FROM " + table + " WHERE start_us >= ? AND start_us < ? AND end_us >= ?"
@@ -217,47 +331,67 @@ public final class EventReader {
         + " AND end_us >= ? AND start_us < ?";
   }
 
-  /** Binds {@link #overlapping}'s parameters from index 1; returns the next free index. */
-  static int bindOverlap(PreparedStatement ps, Range range) throws SQLException {
-    ps.setLong(1, range.fromMicros() - Schema.SHORT_BLOCK_SPAN_MICROS);
-    ps.setLong(2, range.toMicros());
-    ps.setLong(3, range.fromMicros());
-    ps.setLong(4, range.fromMicros());
-    ps.setLong(5, range.toMicros());
-    return 6;
+  /** {@link #overlapping}'s parameters, in order. */
+  static Tuple overlapArgs(Range range) {
+    return Tuple.of(range.fromMicros() - Schema.SHORT_BLOCK_SPAN_MICROS, range.toMicros(), range.fromMicros(),
+        range.fromMicros(), range.toMicros());
+  }
+
+  /**
+   * Every block table present, oldest first, with its merge generation (how many merges have
+   * changed it; 0: none), in one statement of the page's snapshot.
+   */
+  private Future<Map<String, Long>> blockTables() {
+    return connection.query("SELECT m.name, s.value FROM sqlite_master m LEFT JOIN settings s"
+        + " ON s.key = '" + BlockMerger.GENERATION_KEY_PREFIX + "' || m.name"
+        + " WHERE m.type = 'table' AND m.name GLOB '" + Schema.BLOCK_TABLE_GLOB + "' ORDER BY m.name")
+        .execute().map(rows -> {
+          Map<String, Long> out = new java.util.LinkedHashMap<>();
+          for (Row r : rows) {
+            out.put(r.getString(0), r.getValue(1) == null ? 0L : Long.parseLong(r.getValue(1).toString()));
+          }
+          return out;
+        });
   }
 
   /** The events of a window, by its members (per-session sequence ranges), in sequence order. */
-  public List<RawEvent> window(long startMicros, long endMicros, Map<UUID, SequenceRanges> members)
-      throws SQLException {
+  public Future<List<RawEvent>> window(Map<UUID, SequenceRanges> members) {
     List<RawEvent> out = new ArrayList<>();
-    for (Map.Entry<UUID, SequenceRanges> m : members.entrySet()) {
-      List<long[]> intervals = m.getValue().intervals();
-      if (intervals.isEmpty()) {
-        continue;
-      }
-      long lo = intervals.get(0)[0];
-      long hi = intervals.get(intervals.size() - 1)[1];
-      for (String table : Schema.blockTables(connection)) {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT b.payload, b.first_seq, b.last_seq FROM " + table
-            + " b JOIN sessions s ON s.session_key = b.session_key WHERE s.session_id = ?"
-            + " AND b.first_seq <= ? AND b.last_seq >= ? ORDER BY b.first_seq")) {
-          ps.setBytes(1, EventStore.uuidBytes(m.getKey()));
-          ps.setLong(2, hi);
-          ps.setLong(3, lo);
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              for (RawEvent e : codec.decode(rs.getBytes(1), m.getKey(), rs.getLong(2), rs.getLong(3))) {
-                if (m.getValue().contains(e.sequence())) {
-                  out.add(e);
-                }
-              }
+    return blockTables().compose(generations -> {
+      List<String> tables = new ArrayList<>(generations.keySet());
+      Future<Void> all = Future.succeededFuture();
+      for (Map.Entry<UUID, SequenceRanges> m : members.entrySet()) {
+        List<long[]> intervals = m.getValue().intervals();
+        if (intervals.isEmpty()) {
+          continue;
+        }
+        long lo = intervals.get(0)[0];
+        long hi = intervals.get(intervals.size() - 1)[1];
+        for (String table : tables) {
+          all = all.compose(v -> {
+            if (deadline.passed()) {
+              return Future.failedFuture(deadline.exceeded());
             }
-          }
+            return connection.preparedQuery("SELECT b.payload, b.first_seq, b.last_seq FROM " + table
+                + " b JOIN sessions s ON s.session_key = b.session_key WHERE s.session_id = ?"
+                + " AND b.first_seq <= ? AND b.last_seq >= ? ORDER BY b.first_seq")
+                .execute(Tuple.of(EventStore.uuidBytes(m.getKey()), hi, lo)).map(rows -> {
+                  for (Row r : rows) {
+                    for (RawEvent e : codec.decode(SqlDialect.bytes(r, 0), m.getKey(), r.getLong(1), r.getLong(2))) {
+                      if (m.getValue().contains(e.sequence())) {
+                        out.add(e);
+                      }
+                    }
+                  }
+                  return null;
+                });
+          });
         }
       }
-    }
-    out.sort(java.util.Comparator.comparing(RawEvent::sessionId).thenComparingLong(RawEvent::sequence));
-    return out;
+      return all;
+    }).map(v -> {
+      out.sort(java.util.Comparator.comparing(RawEvent::sessionId).thenComparingLong(RawEvent::sequence));
+      return out;
+    });
   }
 }

@@ -42,7 +42,7 @@ public final class Export {
 
   /**
    * Writes every event of {@code range} to {@code target}, page by page (memory stays at one page
-   * however long the range) in one read snapshot. The file is written to a private temp file
+   * and one fetch of blocks however long the range) in one read snapshot, through the query pool. The file is written to a private temp file
    * ({@code <target>.export.<pid>.tmp}, 600) renamed into place when complete, so it is whole or
    * absent; temp files of killed exports in the same directory are removed first.
    *
@@ -64,19 +64,16 @@ public final class Export {
         OutputStream compressed = compression == Compression.LZ4 ? new LZ4FrameOutputStream(sealed)
             : new GZIPOutputStream(sealed);
         BufferedWriter w = new BufferedWriter(new OutputStreamWriter(compressed, StandardCharsets.UTF_8))) {
-      c.setAutoCommit(false); // one snapshot for the whole export
-      EventReader reader = new EventReader(c, EncryptionAtRest.openForReading(c, encryption));
-      EventReader.Cursor cursor = null;
-      do {
-        EventReader.Page page = reader.page(range, cursor, PAGE, st -> { });
+      long[] written = {0};
+      EventReader.readAll(db, EncryptionAtRest.openForReading(c, encryption), range, PAGE, page -> {
         unreadable.addAll(page.unreadable());
         for (RawEvent e : page.events()) {
           w.write(EventJson.toJson(e).encode());
           w.newLine();
-          count++;
+          written[0]++;
         }
-        cursor = page.next();
-      } while (cursor != null);
+      });
+      count = written[0];
     } catch (IOException | SQLException | RuntimeException e) {
       Files.deleteIfExists(temp);
       throw e;

@@ -9,25 +9,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Read-only queries on {@code storage.query}: a pool of {@code database_pool_size} read-only
- * connections (never the writer's), each query on a worker of its own executor. Every query has
- * a deadline, {@code query_timeout_ms}: when it passes, the running statement is cancelled
- * (sqlite3_interrupt), the caller gets {@code TIMEOUT}, and the connection goes back to the pool
- * usable.
+ * Read-only queries on {@code storage.query}, through the Vert.x JDBC client's pool of
+ * {@code database_pool_size} read-only connections (never the writer's). A worker verticle: the
+ * statements run on the pool's worker threads and the decoding of blocks on this verticle's, so
+ * no event loop waits for a query. Every query has a deadline, {@code query_timeout_ms}: when it
+ * passes, the running statement is interrupted, the caller gets {@code TIMEOUT}, and the
+ * connection goes back to the pool usable.
  */
 public final class QueryVerticle extends VerticleBase {
 
@@ -35,11 +30,9 @@ public final class QueryVerticle extends VerticleBase {
 
   private final StorageConfig config;
   private final StorageMetrics metrics;
-  private BlockingQueue<Connection> pool;
-  /** Opens encrypted blocks and columns; shared by the pool (read-only after start). */
-  private BlockCrypto crypto;
+  private Pool pool;
+  private QueryService queries;
   private long backupTimer = -1;
-  private WorkerExecutor readers;
 
   public QueryVerticle(StorageConfig config, StorageMetrics metrics) {
     this.config = config;
@@ -48,30 +41,28 @@ public final class QueryVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    int size = config.databasePoolSize();
-    pool = new ArrayBlockingQueue<>(size);
-    readers = vertx.createSharedWorkerExecutor("skelly-readers", size);
-    return readers.executeBlocking(() -> {
-      for (int i = 0; i < size; i++) {
-        pool.add(SqliteFiles.openReader(config.databasePath()));
+    pool = SqliteReadPool.open(vertx, config.databasePath(), config.databasePoolSize());
+    return vertx.executeBlocking(() -> {
+      try (Connection c = SqliteFiles.openReader(config.databasePath())) {
+        return EncryptionAtRest.openForReading(c, config.encryption());
       }
-      crypto = EncryptionAtRest.openForReading(pool.peek(), config.encryption());
-      return null;
-    }, false).compose(v -> Future.all(
-        vertx.eventBus().<JsonObject>consumer(Addresses.QUERY, this::onQuery).completion(),
-        vertx.eventBus().consumer(Addresses.BACKUP, m -> backup().onComplete(ar -> {
-          if (ar.succeeded()) {
-            m.reply(new JsonObject().put("backup", ar.result().toString()));
-          } else {
-            m.fail(ErrorCode.DATABASE.failureCode(), "DATABASE: backup failed: " + ar.cause().getMessage());
-          }
-        })).completion()))
-        .onSuccess(v -> scheduleBackup());
+    }, false).compose(crypto -> {
+      queries = new QueryService(SqlDialect.SQLITE, crypto);
+      return Future.all(
+          vertx.eventBus().<JsonObject>consumer(Addresses.QUERY, this::onQuery).completion(),
+          vertx.eventBus().consumer(Addresses.BACKUP, m -> backup().onComplete(ar -> {
+            if (ar.succeeded()) {
+              m.reply(new JsonObject().put("backup", ar.result().toString()));
+            } else {
+              m.fail(ErrorCode.DATABASE.failureCode(), "DATABASE: backup failed: " + ar.cause().getMessage());
+            }
+          })).completion());
+    }).onSuccess(v -> scheduleBackup());
   }
 
-  /** A verified online backup, on a reader thread: the writer is never held up. */
+  /** A verified online backup, on a worker thread: the writer is never held up. */
   Future<java.nio.file.Path> backup() {
-    return readers.executeBlocking(() -> Backup.backup(config.databasePath(), config.backupDir(),
+    return vertx.executeBlocking(() -> Backup.backup(config.databasePath(), config.backupDir(),
         config.backupKeep(), config.encryption()), false).onSuccess(p -> metrics.backupRun());
   }
 
@@ -124,36 +115,8 @@ public final class QueryVerticle extends VerticleBase {
       return fail(ErrorCode.BAD_REQUEST, "parameter 'scope' = '" + scope + "' must be local (this"
           + " device, the default) or all (every device, from PostgreSQL)");
     }
-    AtomicReference<Statement> running = new AtomicReference<>();
-    AtomicBoolean pastDeadline = new AtomicBoolean();
-    long deadline = vertx.setTimer(timeoutMs, id -> {
-      pastDeadline.set(true);
-      Statement st = running.get();
-      if (st != null) {
-        try {
-          st.cancel(); // sqlite3_interrupt: the statement stops at its next step
-        } catch (SQLException e) {
-          // Already finished or closed: nothing left to interrupt.
-        }
-      }
-    });
-    return readers.executeBlocking(() -> {
-      Connection c = pool.take();
-      try {
-        return QueryService.run(c, crypto, q, st -> {
-          running.set(st);
-          if (pastDeadline.get()) {
-            throw new IllegalStateException("deadline passed before the statement started");
-          }
-        });
-      } finally {
-        running.set(null);
-        pool.put(c);
-      }
-    }, false).eventually(() -> {
-      vertx.cancelTimer(deadline);
-      return Future.succeededFuture();
-    }).transform(ar -> {
+    Deadline deadline = Deadline.in(timeoutMs);
+    return queries.query(pool, q, deadline).transform(ar -> {
       if (ar.succeeded()) {
         if (ar.result() == null) {
           return fail(ErrorCode.NOT_FOUND, "nothing found for " + q.encode());
@@ -168,11 +131,6 @@ public final class QueryVerticle extends VerticleBase {
       Throwable err = ar.cause();
       if (err instanceof EventReader.StaleCursorException) {
         return fail(ErrorCode.STALE_CURSOR, err.getMessage());
-      }
-      if (pastDeadline.get()) {
-        return fail(ErrorCode.TIMEOUT, "the query ran past its deadline of " + timeoutMs
-            + " ms and was interrupted; narrow the range, use a smaller limit, or raise"
-            + " storage.query_timeout_ms (or the query's timeoutMs)");
       }
       if (err instanceof IllegalArgumentException) {
         return fail(ErrorCode.BAD_REQUEST, err.getMessage());
@@ -222,11 +180,6 @@ public final class QueryVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(backupTimer);
-    return readers.executeBlocking(() -> {
-      for (Connection c : pool) {
-        c.close();
-      }
-      return null;
-    }, false).eventually(() -> readers.close());
+    return pool.close();
   }
 }

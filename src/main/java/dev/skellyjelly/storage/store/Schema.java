@@ -244,11 +244,13 @@ public final class Schema {
     }
   }
 
+  /** The names of the block tables, as a GLOB pattern; the query pool lists them too. */
+  static final String BLOCK_TABLE_GLOB = BLOCK_TABLE_PREFIX + "[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]";
+
   /** All block tables present, oldest first. */
   public static List<String> blockTables(Connection c) throws SQLException {
     try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB '"
-            + BLOCK_TABLE_PREFIX + "[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]' ORDER BY name")) {
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB '" + BLOCK_TABLE_GLOB + "' ORDER BY name")) {
       List<String> out = new java.util.ArrayList<>();
       while (rs.next()) {
         out.add(rs.getString(1));

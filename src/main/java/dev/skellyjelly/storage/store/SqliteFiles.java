@@ -72,12 +72,21 @@ public final class SqliteFiles {
 
   /** A read-only connection: cannot write even by mistake, and never creates the file. */
   public static Connection openReader(Path db) throws SQLException {
+    return DriverManager.getConnection(url(db), readerConfig().toProperties());
+  }
+
+  /** The settings of every read-only connection: opened read-only, 4 MB of page cache. */
+  static SQLiteConfig readerConfig() {
     SQLiteConfig config = new SQLiteConfig();
     config.setReadOnly(true);
     config.setOpenMode(SQLiteOpenMode.READONLY);
     config.setBusyTimeout(5_000);
     config.setCacheSize(-4_000);
-    return DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath(), config.toProperties());
+    return config;
+  }
+
+  static String url(Path db) {
+    return "jdbc:sqlite:" + db.toAbsolutePath();
   }
 
   /** The first column of the first row of {@code sql} as a long, 0 when there is no row. */
@@ -85,10 +94,5 @@ public final class SqliteFiles {
     try (java.sql.ResultSet rs = st.executeQuery(sql)) {
       return rs.next() ? rs.getLong(1) : 0;
     }
-  }
-
-  /** The JDBC URL for the read-only pool of the Vert.x JDBC client. */
-  public static String readOnlyUrl(Path db) {
-    return "jdbc:sqlite:file:" + db.toAbsolutePath() + "?mode=ro";
   }
 }

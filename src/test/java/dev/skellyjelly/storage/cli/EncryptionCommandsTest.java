@@ -58,10 +58,12 @@ class EncryptionCommandsTest {
       // Opening unlocks the keys; the events are read through the same keys by a reader.
     }
     try (var c = dev.skellyjelly.storage.store.SqliteFiles.openReader(dir.resolve("events.db"))) {
-      var reader = new dev.skellyjelly.storage.store.EventReader(c,
-          dev.skellyjelly.storage.store.EncryptionAtRest.openForReading(c, key(keyFile)));
-      return reader.page(new dev.skellyjelly.storage.store.EventReader.Range(T9 - 1, T9 + 1_000, null, null),
-          null, 100, st -> { }).events();
+      List<RawEvent> events = new java.util.ArrayList<>();
+      dev.skellyjelly.storage.store.EventReader.readAll(dir.resolve("events.db"),
+          dev.skellyjelly.storage.store.EncryptionAtRest.openForReading(c, key(keyFile)),
+          new dev.skellyjelly.storage.store.EventReader.Range(T9 - 1, T9 + 1_000, null, null), 100,
+          page -> events.addAll(page.events()));
+      return events;
     }
   }
 

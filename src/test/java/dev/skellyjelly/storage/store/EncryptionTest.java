@@ -102,9 +102,14 @@ class EncryptionTest {
   }
 
   private static List<RawEvent> readAll(Path db, StorageConfig.Encryption encryption) throws Exception {
+    try (QueryFixture reads = QueryFixture.open(db, crypto(db, encryption))) {
+      return RangeReadTest.readWith(reads, T9 - 1, T9 + 86_400_000_000L);
+    }
+  }
+
+  private static BlockCrypto crypto(Path db, StorageConfig.Encryption encryption) throws Exception {
     try (Connection c = SqliteFiles.openReader(db)) {
-      return RangeReadTest.readWith(new EventReader(c, EncryptionAtRest.openForReading(c, encryption)),
-          T9 - 1, T9 + 86_400_000_000L);
+      return EncryptionAtRest.openForReading(c, encryption);
     }
   }
 
@@ -125,9 +130,9 @@ class EncryptionTest {
     }
     assertEquals(bySessionAndSequence(sent), bySessionAndSequence(readAll(db, keyFile("storage.key"))));
     assertEquals(bySessionAndSequence(sent), bySessionAndSequence(readAll(backup, keyFile("storage.key"))), "the backup carries its wrapped key");
-    try (Connection c = SqliteFiles.openReader(db)) {
-      JsonArray shots = QueryService.run(c, EncryptionAtRest.openForReading(c, keyFile("storage.key")),
-          new JsonObject().put("type", "screenshots").put("from", T9).put("to", T9 + 60_000_000L), st -> { })
+    try (QueryFixture reads = QueryFixture.open(db, crypto(db, keyFile("storage.key")))) {
+      JsonArray shots = reads.run(
+          new JsonObject().put("type", "screenshots").put("from", T9).put("to", T9 + 60_000_000L))
           .getJsonArray("screenshots");
       assertEquals(20, shots.size());
       assertEquals(TITLE, shots.getJsonObject(0).getString("windowTitle"));
@@ -156,10 +161,9 @@ class EncryptionTest {
     }
     long lost = TestSupport.queryLong(db, "SELECT sum(event_count) FROM " + table + " WHERE rowid IN ("
         + flipped + ", " + moved + ")");
-    try (Connection c = SqliteFiles.openReader(db)) {
-      JsonObject reply = QueryService.run(c, EncryptionAtRest.openForReading(c, keyFile("storage.key")),
-          new JsonObject().put("type", "events").put("from", T9).put("to", T9 + 60_000_000L).put("limit", 10_000),
-          st -> { });
+    try (QueryFixture reads = QueryFixture.open(db, crypto(db, keyFile("storage.key")))) {
+      JsonObject reply = reads.run(
+          new JsonObject().put("type", "events").put("from", T9).put("to", T9 + 60_000_000L).put("limit", 10_000));
       assertEquals(sent.size() - lost, reply.getJsonArray("events").size());
       JsonArray errors = reply.getJsonArray("errors");
       assertEquals(2, errors.size(), errors.encode());

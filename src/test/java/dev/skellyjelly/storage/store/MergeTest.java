@@ -162,17 +162,16 @@ class MergeTest {
     Path db = dir.resolve("events.db");
     live(db, 2, T9, 1);
     EventReader.Range range = new EventReader.Range(T9, T9 + HOUR, null, null);
-    try (Connection c = SqliteFiles.openReader(db)) {
-      EventReader reader = new EventReader(c);
-      EventReader.Page first = reader.page(range, null, 100, st -> { });
+    try (QueryFixture reader = QueryFixture.open(db)) {
+      EventReader.Page first = reader.page(range, null, 100);
       merge(db, T9 + 2 * HOUR);
       EventReader.StaleCursorException e = assertThrows(EventReader.StaleCursorException.class,
-          () -> reader.page(range, first.next(), 100, st -> { }));
+          () -> reader.page(range, first.next(), 100));
       assertTrue(e.getMessage().contains("run the query again"), e.getMessage());
       List<RawEvent> again = new ArrayList<>();
       EventReader.Cursor cursor = null;
       do {
-        EventReader.Page page = reader.page(range, cursor, 100, st -> { });
+        EventReader.Page page = reader.page(range, cursor, 100);
         again.addAll(page.events());
         cursor = page.next();
       } while (cursor != null);
@@ -197,13 +196,13 @@ class MergeTest {
     }
     long lost = TestSupport.queryLong(db, "SELECT sum(event_count) FROM " + table + " WHERE rowid IN ("
         + corrupt + ", " + lying + ")");
-    try (Connection c = SqliteFiles.openReader(db)) {
+    try (QueryFixture c = QueryFixture.open(db)) {
       long read = 0;
       JsonArray errors = new JsonArray();
       String cursor = null;
       do {
-        JsonObject reply = QueryService.run(c, new JsonObject().put("type", "events").put("from", T9)
-            .put("to", T9 + HOUR).put("limit", 5_000).put("cursor", cursor), st -> { });
+        JsonObject reply = c.run(new JsonObject().put("type", "events").put("from", T9)
+            .put("to", T9 + HOUR).put("limit", 5_000).put("cursor", cursor));
         read += reply.getJsonArray("events").size();
         errors.addAll(reply.getJsonArray("errors", new JsonArray()));
         cursor = reply.getString("next");

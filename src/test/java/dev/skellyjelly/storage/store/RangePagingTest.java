@@ -31,13 +31,13 @@ class RangePagingTest {
   Path dir;
 
   /** Every row of the range, following {@code next} with pages of {@code limit}. */
-  private static List<JsonObject> all(Connection c, String type, String field, int limit, List<Integer> pageSizes)
+  private static List<JsonObject> all(QueryFixture c, String type, String field, int limit, List<Integer> pageSizes)
       throws Exception {
     List<JsonObject> rows = new ArrayList<>();
     String cursor = null;
     do {
-      JsonObject page = QueryService.run(c, new JsonObject().put("type", type).put("from", T0)
-          .put("to", T0 + 3_600_000_000L).put("limit", limit).put("cursor", cursor), st -> { });
+      JsonObject page = c.run(new JsonObject().put("type", type).put("from", T0)
+          .put("to", T0 + 3_600_000_000L).put("limit", limit).put("cursor", cursor));
       JsonArray got = page.getJsonArray(field);
       pageSizes.add(got.size());
       got.forEach(o -> rows.add((JsonObject) o));
@@ -59,7 +59,7 @@ class RangePagingTest {
       }
       store.commit();
     }
-    try (Connection c = SqliteFiles.openReader(db)) {
+    try (QueryFixture c = QueryFixture.open(db)) {
       for (String[] kind : new String[][] {{"windows", "windows", "windowId", "startMicros"},
           {"screenshots", "screenshots", "id", "timestampMicros"}}) {
         List<Integer> pages = new ArrayList<>();
@@ -75,11 +75,11 @@ class RangePagingTest {
         all(c, kind[0], kind[1], 25, exact);
         assertEquals(List.of(25), exact, "a page that ends exactly at the last row has no next");
       }
-      IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> QueryService.run(c,
-          new JsonObject().put("type", "windows").put("from", T0).put("to", T0 + 1).put("cursor", "x"), st -> { }));
+      IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> c.run(
+          new JsonObject().put("type", "windows").put("from", T0).put("to", T0 + 1).put("cursor", "x")));
       assertEquals("parameter 'cursor' = 'x' is not one this module returned", bad.getMessage());
-      assertNull(QueryService.run(c, new JsonObject().put("type", "windows").put("from", T0).put("to", T0 + 1),
-          st -> { }).getString("next"));
+      assertNull(c.run(new JsonObject().put("type", "windows").put("from", T0).put("to", T0 + 1))
+          .getString("next"));
     }
   }
 }

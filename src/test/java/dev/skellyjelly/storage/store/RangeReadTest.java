@@ -33,21 +33,21 @@ class RangeReadTest {
 
   /** Every event of the range, page by page through the reader. */
   static List<RawEvent> read(Path db, long from, long to, int pageSize) throws Exception {
-    try (Connection c = SqliteFiles.openReader(db)) {
-      return read(new EventReader(c), from, to, pageSize);
+    try (QueryFixture reads = QueryFixture.open(db)) {
+      return read(reads, from, to, pageSize);
     }
   }
 
-  /** Every event of the range through {@code reader}, in pages of 500; no block may be unreadable. */
-  static List<RawEvent> readWith(EventReader reader, long from, long to) throws Exception {
-    return read(reader, from, to, 500);
+  /** Every event of the range through {@code reads}, in pages of 500; no block may be unreadable. */
+  static List<RawEvent> readWith(QueryFixture reads, long from, long to) throws Exception {
+    return read(reads, from, to, 500);
   }
 
-  private static List<RawEvent> read(EventReader reader, long from, long to, int pageSize) throws Exception {
+  private static List<RawEvent> read(QueryFixture reads, long from, long to, int pageSize) throws Exception {
     List<RawEvent> out = new ArrayList<>();
     EventReader.Cursor cursor = null;
     do {
-      EventReader.Page page = reader.page(new EventReader.Range(from, to, null, null), cursor, pageSize, st -> { });
+      EventReader.Page page = reads.page(new EventReader.Range(from, to, null, null), cursor, pageSize);
       assertEquals(List.of(), page.unreadable());
       out.addAll(page.events());
       cursor = page.next();
@@ -100,7 +100,10 @@ class RangeReadTest {
     try (Connection c = SqliteFiles.openReader(db);
         PreparedStatement ps = c.prepareStatement("EXPLAIN QUERY PLAN "
             + EventReader.overlapping(Schema.blockTableFor(T9)))) {
-      EventReader.bindOverlap(ps, new EventReader.Range(T9, T9 + MINUTE, null, null));
+      io.vertx.sqlclient.Tuple args = EventReader.overlapArgs(new EventReader.Range(T9, T9 + MINUTE, null, null));
+      for (int i = 0; i < args.size(); i++) {
+        ps.setLong(i + 1, args.getLong(i));
+      }
       List<String> plan = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

@@ -137,7 +137,7 @@ class ReadPropertyTest {
     }
     long lo = sent.stream().mapToLong(RawEvent::timestampMicros).min().orElseThrow();
     long hi = sent.stream().mapToLong(RawEvent::timestampMicros).max().orElseThrow();
-    try (Connection c = SqliteFiles.openReader(db)) {
+    try (QueryFixture c = QueryFixture.open(db)) {
       for (int q = 0; q < 4; q++) {
         long from = lo - MINUTE + r.nextLong(hi - lo + 2 * MINUTE);
         long to = from + 1 + r.nextLong(q == 0 ? hi - lo + 2 * MINUTE : 30 * MINUTE);
@@ -175,7 +175,7 @@ class ReadPropertyTest {
     return json(copy);
   }
 
-  private static void checkEvents(Connection c, List<RawEvent> sent, long from, long to, UUID session,
+  private static void checkEvents(QueryFixture c, List<RawEvent> sent, long from, long to, UUID session,
       int limit) throws Exception {
     List<RawEvent> expected = sent.stream().filter(e -> e.timestampMicros() >= from && e.timestampMicros() < to
         && (session == null || e.sessionId().equals(session))).toList();
@@ -187,7 +187,7 @@ class ReadPropertyTest {
       if (session != null) {
         q.put("session", session.toString());
       }
-      JsonObject page = QueryService.run(c, q, st -> { });
+      JsonObject page = c.run(q);
       assertEquals(null, page.getJsonArray("errors"), "no block is unreadable");
       page.getJsonArray("events").forEach(o -> got.add(((JsonObject) o).encode()));
       cursor = page.getString("next");
@@ -219,11 +219,10 @@ class ReadPropertyTest {
     assertEquals(want, lines, "export");
   }
 
-  private static void checkWindow(Connection c, List<RawEvent> sent, WindowRecord w) throws Exception {
+  private static void checkWindow(QueryFixture c, List<RawEvent> sent, WindowRecord w) throws Exception {
     List<RawEvent> expected = sent.stream().filter(e -> w.members().containsKey(e.sessionId())
         && w.members().get(e.sessionId()).contains(e.sequence())).toList();
-    JsonObject replay = QueryService.run(c, new JsonObject().put("type", "window").put("id", w.windowId().toString()),
-        st -> { });
+    JsonObject replay = c.run(new JsonObject().put("type", "window").put("id", w.windowId().toString()));
     List<String> got = new ArrayList<>();
     replay.getJsonArray("events").forEach(o -> got.add(((JsonObject) o).encode()));
     assertEquals(sortedJson(expected), got, "replay of window " + w.windowId());
@@ -251,7 +250,7 @@ class ReadPropertyTest {
     return out;
   }
 
-  private static void checkAggregates(Connection c, List<RawEvent> sent, long from, long to) throws Exception {
+  private static void checkAggregates(QueryFixture c, List<RawEvent> sent, long from, long to) throws Exception {
     for (Object[] res : new Object[][] {{"minute", MINUTE}, {"hour", HOUR}, {"day", DAY}}) {
       long bucket = (Long) res[1];
       Map<Long, long[]> expected = new TreeMap<>();
@@ -260,8 +259,8 @@ class ReadPropertyTest {
           expected.put(k, v);
         }
       });
-      JsonArray rows = QueryService.run(c, new JsonObject().put("type", "aggregates").put("resolution", res[0])
-          .put("from", from).put("to", to), st -> { }).getJsonArray("rows");
+      JsonArray rows = c.run(new JsonObject().put("type", "aggregates").put("resolution", res[0])
+          .put("from", from).put("to", to)).getJsonArray("rows");
       Map<Long, long[]> got = new TreeMap<>();
       rows.forEach(o -> {
         JsonObject row = (JsonObject) o;

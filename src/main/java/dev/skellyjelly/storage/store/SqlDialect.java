@@ -1,0 +1,174 @@
+package dev.skellyjelly.storage.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.UUID;
+
+/**
+ * What differs between the two back ends the query service reads through one
+ * {@code io.vertx.sqlclient.Pool} API: the local SQLite file (the Vert.x JDBC client) and the
+ * shared PostgreSQL store ({@code vertx-pg-client}). Statements are written once with {@code ?}
+ * placeholders; the dialect renders them, binds and reads identifiers in the back end's form,
+ * and opens the read-only snapshot with the query's deadline.
+ */
+public enum SqlDialect {
+
+  /** The local store: UUIDs are 16-byte BLOBs; the deadline is armed on the connection. */
+  SQLITE {
+    @Override
+    public String sql(String text) {
+      return text;
+    }
+
+    @Override
+    public boolean sharedByDevices() {
+      return false;
+    }
+
+    @Override
+    public String cursorOrigin() {
+      return "this module";
+    }
+
+    @Override
+    public Object uuid(UUID id) {
+      return EventStore.uuidBytes(id);
+    }
+
+    @Override
+    public UUID uuid(Row row, int column) {
+      return EventStore.uuidFrom(bytes(row, column));
+    }
+
+    @Override
+    public Future<Void> begin(SqlConnection c, Deadline deadline) {
+      return c.preparedQuery(SqliteReadPool.ARM_DEADLINE).execute(Tuple.of(deadline.nanoTime())).mapEmpty();
+    }
+
+    @Override
+    public boolean deadlineNeedsTransaction() {
+      return false;
+    }
+
+    @Override
+    public boolean interrupted(Throwable failure) {
+      return failure instanceof org.sqlite.SQLiteException e
+          && e.getResultCode() == org.sqlite.SQLiteErrorCode.SQLITE_INTERRUPT;
+    }
+  },
+
+  /** The shared store: native uuid columns; the deadline is the transaction's statement_timeout. */
+  POSTGRES {
+    @Override
+    public boolean sharedByDevices() {
+      return true;
+    }
+
+    @Override
+    public String cursorOrigin() {
+      return "a scope=all query";
+    }
+
+    @Override
+    public String sql(String text) {
+      StringBuilder out = new StringBuilder(text.length() + 16);
+      boolean quoted = false;
+      int n = 0;
+      for (int i = 0; i < text.length(); i++) {
+        char ch = text.charAt(i);
+        if (ch == '\'') {
+          quoted = !quoted;
+        }
+        if (ch == '?' && !quoted) {
+          out.append('$').append(++n);
+        } else {
+          out.append(ch);
+        }
+      }
+      return out.toString();
+    }
+
+    @Override
+    public Object uuid(UUID id) {
+      return id;
+    }
+
+    @Override
+    public UUID uuid(Row row, int column) {
+      return row.getUUID(column);
+    }
+
+    @Override
+    public Future<Void> begin(SqlConnection c, Deadline deadline) {
+      // SET takes no parameters; the value is a number computed here.
+      return c.query("SET TRANSACTION READ ONLY").execute()
+          .compose(v -> c.query("SET LOCAL statement_timeout = " + deadline.remainingMs()).execute())
+          .mapEmpty();
+    }
+
+    @Override
+    public boolean deadlineNeedsTransaction() {
+      return true; // SET LOCAL lasts until the transaction ends
+    }
+
+    @Override
+    public boolean interrupted(Throwable failure) {
+      return failure instanceof io.vertx.pgclient.PgException e && "57014".equals(e.getSqlState()); // query_canceled
+    }
+  };
+
+  /** {@code text} with its {@code ?} placeholders in this back end's form ({@code $1, $2, …} for PostgreSQL). */
+  public abstract String sql(String text);
+
+  /**
+   * Whether rows carry a {@code device_id} (the shared store holds every device's rows in the
+   * same tables): it joins the keys of pages and aggregates are summed over it.
+   */
+  public abstract boolean sharedByDevices();
+
+  /** Who issues this back end's cursors, for the error naming a cursor that is not one. */
+  public abstract String cursorOrigin();
+
+  /** A UUID as this back end stores and binds it. */
+  public abstract Object uuid(UUID id);
+
+  /** The UUID in {@code column} of {@code row}. */
+  public abstract UUID uuid(Row row, int column);
+
+  /**
+   * Prepares {@code c}, inside the query's transaction, to read with {@code deadline}: a statement
+   * still running when it passes is stopped and fails as {@link #interrupted}.
+   */
+  public abstract Future<Void> begin(SqlConnection c, Deadline deadline);
+
+  /** Whether {@link #begin} only holds inside a transaction (else a one-statement query needs none). */
+  public abstract boolean deadlineNeedsTransaction();
+
+  /** Whether {@code failure} is a statement this back end stopped at its deadline. */
+  public abstract boolean interrupted(Throwable failure);
+
+  /**
+   * The bytes of a BLOB / bytea column (null stays null). SQLite types values, not columns: the
+   * JDBC client hands over what the value is, so a damaged payload stored as TEXT still reaches
+   * the decoder (which then names the block) as its bytes.
+   */
+  public static byte[] bytes(Row row, int column) {
+    Object value = row.getValue(column);
+    if (value instanceof Buffer b) {
+      return b.getBytes();
+    }
+    if (value instanceof byte[] b) {
+      return b;
+    }
+    return value == null ? null : value.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** Whether the value in {@code column} is bytes (a sealed text column holds bytes, a plain one text). */
+  public static boolean holdsBytes(Row row, int column) {
+    Object value = row.getValue(column);
+    return value instanceof Buffer || value instanceof byte[];
+  }
+}

@@ -1,0 +1,51 @@
+package dev.skellyjelly.storage.store;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.nio.file.Path;
+
+/**
+ * Queries a database file from a test thread exactly as the query verticle does: the read pool,
+ * a page of events in one snapshot, the deadline armed (generous: these tests are
+ * about answers, the deadline tests set their own).
+ */
+final class QueryFixture implements AutoCloseable {
+
+  private final Vertx vertx = Vertx.vertx();
+  private final Pool pool;
+  private final QueryService queries;
+  private final BlockCrypto crypto;
+
+  private QueryFixture(Path db, BlockCrypto crypto) {
+    this.pool = SqliteReadPool.open(vertx, db, 2);
+    this.crypto = crypto;
+    this.queries = new QueryService(SqlDialect.SQLITE, crypto);
+  }
+
+  static QueryFixture open(Path db) {
+    return new QueryFixture(db, null);
+  }
+
+  /** On a database whose blocks and columns {@code crypto} opens. */
+  static QueryFixture open(Path db, BlockCrypto crypto) {
+    return new QueryFixture(db, crypto);
+  }
+
+  /** The reply to {@code q} (null: a window not found); a failure is thrown as it is. */
+  JsonObject run(JsonObject q) {
+    Deadline deadline = Deadline.in(60_000);
+    return queries.query(pool, q, deadline).await();
+  }
+
+  /** One page of events, in its own snapshot. */
+  EventReader.Page page(EventReader.Range range, EventReader.Cursor cursor, int limit) {
+    return pool.withTransaction(c -> new EventReader(c, crypto, Deadline.in(60_000)).page(range, cursor, limit))
+        .await();
+  }
+
+  @Override
+  public void close() {
+    vertx.close().await();
+  }
+}
