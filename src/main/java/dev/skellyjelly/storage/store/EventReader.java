@@ -1,5 +1,6 @@
 package dev.skellyjelly.storage.store;
 
+import dev.skellyjelly.storage.event.Uuids;
 import dev.skellyjelly.storage.bus.ErrorCode;
 
 import dev.skellyjelly.storage.event.EventDecodeException;
@@ -154,7 +155,7 @@ public final class EventReader {
         ps.setInt(p++, range.mask());
         ps.setLong(p++, afterRowid);
         if (range.session() != null) {
-          ps.setBytes(p, EventStore.uuidBytes(range.session()));
+          ps.setBytes(p, Uuids.toBytes(range.session()));
         }
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
@@ -188,7 +189,7 @@ public final class EventReader {
 
   /** Decodes the current row's block and checks it against its stored span and count. */
   private List<RawEvent> decodeChecked(ResultSet rs) throws SQLException {
-    List<RawEvent> block = codec.decode(rs.getBytes(3), EventStore.uuidFrom(rs.getBytes(2)), rs.getLong(7),
+    List<RawEvent> block = codec.decode(rs.getBytes(3), Uuids.fromBytes(rs.getBytes(2)), rs.getLong(7),
         rs.getLong(8));
     long start = rs.getLong(4);
     long end = rs.getLong(5);
@@ -242,7 +243,7 @@ public final class EventReader {
         try (PreparedStatement ps = connection.prepareStatement("SELECT b.payload, b.first_seq, b.last_seq FROM " + table
             + " b JOIN sessions s ON s.session_key = b.session_key WHERE s.session_id = ?"
             + " AND b.first_seq <= ? AND b.last_seq >= ? ORDER BY b.first_seq")) {
-          ps.setBytes(1, EventStore.uuidBytes(m.getKey()));
+          ps.setBytes(1, Uuids.toBytes(m.getKey()));
           ps.setLong(2, hi);
           ps.setLong(3, lo);
           try (ResultSet rs = ps.executeQuery()) {

@@ -8,6 +8,7 @@ import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.event.ImageFormat;
 import dev.skellyjelly.storage.event.ScreenRegion;
 import dev.skellyjelly.storage.event.ScreenshotId;
+import dev.skellyjelly.storage.event.Uuids;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -214,7 +215,7 @@ public final class QueryService {
       String[] p = cursor.split(":");
       try {
         afterTime = Long.parseLong(p[0]);
-        afterId = EventStore.uuidBytes(UUID.fromString(p[1]));
+        afterId = Uuids.toBytes(UUID.fromString(p[1]));
       } catch (RuntimeException e) {
         throw new IllegalArgumentException("parameter 'cursor' = '" + cursor + "' is not one this module returned");
       }
@@ -240,7 +241,7 @@ public final class QueryService {
             break;
           }
           rows.add(mapper.map(rs));
-          last = rs.getLong(1) + ":" + EventStore.uuidFrom(rs.getBytes(2));
+          last = rs.getLong(1) + ":" + Uuids.fromBytes(rs.getBytes(2));
         }
       }
     }
@@ -250,7 +251,7 @@ public final class QueryService {
   private static JsonObject windows(Connection c, JsonObject q, Consumer<Statement> onStatement)
       throws SQLException {
     return rangePage(c, q, onStatement, "end_us, event_count", "windows", "start_us", "window_id", "windows",
-        rs -> new JsonObject().put("windowId", EventStore.uuidFrom(rs.getBytes(2)).toString())
+        rs -> new JsonObject().put("windowId", Uuids.fromBytes(rs.getBytes(2)).toString())
             .put("startMicros", rs.getLong(1)).put("endMicros", rs.getLong(3))
             .put("eventCount", rs.getInt(4)));
   }
@@ -265,7 +266,7 @@ public final class QueryService {
     }
     try (PreparedStatement ps = c.prepareStatement("SELECT start_us, end_us, members, screenshot_refs"
         + " FROM windows WHERE window_id = ?")) {
-      ps.setBytes(1, EventStore.uuidBytes(id));
+      ps.setBytes(1, Uuids.toBytes(id));
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           return null;
@@ -277,7 +278,7 @@ public final class QueryService {
           events.add(EventJson.toJson(e));
         }
         JsonArray refs = new JsonArray();
-        for (ScreenshotId ref : EventStore.readScreenshotRefs(rs.getBytes(4))) {
+        for (ScreenshotId ref : WindowRows.readScreenshotRefs(rs.getBytes(4))) {
           refs.add(ref.toString());
         }
         return new JsonObject().put("windowId", id.toString()).put("startMicros", start)
@@ -292,7 +293,7 @@ public final class QueryService {
     if (!(stored instanceof byte[])) {
       return stored == null ? null : stored.toString();
     }
-    UUID id = EventStore.uuidFrom(rs.getBytes(2));
+    UUID id = Uuids.fromBytes(rs.getBytes(2));
     if (crypto == null) {
       throw new BlockDecryptException(name + " of screenshot " + id + " is encrypted; set [encryption] enabled");
     }
@@ -309,8 +310,8 @@ public final class QueryService {
             + " region_width, region_height, width, height, format, size_bytes, storage, text_density,"
             + " ui_element_count, dominant_colors, privacy_masked, analysis_error", "screenshot_metadata",
         "timestamp_us", "screenshot_id", "screenshots",
-        rs -> new ScreenshotMetadata(new ScreenshotId(EventStore.uuidFrom(rs.getBytes(2))), rs.getLong(1),
-            EventStore.uuidFrom(rs.getBytes(3)), rs.getLong(4), text(crypto, rs, 5, "window_title"),
+        rs -> new ScreenshotMetadata(new ScreenshotId(Uuids.fromBytes(rs.getBytes(2))), rs.getLong(1),
+            Uuids.fromBytes(rs.getBytes(3)), rs.getLong(4), text(crypto, rs, 5, "window_title"),
             text(crypto, rs, 6, "app_name"), new ScreenRegion(rs.getInt(7), rs.getInt(8), rs.getInt(9),
             rs.getInt(10)), rs.getInt(11), rs.getInt(12), ImageFormat.valueOf(rs.getString(13)), rs.getLong(14),
             ScreenshotStorage.fromLabel(rs.getString(15)), nullable(rs.getDouble(16), rs),
