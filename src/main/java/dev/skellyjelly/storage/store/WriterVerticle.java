@@ -16,7 +16,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -75,25 +74,10 @@ public final class WriterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() throws Exception {
-    try {
-      lock = DatabaseLock.tryAcquire(config.databasePath());
-    } catch (java.io.IOException e) {
-      throw new java.io.IOException("cannot open the database " + config.databasePath(), e);
-    }
-    if (lock == null) {
-      throw new IllegalStateException("another storage module is running against "
-          + config.databasePath() + " (its .lock is held); stop it or choose another database_path");
-    }
-    try {
-      finishInterruptedWork();
-      integrity = checkIntegrity();
-      store = EventStore.open(config.databasePath(), config.synchronous(), config.busyTimeoutMs(),
-          config.encryption());
-      EncryptionMigration.run(store);
-    } catch (Exception e) {
-      lock.close();
-      throw e;
-    }
+    WriterStartup.Opened opened = WriterStartup.open(config);
+    lock = opened.lock();
+    store = opened.store();
+    integrity = opened.integrity();
     jobs = new MaintenanceJobs(store, config, metrics, clock, this::updateDatabaseSize);
     updateDatabaseSize();
     scheduleMaintenance();
@@ -131,35 +115,6 @@ public final class WriterVerticle extends VerticleBase {
           waiting.add(m);
           flush();
         }).completion()));
-  }
-
-  /**
-   * The quick check at start; a damaged database is moved aside and what is readable salvaged
-   * into a fresh one, said loudly here and reported on {@code /health} and by {@code stats}.
-   */
-  private JsonObject checkIntegrity() throws java.io.IOException, SQLException {
-    Path db = config.databasePath();
-    String damage = StartupCheck.damage(db, config.encryption());
-    if (damage == null) {
-      return new JsonObject().put("status", "ok").put("detail", "quick check passed at start");
-    }
-    LOG.error("DATABASE DAMAGED: " + db + ": " + damage + "; moving it aside and salvaging what is"
-        + " readable into a fresh database");
-    Salvage.Report report = Salvage.quarantineAndSalvage(db, damage, java.time.Instant.now(),
-        config.encryption());
-    LOG.error(report.summary());
-    return report.toJson().put("status", "salvaged").put("detail", report.summary());
-  }
-
-  /** A restore killed midway is finished first; temp files of killed tools are removed. */
-  private void finishInterruptedWork() throws java.io.IOException {
-    Path db = config.databasePath();
-    Restore.recover(db).ifPresent(LOG::warn);
-    List<Path> stale = new ArrayList<>(Restore.removeStaleTemps(db));
-    stale.addAll(Backup.removeStaleTemps(config.backupDir()));
-    if (!stale.isEmpty()) {
-      LOG.warn("removed temp files left by killed tools: " + stale);
-    }
   }
 
   private void onEvents(Message<IngestChunk> message) {
@@ -235,7 +190,7 @@ public final class WriterVerticle extends VerticleBase {
 
   private void onCommitFailure(Exception e) {
     setWritable(false, e.getMessage());
-    long now = System.nanoTime();
+    long now = clock.monotonicNanos();
     if (failedCommits++ == 0) {
       retryingSinceNanos = now;
     }
