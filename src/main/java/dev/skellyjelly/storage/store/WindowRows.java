@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The {@code windows} rows: one per closed window, written again harmlessly (same id, same row). */
-public final class WindowRows {
+final class WindowRows {
 
   private WindowRows() {
   }
@@ -48,7 +48,7 @@ public final class WindowRows {
   }
 
   /** Reads {@code screenshot_refs} back; corrupt bytes are a decode error. */
-  public static List<ScreenshotId> readScreenshotRefs(byte[] bytes) {
+  static List<ScreenshotId> readScreenshotRefs(byte[] bytes) {
     ByteReader in = new ByteReader(bytes);
     int n = in.readBoundedInt(bytes.length / Uuids.BYTES, "screenshot ref count");
     List<ScreenshotId> refs = new ArrayList<>(n);
