@@ -1,5 +1,6 @@
 package dev.skellyjelly.storage;
 
+import dev.skellyjelly.storage.event.Uuids;
 import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.event.ImageFormat;
 import dev.skellyjelly.storage.event.MouseButton;
@@ -71,7 +72,7 @@ public final class TestSupport {
             + " b JOIN sessions s ON s.session_key = b.session_key ORDER BY b.session_key, b.first_seq");
             ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            out.addAll(codec.decode(rs.getBytes(2), EventStore.uuidFrom(rs.getBytes(1))));
+            out.addAll(codec.decode(rs.getBytes(2), Uuids.fromBytes(rs.getBytes(1))));
           }
         }
       }

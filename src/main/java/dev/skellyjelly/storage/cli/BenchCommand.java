@@ -1,5 +1,6 @@
 package dev.skellyjelly.storage.cli;
 
+import dev.skellyjelly.storage.event.Uuids;
 import dev.skellyjelly.storage.bus.Addresses;
 import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.demo.SyntheticCapture;
@@ -232,7 +233,7 @@ final class BenchCommand implements Callable<Integer> {
           }
           RawEvent e = events.get(i);
           ps.setLong(1, e.timestampMicros());
-          ps.setBytes(2, EventStore.uuidBytes(e.sessionId()));
+          ps.setBytes(2, Uuids.toBytes(e.sessionId()));
           ps.setLong(3, e.sequence());
           ps.setInt(4, e.kind().code());
           ps.setBytes(5, EventEncoding.encodeSingle(e));

@@ -3,12 +3,14 @@ package dev.skellyjelly.storage.cli;
 import dev.skellyjelly.storage.bus.Addresses;
 import dev.skellyjelly.storage.client.StorageClient;
 import dev.skellyjelly.storage.config.StorageConfig;
+import dev.skellyjelly.storage.retry.RetryBackoff;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -48,20 +50,23 @@ final class PeerNode {
   /** Asks {@code storage.health} until a storage node answers (or {@code timeoutMs} passes). */
   static Future<Void> awaitStorage(Vertx vertx, long timeoutMs) {
     Promise<Void> found = Promise.promise();
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    ask(vertx, found, deadline);
+    RetryBackoff backoff = new RetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1),
+        Duration.ofMillis(timeoutMs), RetryBackoff::randomBelow);
+    ask(vertx, found, backoff, 1, System.nanoTime());
     return found.future();
   }
 
-  private static void ask(Vertx vertx, Promise<Void> found, long deadline) {
+  private static void ask(Vertx vertx, Promise<Void> found, RetryBackoff backoff, int attempt, long startNanos) {
     vertx.eventBus().request(Addresses.HEALTH, null, new DeliveryOptions().setSendTimeout(2000))
         .onSuccess(r -> found.tryComplete())
         .onFailure(err -> {
-          if (System.currentTimeMillis() > deadline) {
-            found.tryFail("no storage node answered on " + Addresses.HEALTH + ": " + err.getMessage()
-                + "; start one with launcher/storage run --cluster");
+          long delay = backoff.nextDelayMs(attempt, (System.nanoTime() - startNanos) / 1_000_000);
+          if (delay < 0) {
+            found.tryFail("no storage node answered on " + Addresses.HEALTH + " within "
+                + backoff.horizon().toMillis() + " ms (" + attempt + " attempts; last: " + err.getMessage()
+                + "); start one with launcher/storage run --cluster");
           } else {
-            vertx.setTimer(200, t -> ask(vertx, found, deadline));
+            vertx.setTimer(delay, t -> ask(vertx, found, backoff, attempt + 1, startNanos));
           }
         });
   }

@@ -2,6 +2,7 @@ package dev.skellyjelly.storage.client;
 
 import dev.skellyjelly.storage.bus.Addresses;
 import dev.skellyjelly.storage.bus.ErrorCode;
+import dev.skellyjelly.storage.retry.CircuitBreaker;
 import dev.skellyjelly.storage.retry.RetryBackoff;
 import dev.skellyjelly.storage.bus.StorageException;
 import dev.skellyjelly.storage.event.Codecs;
@@ -23,7 +24,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +61,7 @@ public final class StorageClient {
   private final RetryBackoff backoff;
   /** Opens after this many failed durable attempts in a row; retries then wait for a probe. */
   private static final int BREAKER_THRESHOLD = 5;
-  private final SendBreaker breaker;
+  private final CircuitBreaker breaker;
   private final List<Runnable> parked = new ArrayList<>();
   private long wakeTimer = -1;
   private final DeliveryOptions durableDelivery;
@@ -82,10 +82,9 @@ public final class StorageClient {
   public StorageClient(Vertx vertx, StorageClientOptions options) {
     this.vertx = vertx;
     this.options = options;
-    this.breaker = new SendBreaker(BREAKER_THRESHOLD, options.getRetryFirstDelay().toMillis(),
-        options.getRetryMaxDelay().toMillis());
     this.backoff = new RetryBackoff(options.getRetryFirstDelay(), options.getRetryMaxDelay(),
-        options.getRetryHorizon(), bound -> ThreadLocalRandom.current().nextLong(bound));
+        options.getRetryHorizon(), RetryBackoff::randomBelow);
+    this.breaker = new CircuitBreaker(BREAKER_THRESHOLD, backoff);
     long timeout = options.getReplyTimeout().toMillis();
     // Durable means committed, screenshots' metadata included (they are answered earlier without it).
     this.durableDelivery = new DeliveryOptions().setSendTimeout(timeout)
@@ -285,12 +284,12 @@ public final class StorageClient {
           synchronized (this) {
             if (failure == null) {
               outageReported = false;
-              breaker.success();
+              breaker.onSuccess();
               released = takeParked(); // storage answers again: the waiting retries go now
             } else {
               flight.lastFailure = failure;
               if (retryable(failure)) {
-                breaker.failure(nowMs());
+                breaker.onFailure(nowMs());
                 long delay = backoff.nextDelayMs(attempt, elapsedMs(flight));
                 if (delay >= 0) {
                   vertx.setTimer(delay, t -> retry(flight, attempt + 1));

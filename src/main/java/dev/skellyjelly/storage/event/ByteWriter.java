@@ -51,12 +51,27 @@ public final class ByteWriter {
 
   /** Unsigned LEB128: 7 bits a byte, high bit set on all but the last. */
   public void writeVarLong(long value) {
-    ensure(10);
+    ensure(MAX_VARLONG_BYTES);
+    length += putVarLong(bytes, length, value);
+  }
+
+  /** The most bytes one varint takes. */
+  public static final int MAX_VARLONG_BYTES = 10;
+
+  /**
+   * Writes {@code value} as an unsigned LEB128 varint into {@code out} at {@code offset}, for a
+   * header written in place in front of data; the caller leaves room for it.
+   *
+   * @return how many bytes it took (1 to {@link #MAX_VARLONG_BYTES})
+   */
+  public static int putVarLong(byte[] out, int offset, long value) {
+    int n = 0;
     while ((value & ~0x7FL) != 0) {
-      bytes[length++] = (byte) ((value & 0x7F) | 0x80);
+      out[offset + n++] = (byte) ((value & 0x7F) | 0x80);
       value >>>= 7;
     }
-    bytes[length++] = (byte) value;
+    out[offset + n++] = (byte) value;
+    return n;
   }
 
   /** Zig-zag maps small negative numbers to small unsigned ones before the varint. */

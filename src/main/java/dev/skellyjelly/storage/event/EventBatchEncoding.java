@@ -20,7 +20,7 @@ public final class EventBatchEncoding {
   public static byte[] encode(EventBatch batch) {
     ByteWriter out = new ByteWriter(64 + batch.events().size() * 12);
     out.writeByte(EventEncoding.VERSION);
-    EventEncoding.writeUuid(out, batch.windowId());
+    Uuids.write(out, batch.windowId());
     out.writeVarLong(batch.startMicros());
     out.writeVarLong(batch.endMicros() - batch.startMicros());
     Map<UUID, Integer> sessionIndex = new HashMap<>();
@@ -32,7 +32,7 @@ public final class EventBatchEncoding {
     }
     out.writeVarLong(sessions.size());
     for (UUID s : sessions) {
-      EventEncoding.writeUuid(out, s);
+      Uuids.write(out, s);
     }
     EventEncoding.Context[] contexts = newContexts(sessions.size());
     out.writeVarLong(batch.events().size());
@@ -43,7 +43,7 @@ public final class EventBatchEncoding {
     }
     out.writeVarLong(batch.screenshotRefs().size());
     for (ScreenshotId id : batch.screenshotRefs()) {
-      EventEncoding.writeUuid(out, id.value());
+      Uuids.write(out, id.value());
     }
     return out.toByteArray();
   }
@@ -51,13 +51,13 @@ public final class EventBatchEncoding {
   public static EventBatch decode(byte[] bytes) {
     ByteReader in = new ByteReader(bytes);
     EventEncoding.checkVersion(in.readByte(), "event batch");
-    UUID windowId = EventEncoding.readUuid(in);
+    UUID windowId = Uuids.read(in);
     long start = in.readVarLong();
     long end = start + in.readVarLong();
     int sessionCount = in.readBoundedInt(in.remaining() / 16, "session count");
     List<UUID> sessions = new ArrayList<>(sessionCount);
     for (int i = 0; i < sessionCount; i++) {
-      sessions.add(EventEncoding.readUuid(in));
+      sessions.add(Uuids.read(in));
     }
     EventEncoding.Context[] contexts = newContexts(sessionCount);
     int eventCount = in.readBoundedInt(Math.min(MAX_COUNT, in.remaining()), "event count");
@@ -69,7 +69,7 @@ public final class EventBatchEncoding {
     int refCount = in.readBoundedInt(in.remaining() / 16, "screenshot ref count");
     List<ScreenshotId> refs = new ArrayList<>(refCount);
     for (int i = 0; i < refCount; i++) {
-      refs.add(new ScreenshotId(EventEncoding.readUuid(in)));
+      refs.add(new ScreenshotId(Uuids.read(in)));
     }
     if (in.remaining() != 0) {
       throw new EventDecodeException(in.remaining() + " unexpected bytes after the event batch");

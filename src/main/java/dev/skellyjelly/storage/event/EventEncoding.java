@@ -54,7 +54,7 @@ public final class EventEncoding {
   public static byte[] encodeSingle(RawEvent event) {
     ByteWriter out = new ByteWriter(event.estimatedBytes());
     out.writeByte(VERSION);
-    writeUuid(out, event.sessionId());
+    Uuids.write(out, event.sessionId());
     writeBody(out, event, new Context());
     return out.toByteArray();
   }
@@ -63,7 +63,7 @@ public final class EventEncoding {
   public static RawEvent decodeSingle(byte[] bytes) {
     ByteReader in = new ByteReader(bytes);
     checkVersion(in.readByte(), "event");
-    UUID session = readUuid(in);
+    UUID session = Uuids.read(in);
     RawEvent event = readBody(in, session, new Context());
     if (in.remaining() != 0) {
       throw new EventDecodeException(in.remaining() + " unexpected bytes after the event at offset "
@@ -77,15 +77,6 @@ public final class EventEncoding {
       throw new EventDecodeException(what + " encoding version " + version + " is not supported (this"
           + " build reads version " + VERSION + "); upgrade the storage module or the producer");
     }
-  }
-
-  public static void writeUuid(ByteWriter out, UUID id) {
-    out.writeLong(id.getMostSignificantBits());
-    out.writeLong(id.getLeastSignificantBits());
-  }
-
-  public static UUID readUuid(ByteReader in) {
-    return new UUID(in.readLong(), in.readLong());
   }
 
   public static void writeBody(ByteWriter out, RawEvent event, Context ctx) {
@@ -127,7 +118,7 @@ public final class EventEncoding {
       }
       case SCREENSHOT -> {
         RawEvent.Screenshot s = (RawEvent.Screenshot) event;
-        writeUuid(out, s.screenshotId().value());
+        Uuids.write(out, s.screenshotId().value());
         out.writeByte(s.format().wireCode());
         out.writeVarLong(s.width());
         out.writeVarLong(s.height());
@@ -207,7 +198,7 @@ public final class EventEncoding {
 
   private static RawEvent.Screenshot readScreenshot(ByteReader in, UUID session, Context ctx,
       long timestamp, long sequence) {
-    ScreenshotId id = new ScreenshotId(readUuid(in));
+    ScreenshotId id = new ScreenshotId(Uuids.read(in));
     ImageFormat format = ImageFormat.fromWireCode(in.readByte());
     int width = in.readBoundedInt(Integer.MAX_VALUE, "width");
     int height = in.readBoundedInt(Integer.MAX_VALUE, "height");

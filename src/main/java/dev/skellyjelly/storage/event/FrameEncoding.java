@@ -44,7 +44,7 @@ public final class FrameEncoding {
     ByteWriter out = new ByteWriter(estimate);
     out.writeByte(VERSION);
     out.writeInt(0); // the checksum, filled in below
-    EventEncoding.writeUuid(out, frame.session());
+    Uuids.write(out, frame.session());
     out.writeVarLong(events.size());
     EventEncoding.Context ctx = new EventEncoding.Context();
     for (int i = 0; i < events.size(); i++) {
@@ -87,7 +87,7 @@ public final class FrameEncoding {
           + ", header says " + Integer.toHexString(expected) + "): the " + bytes.length
           + " bytes were corrupted or truncated in transit; send the frame again");
     }
-    UUID session = EventEncoding.readUuid(in);
+    UUID session = Uuids.read(in);
     int countOffset = in.position();
     long count = in.readVarLong();
     if (count < 1 || count > EventFrame.MAX_EVENTS) {

@@ -1,5 +1,6 @@
 package dev.skellyjelly.storage.replicate;
 
+import dev.skellyjelly.storage.event.Uuids;
 import dev.skellyjelly.storage.store.EventStore;
 import dev.skellyjelly.storage.store.MinuteAggregates;
 import dev.skellyjelly.storage.store.Schema;
@@ -98,7 +99,7 @@ public final class LocalChanges {
           ps.setLong(1, mark);
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next() && events < maxEvents && blocks.size() < MAX_BLOCKS) {
-              Block b = new Block(table, rs.getLong(1), EventStore.uuidFrom(rs.getBytes(2)), rs.getLong(3),
+              Block b = new Block(table, rs.getLong(1), Uuids.fromBytes(rs.getBytes(2)), rs.getLong(3),
                   rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getInt(7), rs.getInt(8), rs.getInt(9) == 1,
                   rs.getBytes(10));
               blocks.add(b);
@@ -205,11 +206,11 @@ public final class LocalChanges {
       throws SQLException {
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        UUID id = EventStore.uuidFrom(rs.getBytes(1));
+        UUID id = Uuids.fromBytes(rs.getBytes(1));
         if (marks.screenshotShipped(id)) {
           continue;
         }
-        out.add(new ScreenshotRow(id, rs.getLong(2), EventStore.uuidFrom(rs.getBytes(3)), rs.getLong(4),
+        out.add(new ScreenshotRow(id, rs.getLong(2), Uuids.fromBytes(rs.getBytes(3)), rs.getLong(4),
             rs.getString(5), rs.getString(6), rs.getInt(7), rs.getInt(8), rs.getInt(9), rs.getInt(10),
             rs.getInt(11), rs.getInt(12), rs.getString(13), rs.getLong(14), rs.getString(15),
             rs.getObject(16) == null ? null : rs.getDouble(16),
@@ -230,10 +231,10 @@ public final class LocalChanges {
         + " ORDER BY start_us, window_id LIMIT " + MAX_WINDOWS)) {
       ps.setLong(1, marks.windowStart());
       ps.setLong(2, marks.windowStart());
-      ps.setBytes(3, EventStore.uuidBytes(marks.windowId()));
+      ps.setBytes(3, Uuids.toBytes(marks.windowId()));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          WindowRow w = new WindowRow(EventStore.uuidFrom(rs.getBytes(1)), rs.getLong(2), rs.getLong(3),
+          WindowRow w = new WindowRow(Uuids.fromBytes(rs.getBytes(1)), rs.getLong(2), rs.getLong(3),
               rs.getInt(4), rs.getBytes(5), rs.getBytes(6));
           out.add(w);
           after.setWindow(w.startMicros(), w.id());

@@ -1,5 +1,7 @@
 package dev.skellyjelly.storage.replicate;
 
+import dev.skellyjelly.storage.retry.CircuitBreaker;
+import dev.skellyjelly.storage.retry.RetryBackoff;
 import dev.skellyjelly.storage.bus.Addresses;
 import dev.skellyjelly.storage.time.StorageClock;
 import dev.skellyjelly.storage.config.StorageConfig;
@@ -17,13 +19,13 @@ import io.vertx.sqlclient.Pool;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +51,8 @@ public final class ReplicationVerticle extends VerticleBase {
   private static final long RETENTION_EVERY_MS = 3_600_000;
   /** Partitions of today and the next days exist before any row needs them. */
   private static final int PARTITION_DAYS_AHEAD = 2;
+  /** Failures in a row after which the breaker opens and attempts wait for a probe. */
+  static final int FAILURES_TO_OPEN = 3;
 
   private final StorageConfig config;
   private final MeterRegistry registry;
@@ -91,7 +95,8 @@ public final class ReplicationVerticle extends VerticleBase {
     this.config = config;
     this.registry = registry;
     this.clock = clock;
-    this.breaker = new CircuitBreaker(500, 10_000, () -> ThreadLocalRandom.current().nextDouble());
+    this.breaker = new CircuitBreaker(FAILURES_TO_OPEN, new RetryBackoff(Duration.ofMillis(500),
+        Duration.ofSeconds(10), RetryBackoff.NO_HORIZON, RetryBackoff::randomBelow));
   }
 
   @Override
@@ -167,7 +172,7 @@ public final class ReplicationVerticle extends VerticleBase {
 
   /** Ships the next batch unless one is in flight or the breaker says wait. */
   private void wake() {
-    if (busy || refused || !breaker.allows(nowMs())) {
+    if (busy || refused || !breaker.tryAcquire(nowMs())) {
       return;
     }
     busy = true;

@@ -7,14 +7,16 @@ import java.util.function.LongUnaryOperator;
  * When to try again: exponential backoff from {@code firstDelay}, capped at {@code maxDelay},
  * with "equal jitter" (half the step fixed, half random) so that many senders refused together
  * do not come back together — and no retry that would start past {@code horizon}, counted from
- * the first attempt. Pure arithmetic with an injected random source: the producer client uses
- * it, and so can any other retry loop of the module.
+ * the first attempt. Pure arithmetic with an injected random source: the module's one retry
+ * policy — the producer client's durable sends, the writer's commit retry, a peer waiting for
+ * storage — and the open periods of {@link CircuitBreaker}.
  */
 public final class RetryBackoff {
 
   private final Duration firstDelay;
   private final Duration maxDelay;
   private final Duration horizon;
+  private final long horizonMs;
   private final LongUnaryOperator randomBelow;
 
   /**
@@ -23,14 +25,24 @@ public final class RetryBackoff {
    */
   public RetryBackoff(Duration firstDelay, Duration maxDelay, Duration horizon,
       LongUnaryOperator randomBelow) {
-    if (firstDelay.toMillis() < 1 || maxDelay.compareTo(firstDelay) < 0 || horizon.isNegative()) {
+    if (firstDelay.toMillis() < 1 || maxDelay.compareTo(firstDelay) < 0 || horizon == null
+        || horizon.isNegative()) {
       throw new IllegalArgumentException("retry backoff needs 1 ms <= first delay (" + firstDelay
           + ") <= max delay (" + maxDelay + ") and a horizon >= 0 (" + horizon + ")");
     }
     this.firstDelay = firstDelay;
     this.maxDelay = maxDelay;
     this.horizon = horizon;
+    this.horizonMs = horizon.compareTo(NO_HORIZON) >= 0 ? Long.MAX_VALUE : horizon.toMillis();
     this.randomBelow = randomBelow;
+  }
+
+  /** A horizon so far away that retries never stop: for loops that must keep trying (replication). */
+  public static final Duration NO_HORIZON = Duration.ofMillis(Long.MAX_VALUE);
+
+  /** A random source for {@code randomBelow}: uniform in {@code [0, bound)}. */
+  public static long randomBelow(long bound) {
+    return java.util.concurrent.ThreadLocalRandom.current().nextLong(bound);
   }
 
   public Duration horizon() {
@@ -44,10 +56,19 @@ public final class RetryBackoff {
    * @param elapsedMs time since the first attempt started
    */
   public long nextDelayMs(int failedAttempts, long elapsedMs) {
+    long delay = delayMs(failedAttempts);
+    return horizonMs - elapsedMs < delay ? -1 : delay;
+  }
+
+  /**
+   * The delay after {@code failedAttempts} failures (1 or more), whatever the horizon: the step
+   * {@code firstDelay × 2^(failedAttempts − 1)}, capped at {@code maxDelay}, of which the upper
+   * half is random.
+   */
+  public long delayMs(int failedAttempts) {
     int doublings = Math.min(Math.max(failedAttempts - 1, 0), 30);
     long step = Math.min(maxDelay.toMillis(), firstDelay.toMillis() << doublings);
     long half = step / 2;
-    long delay = step - half + (half > 0 ? randomBelow.applyAsLong(half + 1) : 0);
-    return elapsedMs + delay > horizon.toMillis() ? -1 : delay;
+    return step - half + (half > 0 ? randomBelow.applyAsLong(half + 1) : 0);
   }
 }

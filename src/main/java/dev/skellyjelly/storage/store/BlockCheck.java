@@ -1,5 +1,6 @@
 package dev.skellyjelly.storage.store;
 
+import dev.skellyjelly.storage.event.Uuids;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -79,7 +80,7 @@ public final class BlockCheck {
       return "its payload is missing";
     }
     try {
-      int decoded = codec.decode(payload, EventStore.uuidFrom(sessionId), firstSeq, lastSeq).size();
+      int decoded = codec.decode(payload, Uuids.fromBytes(sessionId), firstSeq, lastSeq).size();
       return decoded == eventCount ? null
           : "decodes to " + decoded + " events, the row says " + eventCount;
     } catch (RuntimeException e) { // any failure to decode (typed or not) makes the block bad

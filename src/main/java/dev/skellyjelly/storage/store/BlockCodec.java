@@ -69,9 +69,9 @@ public final class BlockCodec {
     }
     int rawLength = raw.length();
     int max = compressor.maxCompressedLength(rawLength);
-    byte[] out = new byte[1 + 5 + max];
+    byte[] out = new byte[1 + 5 + max]; // format byte, raw length (an int: 5 varint bytes at most)
     out[0] = (byte) FRESH;
-    int headerLength = 1 + writeVarInt(out, 1, rawLength);
+    int headerLength = 1 + ByteWriter.putVarLong(out, 1, rawLength);
     int compressed = compressor.compress(raw.array(), 0, rawLength, out, headerLength, max);
     return java.util.Arrays.copyOf(out, headerLength + compressed);
   }
@@ -152,15 +152,5 @@ public final class BlockCodec {
       events.add(EventEncoding.readBody(in, session, ctx));
     }
     return events;
-  }
-
-  private static int writeVarInt(byte[] out, int offset, int value) {
-    int n = 0;
-    while ((value & ~0x7F) != 0) {
-      out[offset + n++] = (byte) ((value & 0x7F) | 0x80);
-      value >>>= 7;
-    }
-    out[offset + n++] = (byte) value;
-    return n;
   }
 }

@@ -1,12 +1,12 @@
 package dev.skellyjelly.storage.store;
 
+import dev.skellyjelly.storage.event.Uuids;
 import dev.skellyjelly.storage.event.EventDecodeException;
 import dev.skellyjelly.storage.event.RawEvent;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -86,35 +86,38 @@ public final class BlockMerger {
       if (crypto != null) {
         crypto.reserve(1); // the merged block's nonce, durable before the transaction
       }
-      try (Statement st = connection.createStatement()) {
-        st.execute("BEGIN IMMEDIATE");
-        try {
-          List<Block> blocks = blocksOf(group);
-          List<RawEvent> merged = decodeAll(group, blocks);
-          byte[] payload = codec.encodeSealed(merged);
-          BlockRows.insert(connection, group.table(), group.sessionKey(), merged, payload, true);
-          deleteBlocks(group.table(), blocks);
-          bumpGeneration(group.table());
-          st.execute("COMMIT");
-          groups++;
-          blocksIn += blocks.size();
-          events += merged.size();
-          bytesIn += blocks.stream().mapToLong(b -> b.payload().length).sum();
-          bytesOut += payload.length;
-        } catch (EventDecodeException | BlockDecryptException e) {
-          st.execute("ROLLBACK");
-          // Never merge what cannot be read back: the group stays as it is, and says why.
-          String what = group.table() + " session_key " + group.sessionKey() + " hour "
-              + group.hourStart() + ": " + e.getMessage();
-          LOG.error("not merging the blocks of " + what);
-          skipped.add(what);
-        } catch (SQLException | RuntimeException e) {
-          st.execute("ROLLBACK");
-          throw e;
-        }
+      try {
+        Merged m = Transactions.returning(connection, st -> mergeGroup(group));
+        groups++;
+        blocksIn += m.blocksIn();
+        events += m.events();
+        bytesIn += m.bytesIn();
+        bytesOut += m.bytesOut();
+      } catch (EventDecodeException | BlockDecryptException e) {
+        // Never merge what cannot be read back: the group stays as it is (rolled back), and says why.
+        String what = group.table() + " session_key " + group.sessionKey() + " hour "
+            + group.hourStart() + ": " + e.getMessage();
+        LOG.error("not merging the blocks of " + what);
+        skipped.add(what);
       }
     }
     return new Result(groups, blocksIn, events, bytesIn, bytesOut, skipped, false);
+  }
+
+  /** What merging one group did. */
+  private record Merged(int blocksIn, int events, long bytesIn, long bytesOut) {
+  }
+
+  /** Replaces the group's blocks by one sealed block; inside the caller's transaction. */
+  private Merged mergeGroup(Group group) throws SQLException {
+    List<Block> blocks = blocksOf(group);
+    List<RawEvent> merged = decodeAll(group, blocks);
+    byte[] payload = codec.encodeSealed(merged);
+    BlockRows.insert(connection, group.table(), group.sessionKey(), merged, payload, true);
+    deleteBlocks(group.table(), blocks);
+    bumpGeneration(group.table());
+    return new Merged(blocks.size(), merged.size(), blocks.stream().mapToLong(b -> b.payload().length).sum(),
+        payload.length);
   }
 
   /** (table, session, hour) of every fresh block in an hour that has ended, oldest first. */
@@ -147,7 +150,7 @@ public final class BlockMerger {
       ps.setLong(3, g.hourStart() + Maintenance.HOUR_MICROS);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          blocks.add(new Block(rs.getLong(1), EventStore.uuidFrom(rs.getBytes(2)), rs.getLong(3), rs.getLong(4),
+          blocks.add(new Block(rs.getLong(1), Uuids.fromBytes(rs.getBytes(2)), rs.getLong(3), rs.getLong(4),
               rs.getBytes(5)));
         }
       }

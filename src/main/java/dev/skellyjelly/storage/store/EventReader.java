@@ -1,5 +1,6 @@
 package dev.skellyjelly.storage.store;
 
+import dev.skellyjelly.storage.event.Uuids;
 import dev.skellyjelly.storage.bus.ErrorCode;
 
 import dev.skellyjelly.storage.event.EventDecodeException;
@@ -231,7 +232,7 @@ public final class EventReader {
         + (range.session() != null ? " AND s.session_id = ?" : "") + " ORDER BY b.rowid LIMIT ?";
     Tuple args = overlapArgs(range).addValue(range.mask()).addValue(fromRowid);
     if (range.session() != null) {
-      args.addValue(EventStore.uuidBytes(range.session()));
+      args.addValue(Uuids.toBytes(range.session()));
     }
     args.addValue(batch);
     return connection.preparedQuery(sql).execute(args).compose(rows -> {
@@ -301,7 +302,7 @@ public final class EventReader {
 
   /** Decodes a block row and checks it against its stored span and count. */
   private List<RawEvent> decodeChecked(Row r, byte[] payload) {
-    List<RawEvent> block = codec.decode(payload, EventStore.uuidFrom(SqlDialect.bytes(r, 1)),
+    List<RawEvent> block = codec.decode(payload, Uuids.fromBytes(SqlDialect.bytes(r, 1)),
         r.getLong(6), r.getLong(7));
     long start = r.getLong(3);
     long end = r.getLong(4);
@@ -375,7 +376,7 @@ public final class EventReader {
             return connection.preparedQuery("SELECT b.payload, b.first_seq, b.last_seq FROM " + table
                 + " b JOIN sessions s ON s.session_key = b.session_key WHERE s.session_id = ?"
                 + " AND b.first_seq <= ? AND b.last_seq >= ? ORDER BY b.first_seq")
-                .execute(Tuple.of(EventStore.uuidBytes(m.getKey()), hi, lo)).map(rows -> {
+                .execute(Tuple.of(Uuids.toBytes(m.getKey()), hi, lo)).map(rows -> {
                   for (Row r : rows) {
                     for (RawEvent e : codec.decode(SqlDialect.bytes(r, 0), m.getKey(), r.getLong(1), r.getLong(2))) {
                       if (m.getValue().contains(e.sequence())) {

@@ -18,8 +18,6 @@ public final class Maintenance {
   public static final long HOUR_MICROS = 3_600_000_000L;
   public static final long DAY_MICROS = 24 * HOUR_MICROS;
   private static final int VACUUM_PAGES_PER_STEP = 256;
-  private static final String SUMS = "sum(keystroke_count), sum(mouse_clicks), sum(window_switches),"
-      + " sum(active_time_ms), sum(screenshot_count)";
 
   private final Connection connection;
 
@@ -42,11 +40,11 @@ public final class Maintenance {
     Transactions.immediate(connection, st -> {
       try (PreparedStatement hourly = connection.prepareStatement(
               "INSERT OR REPLACE INTO event_aggregates_hourly SELECT (minute_start_us / " + HOUR_MICROS
-                  + ") * " + HOUR_MICROS + ", " + SUMS + " FROM event_aggregates_minute"
+                  + ") * " + HOUR_MICROS + ", " + MinuteRows.COUNT_SUMS + " FROM event_aggregates_minute"
                   + " WHERE minute_start_us >= ? AND minute_start_us < ? GROUP BY 1");
           PreparedStatement daily = connection.prepareStatement(
               "INSERT OR REPLACE INTO event_aggregates_daily SELECT (hour_start_us / " + DAY_MICROS
-                  + ") * " + DAY_MICROS + ", " + SUMS + " FROM event_aggregates_hourly"
+                  + ") * " + DAY_MICROS + ", " + MinuteRows.COUNT_SUMS + " FROM event_aggregates_hourly"
                   + " WHERE hour_start_us >= ? AND hour_start_us < ? GROUP BY 1")) {
         hourly.setLong(1, hourFrom);
         hourly.setLong(2, toMicros);

@@ -329,7 +329,7 @@ public final class QueryService {
           long start = r.getLong(0);
           long end = r.getLong(1);
           JsonArray refs = new JsonArray();
-          for (ScreenshotId ref : EventStore.readScreenshotRefs(SqlDialect.bytes(r, 3))) {
+          for (ScreenshotId ref : WindowRows.readScreenshotRefs(SqlDialect.bytes(r, 3))) {
             refs.add(ref.toString());
           }
           return new EventReader(c, crypto, deadline).window(WindowMembers.decode(SqlDialect.bytes(r, 2)))

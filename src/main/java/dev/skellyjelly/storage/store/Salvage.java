@@ -1,5 +1,6 @@
 package dev.skellyjelly.storage.store;
 
+import dev.skellyjelly.storage.event.Uuids;
 import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.event.RawEvent;
 import io.vertx.core.json.JsonArray;
@@ -106,7 +107,7 @@ public final class Salvage {
       }
       Map<Long, UUID> sessions = new HashMap<>();
       scan(old, "sessions", "session_key", "session_id", Long.MIN_VALUE,
-          rs -> sessions.put(rs.getLong(1), EventStore.uuidFrom(rs.getBytes(2))));
+          rs -> sessions.put(rs.getLong(1), Uuids.fromBytes(rs.getBytes(2))));
       List<String> tables;
       try {
         tables = Schema.blockTables(old);
@@ -125,7 +126,7 @@ public final class Salvage {
           + " timestamp_us, session_id, sequence, window_title, app_name, region_x, region_y,"
           + " region_width, region_height, width, height, format, size_bytes, storage, text_density,"
           + " ui_element_count, dominant_colors, privacy_masked, analysis_error", "INSERT OR IGNORE");
-      String counts = "keystroke_count, mouse_clicks, window_switches, active_time_ms, screenshot_count";
+      String counts = MinuteRows.COUNT_COLUMNS;
       // The old minute rows are the truth where they survived (screenshots included); the
       // salvaged events recomputed the others.
       copyRows(old, c, "event_aggregates_minute", "minute_start_us", Long.MIN_VALUE,

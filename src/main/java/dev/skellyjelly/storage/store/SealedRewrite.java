@@ -1,5 +1,6 @@
 package dev.skellyjelly.storage.store;
 
+import dev.skellyjelly.storage.event.Uuids;
 import dev.skellyjelly.storage.crypto.DecryptException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -39,7 +40,7 @@ final class SealedRewrite {
         + " FROM " + table + " b JOIN sessions s ON s.session_key = b.session_key WHERE " + where
         + " LIMIT " + BATCH); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        batch.add(new Row(rs.getLong(1), crypto.blockIdentity(EventStore.uuidFrom(rs.getBytes(2)), rs.getLong(3),
+        batch.add(new Row(rs.getLong(1), crypto.blockIdentity(Uuids.fromBytes(rs.getBytes(2)), rs.getLong(3),
             rs.getLong(4)), rs.getBytes(5)));
       }
     }
@@ -53,7 +54,7 @@ final class SealedRewrite {
     try (PreparedStatement ps = c.prepareStatement("SELECT screenshot_id, " + column + " FROM screenshot_metadata"
         + " WHERE " + where + " LIMIT " + BATCH); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        UUID id = EventStore.uuidFrom(rs.getBytes(1));
+        UUID id = Uuids.fromBytes(rs.getBytes(1));
         batch.add(new Row(rs.getBytes(1), crypto.textIdentity(id, column), rs.getObject(2)));
       }
     }

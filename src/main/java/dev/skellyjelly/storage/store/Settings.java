@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.UUID;
 
 /** The module's own marks in the {@code settings} table (schema 3): never user data. */
@@ -47,23 +46,16 @@ public final class Settings {
   public static JsonObject apply(Connection c, JsonObject request) throws SQLException {
     JsonObject set = request.getJsonObject("set", new JsonObject());
     JsonObject ifAbsent = request.getJsonObject("setIfAbsent", new JsonObject());
-    try (Statement st = c.createStatement()) {
-      st.execute("BEGIN IMMEDIATE");
-      try {
-        for (String key : set.fieldNames()) {
-          put(c, key, String.valueOf(set.getValue(key)));
-        }
-        for (String key : ifAbsent.fieldNames()) {
-          if (get(c, key) == null) {
-            put(c, key, String.valueOf(ifAbsent.getValue(key)));
-          }
-        }
-        st.execute("COMMIT");
-      } catch (SQLException | RuntimeException e) {
-        st.execute("ROLLBACK");
-        throw e;
+    Transactions.immediate(c, st -> {
+      for (String key : set.fieldNames()) {
+        put(c, key, String.valueOf(set.getValue(key)));
       }
-    }
+      for (String key : ifAbsent.fieldNames()) {
+        if (get(c, key) == null) {
+          put(c, key, String.valueOf(ifAbsent.getValue(key)));
+        }
+      }
+    });
     JsonObject stored = new JsonObject();
     for (String key : set.fieldNames()) {
       stored.put(key, get(c, key));

@@ -1,5 +1,7 @@
 package dev.skellyjelly.storage.store;
 
+import dev.skellyjelly.storage.event.Uuids;
+
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Row;
@@ -35,12 +37,12 @@ public enum SqlDialect {
 
     @Override
     public Object uuid(UUID id) {
-      return EventStore.uuidBytes(id);
+      return Uuids.toBytes(id);
     }
 
     @Override
     public UUID uuid(Row row, int column) {
-      return EventStore.uuidFrom(bytes(row, column));
+      return Uuids.fromBytes(bytes(row, column));
     }
 
     @Override

@@ -95,4 +95,20 @@ public final class SqliteFiles {
       return rs.next() ? rs.getLong(1) : 0;
     }
   }
+
+  /**
+   * The database's bytes on disk: the file plus its write-ahead log, which holds the commits not
+   * yet checkpointed into it. A file missing counts 0.
+   */
+  public static long bytesOnDisk(Path db) throws IOException {
+    long size = 0;
+    for (Path p : new Path[] {db, Path.of(db + "-wal")}) {
+      try {
+        size += Files.size(p);
+      } catch (java.nio.file.NoSuchFileException e) {
+        // not there (yet, or any more): nothing on disk
+      }
+    }
+    return size;
+  }
 }

@@ -45,16 +45,10 @@ public final class Stats {
           .put("newestEventMicros", any ? newest : null)
           .put("oldestEvent", any ? Instant.ofEpochSecond(0, oldest * 1000).toString() : null)
           .put("newestEvent", any ? Instant.ofEpochSecond(0, newest * 1000).toString() : null)
-          .put("dbBytes", databaseBytes(db))
+          .put("dbBytes", SqliteFiles.bytesOnDisk(db))
           .put("salvage", salvage(c))
           .put("quarantined", quarantined(db));
     }
-  }
-
-  /** The database's size on disk: the file plus its write-ahead log. */
-  public static long databaseBytes(Path db) throws IOException {
-    Path wal = Path.of(db + "-wal");
-    return Files.size(db) + (Files.exists(wal) ? Files.size(wal) : 0);
   }
 
   /** The report of the salvage that built this database, or null (never; or schema before 3). */

@@ -4,7 +4,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** One write transaction: {@code BEGIN IMMEDIATE}, the work, {@code COMMIT} — or rollback and rethrow. */
+/**
+ * The one write-transaction wrapper of the store: {@code BEGIN IMMEDIATE}, the work,
+ * {@code COMMIT} — or, when the work throws, {@code ROLLBACK} and the work's exception rethrown
+ * (a failing rollback is added to it as suppressed, never hides it).
+ */
 final class Transactions {
 
   /** Work inside the transaction, given a statement of its connection. */
@@ -12,14 +16,28 @@ final class Transactions {
     void run(Statement st) throws SQLException;
   }
 
+  /** Work inside the transaction that computes a result. */
+  interface ResultWork<T> {
+    T run(Statement st) throws SQLException;
+  }
+
   private Transactions() {
   }
 
   static void immediate(Connection c, Work work) throws SQLException {
+    returning(c, st -> {
+      work.run(st);
+      return null;
+    });
+  }
+
+  /** Like {@link #immediate}, returning what the work computed once it is committed. */
+  static <T> T returning(Connection c, ResultWork<T> work) throws SQLException {
     try (Statement st = c.createStatement()) {
       st.execute("BEGIN IMMEDIATE");
+      T result;
       try {
-        work.run(st);
+        result = work.run(st);
         st.execute("COMMIT");
       } catch (SQLException | RuntimeException e) {
         try {
@@ -29,6 +47,7 @@ final class Transactions {
         }
         throw e;
       }
+      return result;
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.skellyjelly.storage.store;
 
+import dev.skellyjelly.storage.event.Uuids;
 import dev.skellyjelly.storage.event.ByteReader;
 import dev.skellyjelly.storage.event.ByteWriter;
 import dev.skellyjelly.storage.event.EventEncoding;
@@ -22,7 +23,7 @@ public final class WindowMembers {
     ByteWriter out = new ByteWriter(32);
     out.writeVarLong(members.size());
     for (Map.Entry<UUID, SequenceRanges> e : members.entrySet()) {
-      EventEncoding.writeUuid(out, e.getKey());
+      Uuids.write(out, e.getKey());
       List<long[]> intervals = e.getValue().intervals();
       out.writeVarLong(intervals.size());
       for (long[] r : intervals) {
@@ -38,7 +39,7 @@ public final class WindowMembers {
     int sessions = in.readBoundedInt(bytes.length / 16, "window session count");
     Map<UUID, SequenceRanges> members = new LinkedHashMap<>();
     for (int i = 0; i < sessions; i++) {
-      UUID session = EventEncoding.readUuid(in);
+      UUID session = Uuids.read(in);
       int n = in.readBoundedInt(bytes.length, "interval count");
       SequenceRanges ranges = new SequenceRanges();
       for (int j = 0; j < n; j++) {

@@ -6,6 +6,7 @@ import dev.skellyjelly.storage.time.StorageClock;
 import dev.skellyjelly.storage.bus.WindowRecord;
 import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.metrics.StorageMetrics;
+import dev.skellyjelly.storage.retry.RetryBackoff;
 import dev.skellyjelly.storage.bus.MaskingRecorded;
 import dev.skellyjelly.storage.bus.IngestChunk;
 import dev.skellyjelly.storage.bus.ScreenshotMetadata;
@@ -15,8 +16,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,37 +24,44 @@ import java.util.List;
 /**
  * The only writer of the database, deployed as a <em>worker</em> verticle: its handlers run one
  * at a time on a worker thread, which owns the single JDBC connection (as ActivityWatch's
- * datastore worker owns its own). Work is staged as it arrives and committed every write interval,
- * or at once when the write batch is full; requests are answered only after their commit.
- * Transient {@code SQLITE_BUSY} is retried with backoff; a permanent failure fails every waiting
- * request with {@code DATABASE} and counts the events as dropped.
+ * datastore worker owns its own). Its job is the group commit: work is staged as it arrives and
+ * committed every write interval, or at once when the write batch is full; requests are answered
+ * only after their commit. Transient {@code SQLITE_BUSY} is retried with {@link RetryBackoff} up
+ * to {@link #COMMIT_RETRY_HORIZON}; a permanent failure, or one that outlasts the horizon, fails
+ * every waiting request with {@code DATABASE} and counts the events as dropped. Housekeeping
+ * ({@link MaintenanceJobs}) runs on the same thread between commits, when
+ * {@link MaintenanceScheduler} says.
  */
 public final class WriterVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(WriterVerticle.class);
-  private static final long MAX_RETRY_DELAY_MS = 5_000;
+  /** How long a commit that keeps meeting a busy database is retried before its events are failed. */
+  static final Duration COMMIT_RETRY_HORIZON = Duration.ofSeconds(60);
   /** The batcher is a local consumer: its events never cross the cluster. */
   private static final io.vertx.core.eventbus.DeliveryOptions LOCAL_ONLY =
       new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true);
 
   private static final long ROLLUP_EVERY_MS = 60_000;
-  /** An hour's blocks are merged once the hour has been over this long (late commits land first). */
-  private static final long MERGE_GRACE_MICROS = 60_000_000L;
-  /** Events re-encoded per merge step: a few tens of ms, so commits never wait long. */
-  private static final long MERGE_EVENTS_PER_STEP = 100_000;
   private static final long RETENTION_EVERY_MS = 3_600_000;
+  /** Compaction deferred by busy ingest is tried again this soon ... */
+  private static final long COMPACT_BUSY_RETRY_MS = 5_000;
+  /** ... and runs anyway once it has waited this long. */
+  private static final long COMPACT_MAX_DEFER_MS = 15 * 60_000;
 
   private final StorageConfig config;
   private final StorageMetrics metrics;
   private final StorageClock clock;
-  private Maintenance maintenance;
-  private BlockMerger merger;
-  private final java.util.Map<String, Long> maintenanceTimers = new java.util.HashMap<>();
+  private final RetryBackoff commitRetry = new RetryBackoff(Duration.ofMillis(50), Duration.ofSeconds(5),
+      COMMIT_RETRY_HORIZON, RetryBackoff::randomBelow);
+  private MaintenanceJobs jobs;
+  private MaintenanceScheduler scheduler;
   private final List<Message<?>> waiting = new ArrayList<>();
   private EventStore store;
   private DatabaseLock lock;
   private long flushTimer = -1;
-  private long retryDelayMs;
+  /** Commit attempts failed in a row, and when the horizon of the staged events' retries began. */
+  private int failedCommits;
+  private long retryingSinceNanos;
   private long commits;
   private JsonObject integrity;
   private boolean writable = true;
@@ -67,37 +74,18 @@ public final class WriterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() throws Exception {
-    try {
-      lock = DatabaseLock.tryAcquire(config.databasePath());
-    } catch (java.io.IOException e) {
-      throw new java.io.IOException("cannot open the database " + config.databasePath(), e);
-    }
-    if (lock == null) {
-      throw new IllegalStateException("another storage module is running against "
-          + config.databasePath() + " (its .lock is held); stop it or choose another database_path");
-    }
-    try {
-      finishInterruptedWork();
-      integrity = checkIntegrity();
-      store = EventStore.open(config.databasePath(), config.synchronous(), config.busyTimeoutMs(),
-          config.encryption());
-      EncryptionMigration.run(store);
-    } catch (Exception e) {
-      lock.close();
-      throw e;
-    }
-    maintenance = new Maintenance(store.connection());
-    merger = new BlockMerger(store.connection(), store.crypto());
+    WriterStartup.Opened opened = WriterStartup.open(config);
+    lock = opened.lock();
+    store = opened.store();
+    integrity = opened.integrity();
+    jobs = new MaintenanceJobs(store, config, metrics, clock, this::updateDatabaseSize);
     updateDatabaseSize();
-    schedule("rollup", ROLLUP_EVERY_MS);
-    schedule("retention", RETENTION_EVERY_MS);
-    schedule("merge", config.mergeInterval().toMillis());
-    schedule("compact", Math.max(60_000, config.compactionInterval().toMillis()));
+    scheduleMaintenance();
     var bus = vertx.eventBus();
     return Future.all(List.of(
         bus.<JsonObject>localConsumer(Addresses.WRITE_MAINTENANCE, m -> {
           try {
-            m.reply(runMaintenance(m.body().getString("task", "")));
+            m.reply(jobs.run(MaintenanceJobs.Job.named(m.body().getString("task", ""))));
           } catch (SQLException | RuntimeException e) {
             m.fail(ErrorCode.DATABASE.failureCode(), "DATABASE: maintenance failed: " + e.getMessage());
           }
@@ -129,42 +117,13 @@ public final class WriterVerticle extends VerticleBase {
         }).completion()));
   }
 
-  /**
-   * The quick check at start; a damaged database is moved aside and what is readable salvaged
-   * into a fresh one, said loudly here and reported on {@code /health} and by {@code stats}.
-   */
-  private JsonObject checkIntegrity() throws java.io.IOException, SQLException {
-    Path db = config.databasePath();
-    String damage = StartupCheck.damage(db, config.encryption());
-    if (damage == null) {
-      return new JsonObject().put("status", "ok").put("detail", "quick check passed at start");
-    }
-    LOG.error("DATABASE DAMAGED: " + db + ": " + damage + "; moving it aside and salvaging what is"
-        + " readable into a fresh database");
-    Salvage.Report report = Salvage.quarantineAndSalvage(db, damage, java.time.Instant.now(),
-        config.encryption());
-    LOG.error(report.summary());
-    return report.toJson().put("status", "salvaged").put("detail", report.summary());
-  }
-
-  /** A restore killed midway is finished first; temp files of killed tools are removed. */
-  private void finishInterruptedWork() throws java.io.IOException {
-    Path db = config.databasePath();
-    Restore.recover(db).ifPresent(LOG::warn);
-    List<Path> stale = new ArrayList<>(Restore.removeStaleTemps(db));
-    stale.addAll(Backup.removeStaleTemps(config.backupDir()));
-    if (!stale.isEmpty()) {
-      LOG.warn("removed temp files left by killed tools: " + stale);
-    }
-  }
-
   private void onEvents(Message<IngestChunk> message) {
     try {
       int duplicates = store.stage(message.body().events());
       if (duplicates > 0) {
         metrics.duplicates(duplicates);
       }
-    } catch (SQLException | RuntimeException e) {
+    } catch (RuntimeException e) {
       message.fail(ErrorCode.DATABASE.failureCode(), "DATABASE: cannot check stored sequences: "
           + e.getMessage());
       return;
@@ -199,7 +158,7 @@ public final class WriterVerticle extends VerticleBase {
     }
     try {
       EventStore.CommitResult result = store.commit();
-      retryDelayMs = 0;
+      failedCommits = 0;
       setWritable(true, "last commit succeeded");
       metrics.dbWrite(result.events(), result.nanos());
       metrics.stored(result.events());
@@ -231,11 +190,23 @@ public final class WriterVerticle extends VerticleBase {
 
   private void onCommitFailure(Exception e) {
     setWritable(false, e.getMessage());
-    if (isTransient(e)) {
-      LOG.warn("database busy (" + e.getMessage() + "); retrying the commit in " + retryLater()
-          + " ms, nothing is lost");
-      return;
+    long now = clock.monotonicNanos();
+    if (failedCommits++ == 0) {
+      retryingSinceNanos = now;
     }
+    if (isTransient(e)) {
+      long delay = commitRetry.nextDelayMs(failedCommits, (now - retryingSinceNanos) / 1_000_000);
+      if (delay >= 0) {
+        LOG.warn("database busy (" + e.getMessage() + "); retrying the commit in " + delay
+            + " ms, nothing is lost");
+        retryIn(delay);
+        return;
+      }
+      LOG.error("the database stayed busy for " + COMMIT_RETRY_HORIZON.toSeconds() + " s ("
+          + failedCommits + " commit attempts); is another process holding a write lock on "
+          + config.databasePath() + "?");
+    }
+    retryingSinceNanos = now; // what is staged from now on gets a horizon of its own
     int lost = store.stagedEventCount();
     LOG.error("write transaction failed, " + lost + " events not stored: " + e.getMessage()
         + ". Check free disk space and that " + config.databasePath() + " is writable.", e);
@@ -252,19 +223,17 @@ public final class WriterVerticle extends VerticleBase {
     metrics.dropped(StorageMetrics.DropReason.DATABASE, lost);
     LOG.debug("failed " + requests + " waiting requests");
     if (store.hasStagedWork()) {
-      LOG.warn("closed windows' records stay staged; retrying their commit in "
-          + retryLater() + " ms");
+      long delay = commitRetry.delayMs(failedCommits);
+      LOG.warn("closed windows' records stay staged; retrying their commit in " + delay + " ms");
+      retryIn(delay);
     }
   }
 
-  /** Re-arms the flush with exponential backoff; returns the delay. */
-  private long retryLater() {
-    retryDelayMs = retryDelayMs == 0 ? 50 : Math.min(MAX_RETRY_DELAY_MS, retryDelayMs * 2);
-    flushTimer = vertx.setTimer(retryDelayMs, id -> {
+  private void retryIn(long delayMs) {
+    flushTimer = vertx.setTimer(Math.max(1, delayMs), id -> {
       flushTimer = -1;
       flush();
     });
-    return retryDelayMs;
   }
 
   /** SQLITE_BUSY / SQLITE_LOCKED: another connection holds the lock for a moment. */
@@ -273,74 +242,32 @@ public final class WriterVerticle extends VerticleBase {
     return msg.contains("SQLITE_BUSY") || msg.contains("SQLITE_LOCKED");
   }
 
-  /** Runs a maintenance task now, between commits on this thread; re-armed after it finishes. */
-  private void schedule(String task, long everyMs) {
-    schedule(task, everyMs, everyMs);
+  /**
+   * Rollups, retention and merging on their intervals; compaction on its interval too, but only
+   * when nothing is waiting to be written (deferred, at most {@link #COMPACT_MAX_DEFER_MS}).
+   */
+  private void scheduleMaintenance() {
+    scheduler = new MaintenanceScheduler(new MaintenanceScheduler.Timers() {
+      @Override
+      public long set(long delayMs, Runnable action) {
+        return vertx.setTimer(delayMs, id -> action.run());
+      }
+
+      @Override
+      public void cancel(long id) {
+        vertx.cancelTimer(id);
+      }
+    }, () -> clock.monotonicNanos() / 1_000_000, store::hasStagedWork, COMPACT_BUSY_RETRY_MS,
+        COMPACT_MAX_DEFER_MS);
+    scheduler.every("rollup", ROLLUP_EVERY_MS, () -> step(MaintenanceJobs.Job.ROLLUP));
+    scheduler.every("retention", RETENTION_EVERY_MS, () -> step(MaintenanceJobs.Job.RETENTION));
+    scheduler.every("merge", config.mergeInterval().toMillis(), () -> step(MaintenanceJobs.Job.MERGE));
+    scheduler.everyWhenQuiet("compact", Math.max(60_000, config.compactionInterval().toMillis()),
+        () -> step(MaintenanceJobs.Job.COMPACT));
   }
 
-  /** Runs {@code task} after {@code delayMs}, then every {@code everyMs}; a step with more to do follows at once. */
-  private void schedule(String task, long delayMs, long everyMs) {
-    long id = vertx.setTimer(delayMs, t -> {
-      try {
-        if (!"compact".equals(task) || !store.hasStagedWork()) { // compaction waits for quiet
-          if (runMaintenance(task).getBoolean("more", false)) {
-            schedule(task, 1, everyMs); // the next step soon, after whatever commit is due
-            return;
-          }
-        }
-      } catch (SQLException | RuntimeException e) {
-        LOG.error("maintenance task " + task + " failed, retried next time: " + e.getMessage(), e);
-      }
-      schedule(task, everyMs, everyMs);
-    });
-    maintenanceTimers.put(task, id);
-  }
-
-  private JsonObject runMaintenance(String task) throws SQLException {
-    long now = clock.wallMicros();
-    switch (task) {
-      case "rollup" -> {
-        long from = maintenance.rolledUpThrough();
-        maintenance.rollup(from, now + Maintenance.HOUR_MICROS);
-        metrics.rollupRun();
-        return new JsonObject().put("task", task).put("fromMicros", from);
-      }
-      case "retention" -> {
-        Maintenance.RetentionResult r = maintenance.retention(now, config.rawEventsRetentionDays(),
-            config.hourlyAggregatesRetentionDays(), config.dailySummariesRetentionDays(),
-            config.screenshotMetadataRetentionDays());
-        store.reloadBlockTables();
-        metrics.retentionRun();
-        if (!r.droppedTables().isEmpty()) {
-          LOG.info("retention dropped " + r.droppedTables() + " and " + r.windows() + " windows");
-        }
-        return new JsonObject().put("task", task).put("droppedTables", r.droppedTables())
-            .put("minuteRows", r.minuteRows()).put("hourlyRows", r.hourlyRows())
-            .put("dailyRows", r.dailyRows()).put("windows", r.windows())
-            .put("screenshotRows", r.screenshotRows());
-      }
-      case "merge" -> {
-        BlockMerger.Result r = merger.merge(now - MERGE_GRACE_MICROS, MERGE_EVENTS_PER_STEP);
-        metrics.blocksMerged(r.blocksIn());
-        if (r.groups() > 0) {
-          LOG.debug("merged {} blocks into {} sealed blocks ({} events, {} -> {} bytes)", r.blocksIn(),
-              r.groups(), r.events(), r.bytesIn(), r.bytesOut());
-        }
-        return new JsonObject().put("task", task).put("blocksIn", r.blocksIn()).put("blocksOut", r.groups())
-            .put("events", r.events()).put("bytesIn", r.bytesIn()).put("bytesOut", r.bytesOut())
-            .put("skipped", new io.vertx.core.json.JsonArray(new ArrayList<Object>(r.skipped())))
-            .put("more", r.more());
-      }
-      case "compact" -> {
-        long pause = maintenance.compact(64);
-        metrics.compactionPause(pause);
-        LOG.info("compaction done; longest pause to ingest " + pause / 1_000_000.0 + " ms");
-        updateDatabaseSize();
-        return new JsonObject().put("task", task).put("longestPauseMs", pause / 1e6);
-      }
-      default -> throw new IllegalArgumentException("unknown maintenance task '" + task
-          + "' (rollup, retention, merge, compact)");
-    }
+  private boolean step(MaintenanceJobs.Job job) throws SQLException {
+    return jobs.run(job).getBoolean("more", false);
   }
 
   /** Readiness follows the last commit: published on every change. */
@@ -353,22 +280,19 @@ public final class WriterVerticle extends VerticleBase {
   }
 
   private void updateDatabaseSize() {
-    Path db = config.databasePath();
-    long size = 0;
-    for (String suffix : new String[] {"", "-wal"}) {
-      Path p = Path.of(db + suffix);
-      try {
-        size += Files.exists(p) ? Files.size(p) : 0;
-      } catch (java.io.IOException e) {
-        LOG.debug("cannot read size of " + p + ": " + e.getMessage());
-      }
+    try {
+      metrics.databaseBytes(SqliteFiles.bytesOnDisk(config.databasePath()));
+    } catch (java.io.IOException e) {
+      LOG.warn("cannot read the size of " + config.databasePath() + ": " + e.getMessage()
+          + "; skelly_database_bytes keeps its last value");
     }
-    metrics.databaseBytes(size);
   }
 
   @Override
   public Future<?> stop() throws Exception {
-    maintenanceTimers.values().forEach(vertx::cancelTimer);
+    if (scheduler != null) {
+      scheduler.stop();
+    }
     flush();
     if (store.hasStagedWork()) {
       LOG.error("stopping with " + store.stagedEventCount() + " events that could not be committed");

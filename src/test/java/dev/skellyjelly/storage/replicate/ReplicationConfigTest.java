@@ -68,26 +68,4 @@ class ReplicationConfigTest {
     assertTrue(m.contains("postgres.batch_evnts is not a known key"), m);
     assertTrue(m.contains("storage.device_id = \"laptop-1\" is not allowed: must be a UUID"), m);
   }
-
-  @Test
-  void theBreakerOpensAfterThreeFailuresAndBacksOffWithJitterUpToTheCeiling() {
-    List<Double> randoms = new ArrayList<>(List.of(0.0, 1.0, 0.5, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0));
-    CircuitBreaker b = new CircuitBreaker(500, 4_000, () -> randoms.remove(0));
-    assertEquals(250, b.onFailure(0), "jitter 50 % of 500 ms");
-    assertEquals(CircuitBreaker.State.CLOSED, b.state());
-    assertTrue(b.allows(0), "closed: attempts go");
-    assertEquals(1000, b.onFailure(0), "doubling: 100 % of 1 s");
-    assertEquals(1500, b.onFailure(0), "75 % of 2 s");
-    assertEquals(CircuitBreaker.State.OPEN, b.state());
-    assertFalse(b.allows(1499), "open: wait");
-    assertTrue(b.allows(1500), "then one half-open probe");
-    assertEquals(CircuitBreaker.State.HALF_OPEN, b.state());
-    assertEquals(4000, b.onFailure(1500), "the probe failed: open again, 4 s (the ceiling)");
-    assertEquals(4000, b.onFailure(5500), "never past the ceiling");
-    assertFalse(b.allows(9499));
-    b.onSuccess();
-    assertEquals(CircuitBreaker.State.CLOSED, b.state());
-    assertTrue(b.allows(9499));
-    assertEquals(0, b.failuresInARow());
-  }
 }

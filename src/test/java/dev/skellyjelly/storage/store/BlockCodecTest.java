@@ -82,4 +82,37 @@ class BlockCodecTest {
         () -> codec.decode(new byte[] {9, 0, 0}, SESSION));
     assertTrue(unknown.getMessage().contains("event block format 9 is not one this build reads"), unknown.getMessage());
   }
+
+  @Test
+  void aFreshHeaderClaimingAHugeLengthIsRefusedBeforeAnythingIsAllocated() {
+    byte[] header = new byte[1 + dev.skellyjelly.storage.event.ByteWriter.MAX_VARLONG_BYTES];
+    header[0] = (byte) BlockCodec.FRESH;
+    int n = dev.skellyjelly.storage.event.ByteWriter.putVarLong(header, 1, 1L << 40);
+    byte[] payload = Arrays.copyOf(header, 1 + n + 8);
+    EventDecodeException e = assertThrows(EventDecodeException.class,
+        () -> new BlockCodec().decode(payload, SESSION));
+    assertTrue(e.getMessage().startsWith("block length " + (1L << 40)), e.getMessage());
+  }
+
+  @Test
+  void aFreshBlockPromisingMoreEventsThanItHoldsIsTruncatedInput() {
+    dev.skellyjelly.storage.event.ByteWriter raw = new dev.skellyjelly.storage.event.ByteWriter(64);
+    raw.writeVarLong(3); // three events promised, none written
+    byte[] compressed = net.jpountz.lz4.LZ4Factory.fastestInstance().fastCompressor()
+        .compress(raw.toByteArray());
+    byte[] payload = new byte[2 + compressed.length];
+    payload[0] = (byte) BlockCodec.FRESH;
+    payload[1] = (byte) raw.length();
+    System.arraycopy(compressed, 0, payload, 2, compressed.length);
+    EventDecodeException e = assertThrows(EventDecodeException.class,
+        () -> new BlockCodec().decode(payload, SESSION));
+    assertTrue(e.getMessage().contains("block event count 3"), e.getMessage());
+  }
+
+  @Test
+  void anEmptyPayloadIsNoBlockFormat() {
+    EventDecodeException e = assertThrows(EventDecodeException.class,
+        () -> new BlockCodec().decode(new byte[0], SESSION));
+    assertTrue(e.getMessage().contains("event block format -1"), e.getMessage());
+  }
 }

@@ -1,5 +1,6 @@
 package dev.skellyjelly.storage.store;
 
+import dev.skellyjelly.storage.event.Uuids;
 import static dev.skellyjelly.storage.PrivateFilesAssert.assertPrivateTree;
 import static dev.skellyjelly.storage.PrivateFilesAssert.filesNamed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -130,7 +131,7 @@ class SalvageTest {
           ps.setLong(1, rowid);
           try (ResultSet rs = ps.executeQuery()) {
             if (rs.next() && seen.add(rowid)) {
-              events += codec.decode(rs.getBytes(1), EventStore.uuidFrom(rs.getBytes(2))).size();
+              events += codec.decode(rs.getBytes(1), Uuids.fromBytes(rs.getBytes(2))).size();
             }
           }
         } catch (java.sql.SQLException | RuntimeException unreadable) {
