@@ -6,7 +6,6 @@ import dev.skellyjelly.storage.bus.ErrorCode;
 import dev.skellyjelly.storage.event.EventDecodeException;
 import dev.skellyjelly.storage.event.EventKind;
 import dev.skellyjelly.storage.event.RawEvent;
-import dev.skellyjelly.storage.event.SequenceRanges;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -170,7 +169,7 @@ public final class EventReader {
    */
   public Future<Page> page(Range range, Cursor cursor, int limit) {
     PageBuilder page = new PageBuilder(range, cursor, limit);
-    return blockTables().compose(tables -> {
+    return BlockTables.withGenerations(connection).compose(tables -> {
       if (cursor != null && tables.getOrDefault(cursor.table(), 0L) != cursor.generation()) {
         throw new StaleCursorException(cursor);
       }
@@ -338,61 +337,4 @@ public final class EventReader {
         range.fromMicros(), range.toMicros());
   }
 
-  /**
-   * Every block table present, oldest first, with its merge generation (how many merges have
-   * changed it; 0: none), in one statement of the page's snapshot.
-   */
-  private Future<Map<String, Long>> blockTables() {
-    return connection.query("SELECT m.name, s.value FROM sqlite_master m LEFT JOIN settings s"
-        + " ON s.key = '" + BlockMerger.GENERATION_KEY_PREFIX + "' || m.name"
-        + " WHERE m.type = 'table' AND m.name GLOB '" + Schema.BLOCK_TABLE_GLOB + "' ORDER BY m.name")
-        .execute().map(rows -> {
-          Map<String, Long> out = new java.util.LinkedHashMap<>();
-          for (Row r : rows) {
-            out.put(r.getString(0), r.getValue(1) == null ? 0L : Long.parseLong(r.getValue(1).toString()));
-          }
-          return out;
-        });
-  }
-
-  /** The events of a window, by its members (per-session sequence ranges), in sequence order. */
-  public Future<List<RawEvent>> window(Map<UUID, SequenceRanges> members) {
-    List<RawEvent> out = new ArrayList<>();
-    return blockTables().compose(generations -> {
-      List<String> tables = new ArrayList<>(generations.keySet());
-      Future<Void> all = Future.succeededFuture();
-      for (Map.Entry<UUID, SequenceRanges> m : members.entrySet()) {
-        List<long[]> intervals = m.getValue().intervals();
-        if (intervals.isEmpty()) {
-          continue;
-        }
-        long lo = intervals.get(0)[0];
-        long hi = intervals.get(intervals.size() - 1)[1];
-        for (String table : tables) {
-          all = all.compose(v -> {
-            if (deadline.passed()) {
-              return Future.failedFuture(deadline.exceeded());
-            }
-            return connection.preparedQuery("SELECT b.payload, b.first_seq, b.last_seq FROM " + table
-                + " b JOIN sessions s ON s.session_key = b.session_key WHERE s.session_id = ?"
-                + " AND b.first_seq <= ? AND b.last_seq >= ? ORDER BY b.first_seq")
-                .execute(Tuple.of(Uuids.toBytes(m.getKey()), hi, lo)).map(rows -> {
-                  for (Row r : rows) {
-                    for (RawEvent e : codec.decode(SqlDialect.bytes(r, 0), m.getKey(), r.getLong(1), r.getLong(2))) {
-                      if (m.getValue().contains(e.sequence())) {
-                        out.add(e);
-                      }
-                    }
-                  }
-                  return null;
-                });
-          });
-        }
-      }
-      return all;
-    }).map(v -> {
-      out.sort(java.util.Comparator.comparing(RawEvent::sessionId).thenComparingLong(RawEvent::sequence));
-      return out;
-    });
-  }
 }

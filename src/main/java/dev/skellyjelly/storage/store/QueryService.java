@@ -332,7 +332,7 @@ public final class QueryService {
           for (ScreenshotId ref : WindowRows.readScreenshotRefs(SqlDialect.bytes(r, 3))) {
             refs.add(ref.toString());
           }
-          return new EventReader(c, crypto, deadline).window(WindowMembers.decode(SqlDialect.bytes(r, 2)))
+          return new WindowReplay(c, crypto, deadline).events(WindowMembers.decode(SqlDialect.bytes(r, 2)))
               .map(members -> {
                 JsonArray events = new JsonArray();
                 for (RawEvent e : members) {
