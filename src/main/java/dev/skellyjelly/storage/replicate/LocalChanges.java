@@ -1,25 +1,23 @@
 package dev.skellyjelly.storage.replicate;
 
-import dev.skellyjelly.storage.event.Uuids;
+import dev.skellyjelly.storage.event.SequenceRanges;
 import dev.skellyjelly.storage.store.EventStore;
-import dev.skellyjelly.storage.store.MinuteAggregates;
 import dev.skellyjelly.storage.store.Schema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
  * Reads what has committed locally and not yet shipped, on its own read-only SQLite connection (so
  * ingest never waits for it), in one read snapshot: blocks of each day table in rowid order past
- * that table's watermark, windows and screenshot metadata past theirs, and the minute aggregates
- * the fresh blocks and new screenshots touched. Sealed blocks do not touch minutes: merging
- * changes no aggregate.
+ * that table's watermark, blocks rewritten in place (sealed or re-encrypted) since the last, windows
+ * past theirs, and the minute aggregates, screenshot rows and sessions' sequence ranges stamped
+ * since the last change number shipped ({@link ChangedRows}).
  */
 public final class LocalChanges {
 
@@ -46,14 +44,21 @@ public final class LocalChanges {
       String maskedKinds) {
   }
 
+  /** Every stored sequence range of a session, as it stands locally: shipped as a replacement. */
+  public record SessionRanges(UUID session, SequenceRanges ranges) {
+  }
+
   /**
-   * One batch: the rows, the watermarks to store once it is in PostgreSQL, and how many events
-   * were pending at the snapshot (this batch's included).
+   * One batch: the rows, the watermarks to store once it is in PostgreSQL, how many events were
+   * pending at the snapshot (this batch's included), and whether some kind of row was cut at its
+   * limit (more to read at once).
    */
-  public record Batch(List<Block> blocks, List<Minute> minutes, List<WindowRow> windows,
-      List<ScreenshotRow> screenshots, Watermarks marks, long pendingEvents, long pendingBlocks) {
+  public record Batch(List<Block> blocks, List<Block> rewritten, List<Minute> minutes, List<WindowRow> windows,
+      List<ScreenshotRow> screenshots, List<SessionRanges> sessionRanges, Watermarks marks,
+      long pendingEvents, long pendingBlocks, boolean cut) {
     public boolean isEmpty() {
-      return blocks.isEmpty() && windows.isEmpty() && screenshots.isEmpty();
+      return blocks.isEmpty() && rewritten.isEmpty() && minutes.isEmpty() && windows.isEmpty()
+          && screenshots.isEmpty() && sessionRanges.isEmpty();
     }
 
     public long events() {
@@ -63,20 +68,16 @@ public final class LocalChanges {
 
   static final int MAX_BLOCKS = 20_000;
   static final int MAX_WINDOWS = 2_000;
-  static final int MAX_SCREENSHOTS = 2_000;
-  /**
-   * Screenshot metadata commits after its analysis, so a row may commit after one captured later:
-   * rows up to this long before the newest shipped one are looked at again (ids shipped are skipped).
-   */
-  static final long SCREENSHOT_LOOK_BACK_MICROS = 10 * 60_000_000L;
 
   private final Connection connection;
+  private final ChangedRows changed;
 
   public LocalChanges(Connection readOnly) {
     this.connection = readOnly;
+    this.changed = new ChangedRows(readOnly);
   }
 
-  /** The next batch after {@code marks}: at most about {@code maxEvents} events of blocks. */
+  /** The next batch after {@code marks}: at most about {@code maxEvents} events of blocks (and as many rewritten). */
   public Batch next(Watermarks marks, long maxEvents) throws SQLException {
     connection.setAutoCommit(false); // one snapshot for everything below
     try {
@@ -85,7 +86,8 @@ public final class LocalChanges {
       long events = 0;
       long pendingEvents = 0;
       long pendingBlocks = 0;
-      for (String table : Schema.blockTables(connection)) {
+      List<String> tables = Schema.blockTables(connection);
+      for (String table : tables) {
         long mark = marks.block(table);
         long[] pending = pending(connection, table, mark);
         pendingBlocks += pending[0];
@@ -93,15 +95,12 @@ public final class LocalChanges {
         if (events >= maxEvents || blocks.size() >= MAX_BLOCKS) {
           continue;
         }
-        try (PreparedStatement ps = connection.prepareStatement("SELECT b.rowid, s.session_id, b.start_us,"
-            + " b.end_us, b.first_seq, b.last_seq, b.event_count, b.type_mask, b.sealed, b.payload FROM "
-            + table + " b JOIN sessions s ON s.session_key = b.session_key WHERE b.rowid > ? ORDER BY b.rowid")) {
+        try (PreparedStatement ps = connection.prepareStatement(BLOCK_COLUMNS + table
+            + " b JOIN sessions s ON s.session_key = b.session_key WHERE b.rowid > ? ORDER BY b.rowid")) {
           ps.setLong(1, mark);
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next() && events < maxEvents && blocks.size() < MAX_BLOCKS) {
-              Block b = new Block(table, rs.getLong(1), Uuids.fromBytes(rs.getBytes(2)), rs.getLong(3),
-                  rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getInt(7), rs.getInt(8), rs.getInt(9) == 1,
-                  rs.getBytes(10));
+              Block b = block(table, rs);
               blocks.add(b);
               events += b.eventCount();
               after.setBlock(table, b.rowid());
@@ -109,14 +108,79 @@ public final class LocalChanges {
           }
         }
       }
+      List<Block> rewritten = rewritten(tables, marks, after, maxEvents);
       List<WindowRow> windows = windows(marks, after);
-      List<ScreenshotRow> screenshots = screenshots(marks, after);
-      return new Batch(blocks, minutesTouched(blocks, screenshots), windows, screenshots, after, pendingEvents,
-          pendingBlocks);
+      ChangedRows.Read rows = changed.read(marks, after);
+      boolean cut = windows.size() >= MAX_WINDOWS || rows.cut()
+          || rewritten.size() >= MAX_BLOCKS || rewritten.stream().mapToLong(Block::eventCount).sum() >= maxEvents;
+      return new Batch(blocks, rewritten, rows.minutes(), windows, rows.screenshots(), rows.sessionRanges(), after,
+          pendingEvents, pendingBlocks, cut);
     } finally {
       connection.rollback();
       connection.setAutoCommit(true);
     }
+  }
+
+  private static final String BLOCK_COLUMNS = "SELECT b.rowid, s.session_id, b.start_us, b.end_us, b.first_seq,"
+      + " b.last_seq, b.event_count, b.type_mask, b.sealed, b.payload FROM ";
+
+  private static Block block(String table, ResultSet rs) throws SQLException {
+    return new Block(table, rs.getLong(1), EventStore.uuidFrom(rs.getBytes(2)), rs.getLong(3), rs.getLong(4),
+        rs.getLong(5), rs.getLong(6), rs.getInt(7), rs.getInt(8), rs.getInt(9) == 1, rs.getBytes(10));
+  }
+
+  /** A block rewritten in place: where it is and its change number. */
+  private record Rewrite(String table, long rowid, long changeSeq, int events) {
+  }
+
+  /**
+   * Blocks already shipped (rowid at or below their table's mark) whose payload was rewritten in
+   * place since {@link Watermarks#rewritten()}, in change order across tables, up to about
+   * {@code maxEvents} events. Those past the mark travel with the fresh blocks, as they are now.
+   */
+  private List<Block> rewritten(List<String> tables, Watermarks marks, Watermarks after, long maxEvents)
+      throws SQLException {
+    List<Rewrite> candidates = new ArrayList<>();
+    for (String table : tables) {
+      // Each table's own prefix up to the budget: the global prefix taken below lies within their union.
+      try (PreparedStatement ps = connection.prepareStatement("SELECT rowid, change_seq, event_count FROM " + table
+          + " WHERE " + Schema.REWRITTEN_BLOCK_TERM + " AND change_seq > ? ORDER BY change_seq")) {
+        ps.setLong(1, marks.rewritten());
+        try (ResultSet rs = ps.executeQuery()) {
+          long events = 0;
+          int n = 0;
+          while (events < maxEvents && n < MAX_BLOCKS && rs.next()) {
+            candidates.add(new Rewrite(table, rs.getLong(1), rs.getLong(2), rs.getInt(3)));
+            events += rs.getInt(3);
+            n++;
+          }
+        }
+      }
+    }
+    candidates.sort(Comparator.comparingLong(Rewrite::changeSeq));
+    List<Block> out = new ArrayList<>();
+    long events = 0;
+    for (Rewrite r : candidates) {
+      if (events >= maxEvents || out.size() >= MAX_BLOCKS) {
+        break;
+      }
+      after.setRewritten(r.changeSeq());
+      if (r.rowid() > marks.block(r.table())) {
+        continue; // not shipped yet: it goes as a fresh block, with its payload as it is then
+      }
+      try (PreparedStatement ps = connection.prepareStatement(BLOCK_COLUMNS + r.table()
+          + " b JOIN sessions s ON s.session_key = b.session_key WHERE b.rowid = ?")) {
+        ps.setLong(1, r.rowid());
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            Block b = block(r.table(), rs);
+            out.add(b);
+            events += b.eventCount();
+          }
+        }
+      }
+    }
+    return out;
   }
 
   /** {blocks, events} of {@code table} past {@code mark}: not yet shipped. */
@@ -127,95 +191,6 @@ public final class LocalChanges {
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return new long[] {rs.getLong(1), rs.getLong(2)};
-      }
-    }
-  }
-
-  /**
-   * The minute rows covering the spans of the fresh blocks and the minutes of new screenshot rows
-   * (their commit counts them), as they stand in this snapshot.
-   */
-  private List<Minute> minutesTouched(List<Block> blocks, List<ScreenshotRow> screenshots) throws SQLException {
-    List<long[]> spans = new ArrayList<>();
-    for (Block b : blocks) {
-      if (!b.sealed()) {
-        spans.add(new long[] {MinuteAggregates.minuteStart(b.startMicros()), b.endMicros()});
-      }
-    }
-    for (ScreenshotRow r : screenshots) {
-      long minute = MinuteAggregates.minuteStart(r.timestampMicros());
-      spans.add(new long[] {minute, minute});
-    }
-    spans.sort((a, b) -> Long.compare(a[0], b[0]));
-    List<long[]> merged = new ArrayList<>();
-    for (long[] s : spans) {
-      if (!merged.isEmpty() && s[0] <= merged.get(merged.size() - 1)[1]) {
-        long[] last = merged.get(merged.size() - 1);
-        last[1] = Math.max(last[1], s[1]);
-      } else {
-        merged.add(s.clone());
-      }
-    }
-    Map<Long, Minute> out = new LinkedHashMap<>();
-    try (PreparedStatement ps = connection.prepareStatement("SELECT minute_start_us, keystroke_count,"
-        + " mouse_clicks, window_switches, active_time_ms, screenshot_count, active_seconds_mask"
-        + " FROM event_aggregates_minute WHERE minute_start_us >= ? AND minute_start_us <= ?")) {
-      for (long[] span : merged) {
-        ps.setLong(1, span[0]);
-        ps.setLong(2, span[1]);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.put(rs.getLong(1), new Minute(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
-                rs.getLong(5), rs.getLong(6), rs.getLong(7)));
-          }
-        }
-      }
-    }
-    return new ArrayList<>(out.values());
-  }
-
-  /**
-   * Screenshot rows not shipped yet: every row newer than the newest shipped, and rows of the
-   * look-back before it whose id was not shipped (committed late, behind a later capture).
-   */
-  private List<ScreenshotRow> screenshots(Watermarks marks, Watermarks after) throws SQLException {
-    List<ScreenshotRow> out = new ArrayList<>();
-    long newest = marks.screenshotTime();
-    String columns = "SELECT screenshot_id, timestamp_us, session_id, sequence, window_title, app_name, region_x,"
-        + " region_y, region_width, region_height, width, height, format, size_bytes, storage, text_density,"
-        + " ui_element_count, dominant_colors, privacy_masked, analysis_error, masked_regions, masked_kinds"
-        + " FROM screenshot_metadata WHERE ";
-    if (newest != Long.MIN_VALUE) {
-      try (PreparedStatement ps = connection.prepareStatement(columns
-          + "timestamp_us > ? AND timestamp_us <= ? ORDER BY timestamp_us, screenshot_id")) {
-        ps.setLong(1, newest - SCREENSHOT_LOOK_BACK_MICROS);
-        ps.setLong(2, newest);
-        readScreenshots(ps, marks, out);
-      }
-    }
-    try (PreparedStatement ps = connection.prepareStatement(columns
-        + "timestamp_us > ? ORDER BY timestamp_us, screenshot_id LIMIT " + MAX_SCREENSHOTS)) {
-      ps.setLong(1, newest);
-      readScreenshots(ps, marks, out);
-    }
-    out.forEach(r -> after.shippedScreenshot(r.id(), r.timestampMicros(), SCREENSHOT_LOOK_BACK_MICROS));
-    return out;
-  }
-
-  private static void readScreenshots(PreparedStatement ps, Watermarks marks, List<ScreenshotRow> out)
-      throws SQLException {
-    try (ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        UUID id = Uuids.fromBytes(rs.getBytes(1));
-        if (marks.screenshotShipped(id)) {
-          continue;
-        }
-        out.add(new ScreenshotRow(id, rs.getLong(2), Uuids.fromBytes(rs.getBytes(3)), rs.getLong(4),
-            rs.getString(5), rs.getString(6), rs.getInt(7), rs.getInt(8), rs.getInt(9), rs.getInt(10),
-            rs.getInt(11), rs.getInt(12), rs.getString(13), rs.getLong(14), rs.getString(15),
-            rs.getObject(16) == null ? null : rs.getDouble(16),
-            rs.getObject(17) == null ? null : rs.getInt(17), rs.getString(18), rs.getInt(19) == 1,
-            rs.getString(20), rs.getObject(21) == null ? null : rs.getInt(21), rs.getString(22)));
       }
     }
   }

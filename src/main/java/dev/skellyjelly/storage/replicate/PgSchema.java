@@ -24,7 +24,7 @@ import java.util.List;
  */
 public final class PgSchema {
 
-  public static final int CURRENT_VERSION = 1;
+  public static final int CURRENT_VERSION = 2;
   /** Serialises schema and partition DDL of every device on one server. */
   static final long DDL_LOCK = 0x736b656c6c79L; // "skelly"
 
@@ -70,6 +70,10 @@ public final class PgSchema {
           + " PARTITION BY RANGE (timestamp_us)",
       "CREATE INDEX screenshot_metadata_time ON screenshot_metadata (timestamp_us)");
 
+  private static final List<String> V2 = List.of(
+      "CREATE TABLE session_seq_ranges (device_id UUID NOT NULL, session_id UUID NOT NULL, lo BIGINT NOT NULL,"
+          + " hi BIGINT NOT NULL, PRIMARY KEY (device_id, session_id, lo))");
+
   private PgSchema() {
   }
 
@@ -83,6 +87,11 @@ public final class PgSchema {
 
   /** Brings the server's schema to {@link #CURRENT_VERSION}; fails with {@link NewerSchemaException}. */
   public static Future<Integer> migrate(Pool pool) {
+    return migrate(pool, CURRENT_VERSION);
+  }
+
+  /** Brings the server's schema to {@code target} (tests start from an older version with it). */
+  static Future<Integer> migrate(Pool pool, int target) {
     return pool.withTransaction(c -> lock(c)
         .compose(v -> c.query("CREATE TABLE IF NOT EXISTS skelly_schema (version INTEGER NOT NULL)").execute())
         .compose(v -> c.query("SELECT version FROM skelly_schema").execute())
@@ -94,17 +103,18 @@ public final class PgSchema {
           Future<Void> steps = rows.size() == 0
               ? c.query("INSERT INTO skelly_schema VALUES (0)").execute().mapEmpty()
               : Future.succeededFuture();
-          for (int next = version + 1; next <= CURRENT_VERSION; next++) {
-            int target = next;
-            steps = steps.compose(v -> step(c, target));
+          for (int next = version + 1; next <= target; next++) {
+            int step = next;
+            steps = steps.compose(v -> step(c, step));
           }
-          return steps.map(v -> CURRENT_VERSION);
+          return steps.map(v -> Math.max(version, target));
         }));
   }
 
   private static Future<Void> step(SqlConnection c, int version) {
     List<String> sql = switch (version) {
       case 1 -> V1;
+      case 2 -> V2;
       default -> throw new IllegalStateException("no PostgreSQL migration to version " + version);
     };
     Future<Void> f = Future.succeededFuture();

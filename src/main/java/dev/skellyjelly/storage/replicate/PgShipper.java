@@ -21,9 +21,14 @@ import java.util.UUID;
  *   <li>a sealed block replaces every block of its device, session and start hour — what local
  *       merging replaced — so no event is ever counted twice. Blocks of that hour later than the
  *       sealed one (late events) come after it in rowid order, so the deletes run first;</li>
+ *   <li>a block rewritten in place locally (sealed when encryption was turned on, resealed by
+ *       {@code rotate-key --reencrypt}) replaces its copy, identified by device, session and
+ *       sequence range, so PostgreSQL holds no payload the device no longer has;</li>
+ *   <li>a session's sequence ranges are replaced by the device's current ones;</li>
  *   <li>minute aggregates are replaced by the device's current values, and the hourly and daily
  *       rows of the hours and days they fall in are recomputed from them;</li>
- *   <li>windows and screenshot metadata rows are inserted unless present.</li>
+ *   <li>windows are inserted unless present; screenshot metadata rows are inserted or replaced
+ *       (masking results and resealed titles arrive after the row).</li>
  * </ul>
  */
 public final class PgShipper {
@@ -77,14 +82,17 @@ public final class PgShipper {
             + statementTimeoutMs).execute()
         .compose(x -> sessions(c, batch))
         .compose(x -> replaceMergedHours(c, batch))
-        .compose(x -> insertBlocks(c, batch))
+        .compose(x -> insertBlocks(c, batch.blocks(), "DO NOTHING"))
+        .compose(x -> insertBlocks(c, batch.rewritten(), "DO UPDATE SET payload = excluded.payload"))
         .compose(x -> minutes(c, batch))
         .compose(x -> windows(c, batch))
-        .compose(x -> screenshots(c, batch))));
+        .compose(x -> screenshots(c, batch))
+        .compose(x -> sequenceRanges(c, batch))));
   }
 
   private Future<Void> ensurePartitions(LocalChanges.Batch batch) {
-    List<Long> blockTimes = batch.blocks().stream().map(LocalChanges.Block::startMicros).toList();
+    List<Long> blockTimes = java.util.stream.Stream.concat(batch.blocks().stream(), batch.rewritten().stream())
+        .map(LocalChanges.Block::startMicros).toList();
     List<Long> minuteTimes = batch.minutes().stream().map(LocalChanges.Minute::startMicros).toList();
     List<Long> windowTimes = batch.windows().stream().map(LocalChanges.WindowRow::startMicros).toList();
     return partitions.ensure(PgPartitions.BLOCKS, blockTimes)
@@ -99,6 +107,7 @@ public final class PgShipper {
   private Future<Void> sessions(SqlConnection c, LocalChanges.Batch batch) {
     Set<UUID> sessions = new LinkedHashSet<>();
     batch.blocks().forEach(b -> sessions.add(b.session()));
+    batch.sessionRanges().forEach(r -> sessions.add(r.session()));
     List<Tuple> rows = new ArrayList<>();
     sessions.forEach(s -> rows.add(Tuple.of(device, s)));
     return batch(c, "INSERT INTO sessions (device_id, session_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", rows);
@@ -120,8 +129,7 @@ public final class PgShipper {
    * All blocks of the batch in one statement: arrays unnested server-side cost one round trip and
    * one plan, where a pipelined statement per block costs one execution each (measured ~3× slower).
    */
-  private Future<Void> insertBlocks(SqlConnection c, LocalChanges.Batch batch) {
-    List<LocalChanges.Block> blocks = batch.blocks();
+  private Future<Void> insertBlocks(SqlConnection c, List<LocalChanges.Block> blocks, String onConflict) {
     if (blocks.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -149,7 +157,8 @@ public final class PgShipper {
     }
     return c.preparedQuery("INSERT INTO event_blocks (device_id, session_id, start_us, end_us, first_seq, last_seq,"
         + " event_count, type_mask, sealed, payload) SELECT $1, * FROM unnest($2::uuid[], $3::int8[], $4::int8[],"
-        + " $5::int8[], $6::int8[], $7::int4[], $8::int4[], $9::bool[], $10::bytea[]) ON CONFLICT DO NOTHING")
+        + " $5::int8[], $6::int8[], $7::int4[], $8::int4[], $9::bool[], $10::bytea[])"
+        + " ON CONFLICT (device_id, session_id, first_seq, start_us) " + onConflict)
         .execute(Tuple.from(new Object[] {device, sessions, starts, ends, firsts, lasts, counts, masks, sealed, payloads}))
         .mapEmpty();
   }
@@ -208,7 +217,42 @@ public final class PgShipper {
         + " window_title, app_name, region_x, region_y, region_width, region_height, width, height, format,"
         + " size_bytes, storage, text_density, ui_element_count, dominant_colors, privacy_masked, analysis_error,"
         + " masked_regions, masked_kinds) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,"
-        + " $16, $17, $18, $19, $20, $21, $22, $23) ON CONFLICT DO NOTHING", rows);
+        + " $16, $17, $18, $19, $20, $21, $22, $23) ON CONFLICT (device_id, screenshot_id, timestamp_us) DO UPDATE"
+        + " SET session_id = excluded.session_id, sequence = excluded.sequence, window_title = excluded.window_title,"
+        + " app_name = excluded.app_name, region_x = excluded.region_x, region_y = excluded.region_y,"
+        + " region_width = excluded.region_width, region_height = excluded.region_height, width = excluded.width,"
+        + " height = excluded.height, format = excluded.format, size_bytes = excluded.size_bytes,"
+        + " storage = excluded.storage, text_density = excluded.text_density,"
+        + " ui_element_count = excluded.ui_element_count, dominant_colors = excluded.dominant_colors,"
+        + " privacy_masked = excluded.privacy_masked, analysis_error = excluded.analysis_error,"
+        + " masked_regions = excluded.masked_regions, masked_kinds = excluded.masked_kinds", rows);
+  }
+
+  /** Each changed session's ranges replaced by the device's current ones (merged ranges leave no stale row). */
+  private Future<Void> sequenceRanges(SqlConnection c, LocalChanges.Batch batch) {
+    if (batch.sessionRanges().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<UUID> changed = new ArrayList<>();
+    List<UUID> sessions = new ArrayList<>();
+    List<Long> los = new ArrayList<>();
+    List<Long> his = new ArrayList<>();
+    for (LocalChanges.SessionRanges r : batch.sessionRanges()) {
+      changed.add(r.session());
+      for (long[] range : r.ranges().intervals()) {
+        sessions.add(r.session());
+        los.add(range[0]);
+        his.add(range[1]);
+      }
+    }
+    return c.preparedQuery("DELETE FROM session_seq_ranges WHERE device_id = $1 AND session_id = ANY($2::uuid[])")
+        .execute(Tuple.from(new Object[] {device, changed.toArray(new UUID[0])}))
+        .compose(v -> sessions.isEmpty() ? Future.succeededFuture() : c.preparedQuery(
+            "INSERT INTO session_seq_ranges (device_id, session_id, lo, hi) SELECT $1, * FROM"
+                + " unnest($2::uuid[], $3::int8[], $4::int8[])")
+            .execute(Tuple.from(new Object[] {device, sessions.toArray(new UUID[0]), los.toArray(new Long[0]),
+                his.toArray(new Long[0])})))
+        .mapEmpty();
   }
 
   private static Future<Void> batch(SqlConnection c, String sql, List<Tuple> rows) {

@@ -242,8 +242,7 @@ public final class ReplicationVerticle extends VerticleBase {
       metrics.shipped(batch);
       saveSettings(marks.toSettings());
       more = batch.pendingEvents() > batch.events() || batch.pendingBlocks() > batch.blocks().size()
-          || batch.windows().size() >= LocalChanges.MAX_WINDOWS
-          || batch.screenshots().size() >= LocalChanges.MAX_SCREENSHOTS;
+          || batch.cut();
     }
     pendingEvents = batch.pendingEvents() - batch.events();
     pendingBlocks = batch.pendingBlocks() - batch.blocks().size();

@@ -1,5 +1,6 @@
 package dev.skellyjelly.storage.replicate;
 
+import dev.skellyjelly.storage.store.Schema;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.TreeMap;
@@ -7,24 +8,28 @@ import java.util.UUID;
 
 /**
  * How far each local table has been shipped: the last rowid per block day table, the last
- * (start, id) of the windows, and the newest screenshot metadata time with the ids shipped within
- * the look-back before it (kept in memory only: after a restart the look-back ships again, which
- * is harmless). Kept in the local {@code settings} table under {@link #PREFIX}, so
+ * (start, id) of the windows, and the last change number ({@link Schema#CHANGE_COUNTER}) shipped of
+ * the minute aggregates, the screenshot metadata, the sessions' sequence ranges and the blocks
+ * rewritten in place. Kept in the local {@code settings} table under {@link #PREFIX}, so
  * replication resumes where it stopped; re-shipping past a lost update is harmless (idempotent).
  */
 public final class Watermarks {
 
   public static final String PREFIX = "replication.watermark.";
   static final String WINDOWS_KEY = PREFIX + "windows";
-  static final String SCREENSHOTS_KEY = PREFIX + "screenshots";
+  static final String MINUTES_KEY = PREFIX + "change.minutes";
+  static final String SCREENSHOTS_KEY = PREFIX + "change.screenshots";
+  static final String SESSIONS_KEY = PREFIX + "change.sessions";
+  static final String REWRITTEN_KEY = PREFIX + "change.rewritten_blocks";
   private static final UUID NO_ID = new UUID(Long.MIN_VALUE, Long.MIN_VALUE);
 
   private final Map<String, Long> blocks = new TreeMap<>();
   private long windowStart = Long.MIN_VALUE;
   private UUID windowId = NO_ID;
-  private long screenshotTime = Long.MIN_VALUE;
-  /** Screenshot rows shipped within the look-back before {@link #screenshotTime} (id → time). */
-  private final Map<UUID, Long> recentScreenshots = new java.util.HashMap<>();
+  private long minutes;
+  private long screenshots;
+  private long sessions;
+  private long rewritten;
 
   public long block(String dayTable) {
     return blocks.getOrDefault(dayTable, 0L);
@@ -47,20 +52,36 @@ public final class Watermarks {
     windowId = id;
   }
 
-  long screenshotTime() {
-    return screenshotTime;
+  long minutes() {
+    return minutes;
   }
 
-  boolean screenshotShipped(UUID id) {
-    return recentScreenshots.containsKey(id);
+  void setMinutes(long changeSeq) {
+    minutes = changeSeq;
   }
 
-  /** Records a shipped screenshot row; forgets those older than the look-back. */
-  void shippedScreenshot(UUID id, long time, long lookBackMicros) {
-    recentScreenshots.put(id, time);
-    screenshotTime = Math.max(screenshotTime, time);
-    long horizon = screenshotTime - lookBackMicros;
-    recentScreenshots.values().removeIf(t -> t < horizon);
+  long screenshots() {
+    return screenshots;
+  }
+
+  void setScreenshots(long changeSeq) {
+    screenshots = changeSeq;
+  }
+
+  long sessions() {
+    return sessions;
+  }
+
+  void setSessions(long changeSeq) {
+    sessions = changeSeq;
+  }
+
+  long rewritten() {
+    return rewritten;
+  }
+
+  void setRewritten(long changeSeq) {
+    rewritten = changeSeq;
   }
 
   public Map<String, Long> blocks() {
@@ -72,8 +93,10 @@ public final class Watermarks {
     w.blocks.putAll(blocks);
     w.windowStart = windowStart;
     w.windowId = windowId;
-    w.screenshotTime = screenshotTime;
-    w.recentScreenshots.putAll(recentScreenshots);
+    w.minutes = minutes;
+    w.screenshots = screenshots;
+    w.sessions = sessions;
+    w.rewritten = rewritten;
     return w;
   }
 
@@ -84,23 +107,35 @@ public final class Watermarks {
     if (windowStart != Long.MIN_VALUE) {
       s.put(WINDOWS_KEY, windowStart + ":" + windowId);
     }
-    if (screenshotTime != Long.MIN_VALUE) {
-      s.put(SCREENSHOTS_KEY, String.valueOf(screenshotTime));
-    }
+    s.put(MINUTES_KEY, String.valueOf(minutes));
+    s.put(SCREENSHOTS_KEY, String.valueOf(screenshots));
+    s.put(SESSIONS_KEY, String.valueOf(sessions));
+    s.put(REWRITTEN_KEY, String.valueOf(rewritten));
     return s;
   }
 
-  /** Marks from settings rows (key → value); unknown keys are ignored. */
+  /**
+   * Marks from settings rows (key → value). Other keys are ignored, among them the screenshot time
+   * mark of schema 3 ({@code replication.watermark.screenshots}): schema 4 numbered every existing
+   * row, so a device upgraded from it ships its minutes and screenshot rows again, once.
+   */
   static Watermarks fromSettings(Map<String, String> settings) {
     Watermarks w = new Watermarks();
     settings.forEach((key, value) -> {
-      if (key.equals(SCREENSHOTS_KEY)) {
-        w.screenshotTime = Long.parseLong(value);
-      } else if (key.equals(WINDOWS_KEY)) {
-        String[] p = value.split(":", 2);
-        w.setWindow(Long.parseLong(p[0]), UUID.fromString(p[1]));
-      } else if (key.startsWith(PREFIX)) {
-        w.blocks.put(key.substring(PREFIX.length()), Long.parseLong(value));
+      switch (key) {
+        case WINDOWS_KEY -> {
+          String[] p = value.split(":", 2);
+          w.setWindow(Long.parseLong(p[0]), UUID.fromString(p[1]));
+        }
+        case MINUTES_KEY -> w.minutes = Long.parseLong(value);
+        case SCREENSHOTS_KEY -> w.screenshots = Long.parseLong(value);
+        case SESSIONS_KEY -> w.sessions = Long.parseLong(value);
+        case REWRITTEN_KEY -> w.rewritten = Long.parseLong(value);
+        default -> {
+          if (key.startsWith(PREFIX + Schema.BLOCK_TABLE_PREFIX)) {
+            w.blocks.put(key.substring(PREFIX.length()), Long.parseLong(value));
+          }
+        }
       }
     });
     return w;

@@ -136,6 +136,11 @@ public final class Salvage {
       copyRows(old, c, "event_aggregates_daily", "day_start_us", Long.MIN_VALUE,
           "day_start_us, " + counts, "INSERT OR IGNORE");
       copyRows(old, c, "settings", "key", "", "key, value", "INSERT OR IGNORE");
+      // Replication marks name rowids and change numbers of the damaged file, which the fresh one
+      // numbers anew: without them everything ships again, which replication makes harmless.
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM settings WHERE key LIKE 'replication.watermark.%'")) {
+        ps.executeUpdate();
+      }
     } catch (SQLException e) {
       problems.add("the damaged file could not be opened (" + e.getMessage() + ")");
     }

@@ -26,11 +26,16 @@ import java.util.List;
  *       index of the fresh ones, which merging reads; {@code settings}, the module's own
  *       key/value marks; {@code screenshot_metadata.masked_regions} and {@code masked_kinds}
  *       (what PII masking found).</li>
+ *   <li>4 — a change counter ({@code change_counter}) and a {@code change_seq} column stamped from
+ *       it by triggers whenever a row is written: on minute aggregates and screenshot metadata
+ *       (inserted or updated), on sessions (whenever their sequence ranges change), and on blocks
+ *       (when a payload is rewritten in place: sealing, re-encryption). Replication follows these
+ *       from a watermark, exactly (see {@link #CHANGE_COUNTER}). Existing rows are numbered.</li>
  * </ul>
  */
 public final class Schema {
 
-  public static final int CURRENT_VERSION = 3;
+  public static final int CURRENT_VERSION = 4;
 
   /**
    * Blocks spanning at most this long are found through the start-time index (a range's short
@@ -108,6 +113,68 @@ public final class Schema {
       "ALTER TABLE screenshot_metadata ADD COLUMN masked_regions INTEGER",
       "ALTER TABLE screenshot_metadata ADD COLUMN masked_kinds TEXT");
 
+  /**
+   * One row counting every change replication must follow. Writes are serialised by SQLite and a
+   * writer stamps its rows before it commits, so a reader's snapshot holds every stamp up to the
+   * largest it sees: a watermark on {@code change_seq} misses nothing, however late a row commits
+   * after the time it describes.
+   */
+  public static final String CHANGE_COUNTER = "change_counter";
+
+  /** Stamps the row(s) selected by {@code where} with the next change number (trigger body). */
+  private static String stamp(String table, String where) {
+    return "UPDATE " + CHANGE_COUNTER + " SET seq = seq + 1; UPDATE " + table
+        + " SET change_seq = (SELECT seq FROM " + CHANGE_COUNTER + ") WHERE " + where + ";";
+  }
+
+  /** Minute rows as their counts change, screenshot rows as any field changes (masking, sealing). */
+  private static final String MINUTE_COLUMNS = "keystroke_count, mouse_clicks, window_switches, active_time_ms,"
+      + " screenshot_count, active_seconds_mask";
+  private static final String SCREENSHOT_COLUMNS = "timestamp_us, session_id, sequence, window_title, app_name,"
+      + " region_x, region_y, region_width, region_height, width, height, format, size_bytes, storage,"
+      + " text_density, ui_element_count, dominant_colors, privacy_masked, analysis_error, masked_regions,"
+      + " masked_kinds";
+
+  private static final List<String> V4_TRIGGERS = List.of(
+      "CREATE TRIGGER minute_inserted AFTER INSERT ON event_aggregates_minute BEGIN "
+          + stamp("event_aggregates_minute", "minute_start_us = NEW.minute_start_us") + " END",
+      "CREATE TRIGGER minute_updated AFTER UPDATE OF " + MINUTE_COLUMNS + " ON event_aggregates_minute BEGIN "
+          + stamp("event_aggregates_minute", "minute_start_us = NEW.minute_start_us") + " END",
+      "CREATE TRIGGER screenshot_inserted AFTER INSERT ON screenshot_metadata BEGIN "
+          + stamp("screenshot_metadata", "screenshot_id = NEW.screenshot_id") + " END",
+      "CREATE TRIGGER screenshot_updated AFTER UPDATE OF " + SCREENSHOT_COLUMNS + " ON screenshot_metadata BEGIN "
+          + stamp("screenshot_metadata", "screenshot_id = NEW.screenshot_id") + " END",
+      // The writer replaces a session's ranges (delete + insert) at each commit that stores its events.
+      "CREATE TRIGGER ranges_inserted AFTER INSERT ON session_seq_ranges BEGIN "
+          + stamp("sessions", "session_key = NEW.session_key") + " END",
+      "CREATE TRIGGER ranges_deleted AFTER DELETE ON session_seq_ranges BEGIN "
+          + stamp("sessions", "session_key = OLD.session_key") + " END");
+
+  /** Statements of step 4 (block tables existing at the time get their column, index and trigger). */
+  private static List<String> v4(Connection c) throws SQLException {
+    List<String> sql = new java.util.ArrayList<>();
+    sql.add("CREATE TABLE " + CHANGE_COUNTER + " (only_row INTEGER PRIMARY KEY CHECK (only_row = 1),"
+        + " seq INTEGER NOT NULL)");
+    sql.add("INSERT INTO " + CHANGE_COUNTER + " VALUES (1, 0)");
+    for (String[] t : new String[][] {{"event_aggregates_minute", "minute_start_us"},
+        {"screenshot_metadata", "screenshot_id"}, {"sessions", "session_key"}}) {
+      sql.add("ALTER TABLE " + t[0] + " ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0");
+      // Existing rows are numbered after the counter, so a replica that has not seen them yet gets them.
+      sql.add("UPDATE " + t[0] + " SET change_seq = (SELECT seq FROM " + CHANGE_COUNTER + ") + n.rn FROM"
+          + " (SELECT " + t[1] + " AS k, row_number() OVER (ORDER BY " + t[1] + ") AS rn FROM " + t[0] + ") n"
+          + " WHERE n.k = " + t[0] + "." + t[1]);
+      sql.add("UPDATE " + CHANGE_COUNTER + " SET seq = seq + (SELECT count(*) FROM " + t[0] + ")");
+      sql.add("CREATE INDEX idx_" + t[0] + "_change ON " + t[0] + "(change_seq)");
+    }
+    sql.addAll(V4_TRIGGERS);
+    for (String table : blockTables(c)) {
+      sql.add("ALTER TABLE " + table + " ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0");
+      sql.add(rewrittenBlockIndex(table));
+      sql.add(rewrittenBlockTrigger(table));
+    }
+    return sql;
+  }
+
   private static String rollupTable(String name, String key) {
     return "CREATE TABLE " + name + " (" + key + " INTEGER PRIMARY KEY, keystroke_count INTEGER NOT NULL,"
         + " mouse_clicks INTEGER NOT NULL, window_switches INTEGER NOT NULL,"
@@ -137,7 +204,7 @@ public final class Schema {
           for (String sql : stepTo(c, version + 1)) {
             st.execute(sql);
           }
-          if (version + 1 == 3) {
+          if (version + 1 == 3 || version + 1 == 4) {
             recreateBlockView(c); // the view lists the new column
           }
           st.execute("PRAGMA user_version = " + (version + 1));
@@ -164,6 +231,7 @@ public final class Schema {
         }
         yield sql;
       }
+      case 4 -> v4(c);
       default -> throw new IllegalStateException("no migration to schema version " + version);
     };
   }
@@ -198,11 +266,31 @@ public final class Schema {
             + " event_count INTEGER NOT NULL,"
             + " type_mask INTEGER NOT NULL,"
             + " payload BLOB NOT NULL,"
-            + " sealed INTEGER NOT NULL DEFAULT 0)",
+            + " sealed INTEGER NOT NULL DEFAULT 0,"
+            + " change_seq INTEGER NOT NULL DEFAULT 0)",
         "CREATE INDEX IF NOT EXISTS " + table + "_time ON " + table + "(start_us)",
         "CREATE INDEX IF NOT EXISTS " + table + "_session ON " + table + "(session_key, first_seq)",
         longBlockIndex(table),
-        freshBlockIndex(table));
+        freshBlockIndex(table),
+        rewrittenBlockIndex(table),
+        rewrittenBlockTrigger(table));
+  }
+
+  /**
+   * The term that selects blocks whose payload was rewritten in place (0: never); readers repeat
+   * it verbatim so the partial index applies.
+   */
+  public static final String REWRITTEN_BLOCK_TERM = "change_seq > 0";
+
+  private static String rewrittenBlockIndex(String table) {
+    return "CREATE INDEX IF NOT EXISTS " + table + "_rewritten ON " + table + "(change_seq) WHERE "
+        + REWRITTEN_BLOCK_TERM;
+  }
+
+  /** A payload rewritten in place (sealed, re-encrypted) is stamped, so replication ships it again. */
+  private static String rewrittenBlockTrigger(String table) {
+    return "CREATE TRIGGER IF NOT EXISTS " + table + "_rewritten AFTER UPDATE OF payload ON " + table
+        + " BEGIN " + stamp(table, "rowid = NEW.rowid") + " END";
   }
 
   /** Fresh (not yet merged) blocks, by start: what merging looks for. */

@@ -1,5 +1,7 @@
 package dev.skellyjelly.storage.replicate;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.store.SqliteFiles;
 import io.vertx.core.Vertx;
@@ -11,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /** A [postgres] table pointing at a fresh database of the test server, and comparisons of both stores. */
 final class PgTestSupport {
@@ -61,6 +64,28 @@ final class PgTestSupport {
       rows.add(List.of(line.split("\\|", -1)));
     }
     return rows;
+  }
+
+  /**
+   * Ships every batch of {@code db} after {@code marks} as {@code device} (schema migrated, device
+   * registered first); returns the marks after the last batch.
+   */
+  static Watermarks shipAll(Pool pool, Path db, UUID device, Watermarks marks, long batchEvents) throws Exception {
+    PgShipper shipper = new PgShipper(pool, new PgPartitions(pool), device);
+    PgSchema.migrate(pool).await();
+    shipper.registerDevice("test-device", null).await();
+    try (Connection c = SqliteFiles.openReader(db)) {
+      LocalChanges changes = new LocalChanges(c);
+      while (true) {
+        LocalChanges.Batch batch = changes.next(marks, batchEvents);
+        if (batch.isEmpty()) {
+          assertEquals(0, batch.pendingEvents(), "nothing pending once a read finds nothing new");
+          return marks;
+        }
+        shipper.ship(batch).await();
+        marks = batch.marks();
+      }
+    }
   }
 
   static long pgLong(String database, String sql) {

@@ -59,36 +59,21 @@ class ReplicationShippingTest {
 
   /** Ships every batch after {@code marks}; returns the marks after the last. */
   private Watermarks shipAll(Watermarks marks, long batchEvents) throws Exception {
-    PgPartitions partitions = new PgPartitions(pool);
-    PgShipper shipper = new PgShipper(pool, partitions, device);
-    PgSchema.migrate(pool).await();
-    shipper.registerDevice("test-device", null).await();
-    try (Connection c = SqliteFiles.openReader(db)) {
-      LocalChanges changes = new LocalChanges(c);
-      while (true) {
-        LocalChanges.Batch batch = changes.next(marks, batchEvents);
-        if (batch.isEmpty()) {
-          assertEquals(0, batch.pendingEvents(), "nothing pending once a read finds nothing new");
-          return marks;
-        }
-        shipper.ship(batch).await();
-        marks = batch.marks();
-      }
-    }
+    return PgTestSupport.shipAll(pool, db, device, marks, batchEvents);
   }
 
   private long localEvents() throws Exception {
     return TestSupport.queryLong(db, "SELECT coalesce(sum(event_count), 0) FROM event_blocks");
   }
 
-  private static final String LOCAL_BLOCKS = "SELECT lower(hex(s.session_id)), b.first_seq, b.last_seq,"
+  static final String LOCAL_BLOCKS = "SELECT lower(hex(s.session_id)), b.first_seq, b.last_seq,"
       + " b.event_count, b.sealed, b.start_us, b.end_us, lower(hex(b.payload)) FROM event_blocks b"
       + " JOIN sessions s ON s.session_key = b.session_key ORDER BY 1, 2";
-  private static final String PG_BLOCKS = "SELECT replace(session_id::text, '-', ''), first_seq, last_seq,"
+  static final String PG_BLOCKS = "SELECT replace(session_id::text, '-', ''), first_seq, last_seq,"
       + " event_count, sealed::int, start_us, end_us, encode(payload, 'hex') FROM event_blocks ORDER BY 1, 2";
-  private static final String LOCAL_MINUTES = "SELECT minute_start_us, keystroke_count, mouse_clicks,"
+  static final String LOCAL_MINUTES = "SELECT minute_start_us, keystroke_count, mouse_clicks,"
       + " window_switches, active_time_ms, screenshot_count, active_seconds_mask FROM event_aggregates_minute ORDER BY 1";
-  private static final String PG_MINUTES = "SELECT minute_start_us, keystroke_count, mouse_clicks,"
+  static final String PG_MINUTES = "SELECT minute_start_us, keystroke_count, mouse_clicks,"
       + " window_switches, active_time_ms, screenshot_count, active_seconds_mask FROM event_aggregates_minute ORDER BY 1";
 
   @Test
@@ -193,7 +178,7 @@ class ReplicationShippingTest {
     assertEquals(2, PgTestSupport.pgLong(database, "SELECT sum(event_count) FROM event_blocks"));
   }
 
-  private static dev.skellyjelly.storage.bus.ScreenshotMetadata screenshot(long t, UUID session, long seq) {
+  static dev.skellyjelly.storage.bus.ScreenshotMetadata screenshot(long t, UUID session, long seq) {
     return new dev.skellyjelly.storage.bus.ScreenshotMetadata(dev.skellyjelly.storage.event.ScreenshotId.random(),
         t, session, seq, "Inbox — Mail", "Thunderbird", new dev.skellyjelly.storage.event.ScreenRegion(0, 0, 800, 600),
         800, 600, dev.skellyjelly.storage.event.ImageFormat.PNG, 1234, dev.skellyjelly.storage.bus.ScreenshotStorage.MEMORY, 0.25, 7, List.of("#ffffff"), false, null);
@@ -233,6 +218,8 @@ class ReplicationShippingTest {
     assertEquals("1", TestPostgres.get().psql(database, "SELECT count(*) FROM skelly_schema"));
     assertEquals("p", TestPostgres.get().psql(database,
         "SELECT relkind FROM pg_class WHERE relname = 'event_blocks'"), "event_blocks is partitioned");
+    assertEquals("session_seq_ranges", TestPostgres.get().psql(database, "SELECT to_regclass('session_seq_ranges')"),
+        "schema 2's table exists in a database migrated from empty");
     TestPostgres.get().psql(database, "UPDATE skelly_schema SET version = " + (PgSchema.CURRENT_VERSION + 1));
     Future<Integer> refused = PgSchema.migrate(pool);
     Throwable err = assertThrowsAwait(refused);
