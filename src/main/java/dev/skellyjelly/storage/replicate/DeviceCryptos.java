@@ -2,7 +2,10 @@ package dev.skellyjelly.storage.replicate;
 
 import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.crypto.DecryptException;
+import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.store.BlockCodec;
+import dev.skellyjelly.storage.store.BlockCrypto;
+import dev.skellyjelly.storage.store.BlockDecryptException;
 import dev.skellyjelly.storage.store.DeviceKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -29,6 +32,8 @@ final class DeviceCryptos {
 
   private record Cached(String material, Opener opener) {
   }
+
+  private static final BlockCodec PLAIN = new BlockCodec();
 
   private final Vertx vertx;
   private final StorageConfig.Encryption config;
@@ -60,6 +65,26 @@ final class DeviceCryptos {
           }
           return Future.all(building).map(out);
         });
+  }
+
+  /**
+   * A block's events: a sealed one is opened with its device's opener and its identity (session
+   * and sequence range); a plaintext one decodes as it is.
+   */
+  static List<RawEvent> decode(Map<UUID, Opener> openers, UUID device, UUID session, long firstSeq, long lastSeq,
+      byte[] payload) {
+    if (BlockCodec.format(payload) != BlockCrypto.SEALED) {
+      return PLAIN.decode(payload, session);
+    }
+    Opener opener = openers.get(device);
+    if (opener == null) {
+      throw new BlockDecryptException("it is encrypted on its device, which has shipped no key material"
+          + " (a build older than this one); upgrade that device's storage module");
+    }
+    if (opener.codec() == null) {
+      throw new BlockDecryptException(opener.error());
+    }
+    return opener.codec().decode(payload, session, firstSeq, lastSeq);
   }
 
   private Opener open(UUID device, String material) {

@@ -11,6 +11,8 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.UUID;
 
@@ -39,12 +41,38 @@ public final class ReplicationReport {
         blocks += pending[0];
         events += pending[1];
       }
+      JsonObject changes = new JsonObject()
+          .put("minutes", changed(c, "event_aggregates_minute", "change_seq > ?", marks.minutes()))
+          .put("screenshots", changed(c, "screenshot_metadata", "change_seq > ?", marks.screenshots()))
+          .put("sessionRanges", changed(c, "sessions", "change_seq > ?", marks.sessions()))
+          .put("rewrittenBlocks", rewritten(c, marks));
       String device = config.device().id().isEmpty() ? Settings.get(c, "device_id") : config.device().id();
       String lastError = Settings.get(c, "replication.last_error");
       return new JsonObject().put("enabled", config.postgres().enabled()).put("device", device)
-          .put("pendingBlocks", blocks).put("pendingEvents", events).put("tables", tables)
+          .put("pendingBlocks", blocks).put("pendingEvents", events).put("tables", tables).put("changes", changes)
           .put("lastError", lastError == null || lastError.isEmpty() ? null : lastError);
     }
+  }
+
+  /** {watermark, pending}: rows of {@code table} stamped after the change number shipped. */
+  private static JsonObject changed(Connection c, String table, String where, long mark) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + table + " WHERE " + where)) {
+      ps.setLong(1, mark);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return new JsonObject().put("watermark", mark).put("pending", rs.getLong(1));
+      }
+    }
+  }
+
+  /** Blocks rewritten in place (re-encrypted) after the change number shipped, over every day table. */
+  private static JsonObject rewritten(Connection c, Watermarks marks) throws SQLException {
+    long pending = 0;
+    for (String table : Schema.blockTables(c)) {
+      pending += changed(c, table, Schema.REWRITTEN_BLOCK_TERM + " AND change_seq > ?", marks.rewritten())
+          .getLong("pending");
+    }
+    return new JsonObject().put("watermark", marks.rewritten()).put("pending", pending);
   }
 
   /** The server half: its schema version and this device's blocks there, or the error line. */

@@ -6,8 +6,6 @@ import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.event.EventDecodeException;
 import dev.skellyjelly.storage.event.EventJson;
 import dev.skellyjelly.storage.event.RawEvent;
-import dev.skellyjelly.storage.store.BlockCodec;
-import dev.skellyjelly.storage.store.BlockCrypto;
 import dev.skellyjelly.storage.store.BlockDecryptException;
 import dev.skellyjelly.storage.store.Deadline;
 import dev.skellyjelly.storage.store.EventReader;
@@ -166,7 +164,6 @@ public final class SharedQueryVerticle extends VerticleBase {
     }
     sql += " ORDER BY start_us, device_id, session_id, first_seq LIMIT " + BLOCKS_PER_FETCH;
     return c.preparedQuery(sql).execute(args).compose(rows -> {
-      BlockCodec plain = new BlockCodec();
       Row last = null;
       for (Row r : rows) {
         last = r;
@@ -189,7 +186,8 @@ public final class SharedQueryVerticle extends VerticleBase {
         page.first = false;
         List<RawEvent> block;
         try {
-          block = decode(page, plain, r);
+          block = DeviceCryptos.decode(page.openers, device, session, r.getLong(3), r.getLong(6),
+              r.getBuffer(5).getBytes());
         } catch (EventDecodeException | BlockDecryptException e) {
           page.errors.add(new JsonObject().put("code", ErrorCode.of(e, ErrorCode.DECODE).name()).put("device", device.toString())
               .put("message", "a block of device " + device + " session " + session + " from sequence "
@@ -218,26 +216,62 @@ public final class SharedQueryVerticle extends VerticleBase {
     });
   }
 
-  /**
-   * A block's events: a sealed one is opened with its device's keys and its identity (session and
-   * sequence range); a plaintext one decodes as it is.
-   */
-  private static List<RawEvent> decode(EventsPage page, BlockCodec plain, Row r) {
-    UUID device = r.getUUID(1);
-    UUID session = r.getUUID(2);
-    byte[] payload = r.getBuffer(5).getBytes();
-    if (BlockCodec.format(payload) != BlockCrypto.SEALED) {
-      return plain.decode(payload, session);
+  // ---- aggregates and windows ----
+
+  private Future<JsonObject> aggregates(SqlConnection c, JsonObject q) {
+    long from = QueryService.micros(q, "from");
+    long to = QueryService.micros(q, "to");
+    if (to <= from) {
+      throw new IllegalArgumentException("parameter 'to' must be after 'from'");
     }
-    DeviceCryptos.Opener opener = page.openers.get(device);
-    if (opener == null) {
-      throw new BlockDecryptException("it is encrypted on its device, which has shipped no key material"
-          + " (a build older than this one); upgrade that device's storage module");
+    QueryService.AggregateTable t = QueryService.aggregateTable(q, from, to);
+    String sql = "SELECT " + t.key() + ", sum(keystroke_count), sum(mouse_clicks), sum(window_switches),"
+        + " sum(active_time_ms), sum(screenshot_count), count(DISTINCT device_id) FROM " + t.table()
+        + " WHERE " + t.key() + " >= $1 AND " + t.key() + " < $2 GROUP BY 1 ORDER BY 1";
+    return c.preparedQuery(sql).execute(Tuple.of(from, to)).map(rows -> {
+      JsonArray out = new JsonArray();
+      for (Row r : rows) {
+        out.add(new JsonObject().put("startMicros", r.getLong(0)).put("keystrokes", r.getLong(1))
+            .put("mouseClicks", r.getLong(2)).put("windowSwitches", r.getLong(3))
+            .put("activeTimeMs", r.getLong(4)).put("screenshots", r.getLong(5)).put("devices", r.getLong(6)));
+      }
+      return new JsonObject().put("resolution", t.resolution()).put("scope", "all").put("rows", out);
+    });
+  }
+
+  private Future<JsonObject> windows(SqlConnection c, JsonObject q) {
+    long from = QueryService.micros(q, "from");
+    long to = QueryService.micros(q, "to");
+    int limit = QueryService.limit(q);
+    String cursor = q.getString("cursor");
+    Tuple args = Tuple.of(from, to);
+    String sql = "SELECT start_us, device_id, window_id, end_us, event_count FROM windows"
+        + " WHERE start_us >= $1 AND start_us < $2";
+    if (cursor != null) {
+      String[] p = cursor.split(":");
+      try {
+        args.addValue(Long.parseLong(p[0])).addValue(UUID.fromString(p[1])).addValue(UUID.fromString(p[2]));
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("parameter 'cursor' = '" + cursor + "' is not one a scope=all query returned");
+      }
+      sql += " AND (start_us, device_id, window_id) > ($3, $4, $5)";
     }
-    if (opener.codec() == null) {
-      throw new BlockDecryptException(opener.error());
-    }
-    return opener.codec().decode(payload, session, r.getLong(3), r.getLong(6));
+    sql += " ORDER BY start_us, device_id, window_id LIMIT " + (limit + 1);
+    return c.preparedQuery(sql).execute(args).map(rows -> {
+      JsonArray out = new JsonArray();
+      String next = null;
+      String last = null;
+      for (Row r : rows) {
+        if (out.size() == limit) {
+          next = last;
+          break;
+        }
+        out.add(new JsonObject().put("windowId", r.getUUID(2).toString()).put("device", r.getUUID(1).toString())
+            .put("startMicros", r.getLong(0)).put("endMicros", r.getLong(3)).put("eventCount", r.getInteger(4)));
+        last = r.getLong(0) + ":" + r.getUUID(1) + ":" + r.getUUID(2);
+      }
+      return new JsonObject().put("windows", out).put("next", next);
+    });
   }
 
   @Override

@@ -73,8 +73,8 @@ final class PgTestSupport {
   static Watermarks shipAll(Pool pool, Path db, UUID device, Watermarks marks, long batchEvents) throws Exception {
     PgShipper shipper = new PgShipper(pool, new PgPartitions(pool), device);
     PgSchema.migrate(pool).await();
-    shipper.registerDevice("test-device", null).await();
     try (Connection c = SqliteFiles.openReader(db)) {
+      shipper.registerDevice("test-device", dev.skellyjelly.storage.store.DeviceKeys.read(c)).await();
       LocalChanges changes = new LocalChanges(c);
       while (true) {
         LocalChanges.Batch batch = changes.next(marks, batchEvents);

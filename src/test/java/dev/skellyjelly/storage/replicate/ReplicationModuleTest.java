@@ -289,6 +289,10 @@ class ReplicationModuleTest {
               "local capture was untouched");
           JsonObject report = ReplicationReport.local(config); // what replication-status prints
           assertEquals(10L, report.getLong("pendingEvents"));
+          JsonObject changes = report.getJsonObject("changes");
+          assertEquals(1L, changes.getJsonObject("sessionRanges").getLong("pending"), "the one session's ranges");
+          assertTrue(changes.getJsonObject("minutes").getLong("pending") > 0, changes.encode());
+          assertEquals(0L, changes.getJsonObject("rewrittenBlocks").getLong("pending"), changes.encode());
           assertTrue(report.getString("lastError").startsWith("postgres.password: "), report.encode());
           ctx.completeNow();
         })));
