@@ -11,14 +11,21 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 
 /**
- * The rows stamped with a change number ({@link Schema#CHANGE_COUNTER}) since the last one shipped:
- * minute aggregates, screenshot metadata, and sessions whose sequence ranges changed (with all
- * their ranges). A row is stamped when it is written, so one that commits long after the time it
- * describes — a screenshot analysed late, a late event's minute — is found all the same. Read inside
- * the caller's snapshot.
+ * The rows changed since the last batch, read inside the caller's snapshot: minute aggregates and
+ * screenshot metadata stamped with a change number ({@link Schema#CHANGE_COUNTER}) after the last one
+ * shipped — a row is stamped when it is written, so one that commits long after the time it
+ * describes (a screenshot analysed late, the minute of a late event, minutes whose fresh blocks
+ * were merged before they shipped) is found all the same — and the sequence ranges of the sessions
+ * whose events were stored since: the writer rewrites a session's ranges in the transaction that
+ * stores its block, so they change only with new blocks (fresh, or merged from fresh ones not
+ * shipped yet), plus the sessions created since
+ * the last batch (on a database upgraded from schema 3, every session once).
  */
 final class ChangedRows {
 
@@ -37,11 +44,14 @@ final class ChangedRows {
     this.connection = connection;
   }
 
-  /** Rows changed after {@code marks}; {@code after} moves past what is returned. */
-  Read read(Watermarks marks, Watermarks after) throws SQLException {
+  /**
+   * Rows changed after {@code marks}, and the ranges of {@code storedTo} (sessions of the fresh
+   * blocks read); {@code after} moves past what is returned.
+   */
+  Read read(Watermarks marks, Watermarks after, Set<UUID> storedTo) throws SQLException {
     List<Minute> minutes = minutes(marks, after);
     List<ScreenshotRow> screenshots = screenshots(marks, after);
-    List<SessionRanges> sessions = sessionRanges(marks, after);
+    List<SessionRanges> sessions = sessionRanges(marks, after, storedTo);
     return new Read(minutes, screenshots, sessions, minutes.size() >= MAX_MINUTES
         || screenshots.size() >= MAX_SCREENSHOTS || sessions.size() >= MAX_SESSIONS);
   }
@@ -86,25 +96,31 @@ final class ChangedRows {
     return out;
   }
 
-  private List<SessionRanges> sessionRanges(Watermarks marks, Watermarks after) throws SQLException {
-    List<SessionRanges> out = new ArrayList<>();
-    try (PreparedStatement sessions = connection.prepareStatement("SELECT session_key, session_id, change_seq"
-            + " FROM sessions WHERE change_seq > ? ORDER BY change_seq LIMIT " + MAX_SESSIONS);
-        PreparedStatement ranges = connection.prepareStatement(
-            "SELECT lo, hi FROM session_seq_ranges WHERE session_key = ? ORDER BY lo")) {
-      sessions.setLong(1, marks.sessions());
-      try (ResultSet rs = sessions.executeQuery()) {
+  private List<SessionRanges> sessionRanges(Watermarks marks, Watermarks after, Set<UUID> storedTo)
+      throws SQLException {
+    Set<UUID> sessions = new LinkedHashSet<>(storedTo);
+    try (PreparedStatement ps = connection.prepareStatement("SELECT session_key, session_id FROM sessions"
+        + " WHERE session_key > ? ORDER BY session_key LIMIT " + MAX_SESSIONS)) {
+      ps.setLong(1, marks.sessions());
+      try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          SequenceRanges stored = new SequenceRanges();
-          ranges.setLong(1, rs.getLong(1));
-          try (ResultSet r = ranges.executeQuery()) {
-            while (r.next()) {
-              stored.addRange(r.getLong(1), r.getLong(2));
-            }
-          }
-          out.add(new SessionRanges(EventStore.uuidFrom(rs.getBytes(2)), stored));
-          after.setSessions(rs.getLong(3));
+          sessions.add(EventStore.uuidFrom(rs.getBytes(2)));
+          after.setSessions(rs.getLong(1));
         }
+      }
+    }
+    List<SessionRanges> out = new ArrayList<>();
+    try (PreparedStatement ranges = connection.prepareStatement("SELECT r.lo, r.hi FROM session_seq_ranges r"
+        + " JOIN sessions s ON s.session_key = r.session_key WHERE s.session_id = ? ORDER BY r.lo")) {
+      for (UUID session : sessions) {
+        SequenceRanges stored = new SequenceRanges();
+        ranges.setBytes(1, EventStore.uuidBytes(session));
+        try (ResultSet r = ranges.executeQuery()) {
+          while (r.next()) {
+            stored.addRange(r.getLong(1), r.getLong(2));
+          }
+        }
+        out.add(new SessionRanges(session, stored));
       }
     }
     return out;

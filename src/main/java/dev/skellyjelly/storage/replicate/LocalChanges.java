@@ -9,15 +9,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * Reads what has committed locally and not yet shipped, on its own read-only SQLite connection (so
  * ingest never waits for it), in one read snapshot: blocks of each day table in rowid order past
  * that table's watermark, blocks rewritten in place (sealed or re-encrypted) since the last, windows
- * past theirs, and the minute aggregates, screenshot rows and sessions' sequence ranges stamped
- * since the last change number shipped ({@link ChangedRows}).
+ * past theirs, and the minute aggregates and screenshot rows stamped since the last change number
+ * shipped with the sequence ranges of the sessions stored to ({@link ChangedRows}).
  */
 public final class LocalChanges {
 
@@ -110,7 +112,10 @@ public final class LocalChanges {
       }
       List<Block> rewritten = rewritten(tables, marks, after, maxEvents);
       List<WindowRow> windows = windows(marks, after);
-      ChangedRows.Read rows = changed.read(marks, after);
+      // A sealed block may stand for fresh blocks merged before they shipped: its session counts too.
+      Set<UUID> storedTo = new LinkedHashSet<>();
+      blocks.forEach(b -> storedTo.add(b.session()));
+      ChangedRows.Read rows = changed.read(marks, after, storedTo);
       boolean cut = windows.size() >= MAX_WINDOWS || rows.cut()
           || rewritten.size() >= MAX_BLOCKS || rewritten.stream().mapToLong(Block::eventCount).sum() >= maxEvents;
       return new Batch(blocks, rewritten, rows.minutes(), windows, rows.screenshots(), rows.sessionRanges(), after,

@@ -44,7 +44,7 @@ public final class ReplicationReport {
       JsonObject changes = new JsonObject()
           .put("minutes", changed(c, "event_aggregates_minute", "change_seq > ?", marks.minutes()))
           .put("screenshots", changed(c, "screenshot_metadata", "change_seq > ?", marks.screenshots()))
-          .put("sessionRanges", changed(c, "sessions", "change_seq > ?", marks.sessions()))
+          .put("newSessions", changed(c, "sessions", "session_key > ?", marks.sessions()))
           .put("rewrittenBlocks", rewritten(c, marks));
       String device = config.device().id().isEmpty() ? Settings.get(c, "device_id") : config.device().id();
       String lastError = Settings.get(c, "replication.last_error");

@@ -8,9 +8,9 @@ import java.util.UUID;
 
 /**
  * How far each local table has been shipped: the last rowid per block day table, the last
- * (start, id) of the windows, and the last change number ({@link Schema#CHANGE_COUNTER}) shipped of
- * the minute aggregates, the screenshot metadata, the sessions' sequence ranges and the blocks
- * rewritten in place. Kept in the local {@code settings} table under {@link #PREFIX}, so
+ * (start, id) of the windows, the last session key whose sequence ranges were swept, and the last
+ * change number ({@link Schema#CHANGE_COUNTER}) shipped of the minute aggregates, the screenshot
+ * metadata and the blocks rewritten in place. Kept in the local {@code settings} table under {@link #PREFIX}, so
  * replication resumes where it stopped; re-shipping past a lost update is harmless (idempotent).
  */
 public final class Watermarks {
@@ -19,7 +19,7 @@ public final class Watermarks {
   static final String WINDOWS_KEY = PREFIX + "windows";
   static final String MINUTES_KEY = PREFIX + "change.minutes";
   static final String SCREENSHOTS_KEY = PREFIX + "change.screenshots";
-  static final String SESSIONS_KEY = PREFIX + "change.sessions";
+  static final String SESSIONS_KEY = PREFIX + "sessions";
   static final String REWRITTEN_KEY = PREFIX + "change.rewritten_blocks";
   private static final UUID NO_ID = new UUID(Long.MIN_VALUE, Long.MIN_VALUE);
 
@@ -72,8 +72,8 @@ public final class Watermarks {
     return sessions;
   }
 
-  void setSessions(long changeSeq) {
-    sessions = changeSeq;
+  void setSessions(long sessionKey) {
+    sessions = sessionKey;
   }
 
   long rewritten() {

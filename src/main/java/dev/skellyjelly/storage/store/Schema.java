@@ -28,9 +28,9 @@ import java.util.List;
  *       (what PII masking found).</li>
  *   <li>4 — a change counter ({@code change_counter}) and a {@code change_seq} column stamped from
  *       it by triggers whenever a row is written: on minute aggregates and screenshot metadata
- *       (inserted or updated), on sessions (whenever their sequence ranges change), and on blocks
- *       (when a payload is rewritten in place: sealing, re-encryption). Replication follows these
- *       from a watermark, exactly (see {@link #CHANGE_COUNTER}). Existing rows are numbered.</li>
+ *       (inserted or updated), and on blocks (when a payload is rewritten in place: sealing,
+ *       re-encryption). Replication follows these from a watermark, exactly (see
+ *       {@link #CHANGE_COUNTER}). Existing minute and screenshot rows are numbered.</li>
  * </ul>
  */
 public final class Schema {
@@ -143,12 +143,7 @@ public final class Schema {
       "CREATE TRIGGER screenshot_inserted AFTER INSERT ON screenshot_metadata BEGIN "
           + stamp("screenshot_metadata", "screenshot_id = NEW.screenshot_id") + " END",
       "CREATE TRIGGER screenshot_updated AFTER UPDATE OF " + SCREENSHOT_COLUMNS + " ON screenshot_metadata BEGIN "
-          + stamp("screenshot_metadata", "screenshot_id = NEW.screenshot_id") + " END",
-      // The writer replaces a session's ranges (delete + insert) at each commit that stores its events.
-      "CREATE TRIGGER ranges_inserted AFTER INSERT ON session_seq_ranges BEGIN "
-          + stamp("sessions", "session_key = NEW.session_key") + " END",
-      "CREATE TRIGGER ranges_deleted AFTER DELETE ON session_seq_ranges BEGIN "
-          + stamp("sessions", "session_key = OLD.session_key") + " END");
+          + stamp("screenshot_metadata", "screenshot_id = NEW.screenshot_id") + " END");
 
   /** Statements of step 4 (block tables existing at the time get their column, index and trigger). */
   private static List<String> v4(Connection c) throws SQLException {
@@ -157,7 +152,7 @@ public final class Schema {
         + " seq INTEGER NOT NULL)");
     sql.add("INSERT INTO " + CHANGE_COUNTER + " VALUES (1, 0)");
     for (String[] t : new String[][] {{"event_aggregates_minute", "minute_start_us"},
-        {"screenshot_metadata", "screenshot_id"}, {"sessions", "session_key"}}) {
+        {"screenshot_metadata", "screenshot_id"}}) {
       sql.add("ALTER TABLE " + t[0] + " ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0");
       // Existing rows are numbered after the counter, so a replica that has not seen them yet gets them.
       sql.add("UPDATE " + t[0] + " SET change_seq = (SELECT seq FROM " + CHANGE_COUNTER + ") + n.rn FROM"

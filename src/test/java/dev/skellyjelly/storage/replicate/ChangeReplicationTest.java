@@ -107,13 +107,14 @@ class ChangeReplicationTest {
     assertEquals(2, PgTestSupport.pgLong(database, "SELECT count(*) FROM screenshot_metadata"));
     assertSameRows(LOCAL_MINUTES, PG_MINUTES, "the late row's minute count arrives with it");
     try (EventStore store = EventStore.open(db, "NORMAL")) {
-      store.stageMasking(new MaskingRecorded(late.id(), 3, "EMAIL,PHONE"));
+      store.stageMasking(new MaskingRecorded(late.id(), 3, "EMAIL,PHONE", 0.125));
       store.commit();
     }
     marks = shipAll(marks);
     assertSameRows(LOCAL_SCREENSHOTS, PG_SCREENSHOTS, "masking found after shipping replaces the row's fields");
-    assertEquals("3|EMAIL,PHONE", TestPostgres.get().psql(database,
-        "SELECT masked_regions, masked_kinds FROM screenshot_metadata WHERE timestamp_us = " + T9));
+    assertEquals("3|EMAIL,PHONE|0.125", TestPostgres.get().psql(database,
+        "SELECT masked_regions, masked_kinds, text_density FROM screenshot_metadata WHERE timestamp_us = " + T9),
+        "and the text density OCR measured");
     // Nothing new: the next read is empty, and shipping everything again changes nothing.
     try (Connection c = SqliteFiles.openReader(db)) {
       assertTrue(new LocalChanges(c).next(marks, 1_000).isEmpty());
@@ -121,6 +122,35 @@ class ChangeReplicationTest {
     shipAll(new Watermarks());
     assertEquals(2, PgTestSupport.pgLong(database, "SELECT count(*) FROM screenshot_metadata"));
     assertSameRows(LOCAL_SCREENSHOTS, PG_SCREENSHOTS, "unchanged by a second shipping");
+  }
+
+  @Test
+  void theMinutesOfADeviceOfflineUntilItsBlocksWereMergedArriveAllTheSame() throws Exception {
+    UUID s = UUID.randomUUID();
+    try (EventStore store = EventStore.open(db, "NORMAL")) {
+      store.stage(List.of(new RawEvent.Keystroke(T9 - 120 * MINUTE, s, 1_000, 65, 0))); // shipped: the session is known
+      store.commit();
+    }
+    Watermarks marks = shipAll(new Watermarks());
+    try (EventStore store = EventStore.open(db, "NORMAL")) {
+      for (int m = 0; m < 30; m++) { // 09:00-09:30, one commit a minute, then offline
+        List<RawEvent> batch = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+          batch.add(new RawEvent.Keystroke(T9 + m * MINUTE + i * 1_000_000L, s, m * 10L + i, 65, 0));
+        }
+        store.stage(batch);
+        store.commit();
+      }
+      // The hour merged before replication ever saw its fresh blocks (merging changes no aggregate).
+      new BlockMerger(store.connection()).merge(T9 + 90 * MINUTE, 1_000_000);
+    }
+    assertEquals(1, TestSupport.queryLong(db, "SELECT count(*) FROM event_blocks WHERE sealed = 1 AND start_us >= " + T9),
+        "09:00-09:30 is one sealed block");
+    shipAll(marks);
+    assertSameRows(LOCAL_MINUTES, PG_MINUTES, "all 30 minute rows of the merged hour, and the earlier one");
+    assertEquals(31, PgTestSupport.pgLong(database, "SELECT count(*) FROM event_aggregates_minute"));
+    assertEquals(List.of(List.of(hex(s), "0", "299"), List.of(hex(s), "1000", "1000")),
+        PgTestSupport.pgRows(database, PG_RANGES), "the known session's ranges follow its merged block");
   }
 
   @Test

@@ -290,7 +290,7 @@ class ReplicationModuleTest {
           JsonObject report = ReplicationReport.local(config); // what replication-status prints
           assertEquals(10L, report.getLong("pendingEvents"));
           JsonObject changes = report.getJsonObject("changes");
-          assertEquals(1L, changes.getJsonObject("sessionRanges").getLong("pending"), "the one session's ranges");
+          assertEquals(1L, changes.getJsonObject("newSessions").getLong("pending"), "the one session");
           assertTrue(changes.getJsonObject("minutes").getLong("pending") > 0, changes.encode());
           assertEquals(0L, changes.getJsonObject("rewrittenBlocks").getLong("pending"), changes.encode());
           assertTrue(report.getString("lastError").startsWith("postgres.password: "), report.encode());

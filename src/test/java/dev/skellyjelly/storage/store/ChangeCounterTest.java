@@ -68,8 +68,7 @@ class ChangeCounterTest {
       List<Long> stamps = new ArrayList<>();
       stamps.addAll(column(c, "SELECT change_seq FROM event_aggregates_minute"));
       stamps.addAll(column(c, "SELECT change_seq FROM screenshot_metadata"));
-      stamps.addAll(column(c, "SELECT change_seq FROM sessions"));
-      assertEquals(61 + 3 + 2, stamps.size(), "61 minutes, 3 screenshot rows, 2 sessions");
+      assertEquals(61 + 3, stamps.size(), "61 minutes, 3 screenshot rows");
       Set<Long> distinct = new HashSet<>(stamps);
       assertEquals(stamps.size(), distinct.size(), "each row its own number: " + stamps);
       assertTrue(stamps.stream().allMatch(s -> s > 0 && s <= stamps.size()), stamps::toString);
@@ -83,7 +82,7 @@ class ChangeCounterTest {
   }
 
   @Test
-  void aCommitStampsTheMinutesAndSessionsItChangesAfterEverythingBefore() throws Exception {
+  void aCommitStampsTheMinutesItChangesAfterEverythingBefore() throws Exception {
     Path db = v3Fixture();
     UUID sessionA = UUID.fromString("00000000-0000-4000-8000-00000000000a");
     try (EventStore store = EventStore.open(db, "NORMAL")) {
@@ -94,12 +93,7 @@ class ChangeCounterTest {
       store.commit();
       List<Long> minute = column(c, "SELECT change_seq FROM event_aggregates_minute WHERE minute_start_us = "
           + (T9 + 16 * 60_000_000L));
-      List<Long> session = column(c, "SELECT change_seq FROM sessions WHERE session_id = x'"
-          + "000000000000400080000000000000" + "0A" + "'");
       assertTrue(minute.get(0) > before, "the late event's minute is stamped anew: " + minute);
-      assertTrue(session.get(0) > before, "the session whose ranges changed is stamped anew: " + session);
-      assertEquals(List.of(3L), column(c, "SELECT count(*) FROM session_seq_ranges r JOIN sessions s"
-          + " USING (session_key) WHERE s.change_seq = " + session.get(0)), "its ranges: 0-999, 1004, 1010-3599");
       List<Long> untouched = column(c, "SELECT count(*) FROM event_aggregates_minute WHERE change_seq > " + before);
       assertEquals(List.of(1L), untouched, "only the one minute changed");
     }
