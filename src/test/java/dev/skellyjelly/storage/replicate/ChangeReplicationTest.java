@@ -18,8 +18,6 @@ import dev.skellyjelly.storage.store.EventStore;
 import dev.skellyjelly.storage.store.KeyRotation;
 import dev.skellyjelly.storage.store.Schema;
 import dev.skellyjelly.storage.store.SqliteFiles;
-import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,17 +29,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What replication follows by change number (schema 4) and what PostgreSQL schema 2 adds: rows
  * committed long after the time they describe, rows updated after they shipped, sessions' sequence
  * ranges, blocks resealed in place, and both schemas upgraded from their previous versions.
  */
-class ChangeReplicationTest {
+class ChangeReplicationTest extends ShippingFixture {
 
   /** 2026-11-10T09:00:00Z */
   private static final long T9 = 1_794_301_200_000_000L;
@@ -57,30 +52,8 @@ class ChangeReplicationTest {
   private static final String PG_RANGES = "SELECT replace(session_id::text, '-', ''), lo, hi FROM session_seq_ranges"
       + " ORDER BY 1, 2";
 
-  @TempDir
-  Path dir;
-  private Vertx vertx;
-  private Pool pool;
-  private String database;
-  private Path db;
-  private final UUID device = UUID.randomUUID();
-
-  @BeforeEach
-  void setUp() {
-    vertx = Vertx.vertx();
-    database = TestPostgres.get().createDatabase();
-    pool = PgTestSupport.pool(vertx, database);
-    db = dir.resolve("events.db");
-  }
-
-  @AfterEach
-  void tearDown() {
-    pool.close().await();
-    vertx.close().await();
-  }
-
   private Watermarks shipAll(Watermarks marks) throws Exception {
-    return PgTestSupport.shipAll(pool, db, device, marks, 1_000);
+    return shipAll(marks, 1_000);
   }
 
   private void assertSameRows(String local, String pg, String what) throws Exception {

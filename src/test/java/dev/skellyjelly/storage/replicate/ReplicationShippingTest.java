@@ -12,55 +12,23 @@ import dev.skellyjelly.storage.store.EventStore;
 import dev.skellyjelly.storage.store.Maintenance;
 import dev.skellyjelly.storage.store.SqliteFiles;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Shipping batches from a real SQLite store into a real PostgreSQL: exact counts, merges replicated
  * as replacements, idempotent re-shipping, schema versions, and retention by whole partitions.
  */
-class ReplicationShippingTest {
+class ReplicationShippingTest extends ShippingFixture {
 
   /** 2026-11-10T09:00:00Z */
   private static final long T9 = 1_794_301_200_000_000L;
   private static final long HOUR = Maintenance.HOUR_MICROS;
   private static final long DAY = Maintenance.DAY_MICROS;
-
-  @TempDir
-  Path dir;
-  private Vertx vertx;
-  private Pool pool;
-  private String database;
-  private Path db;
-  private final UUID device = UUID.randomUUID();
-
-  @BeforeEach
-  void setUp() {
-    vertx = Vertx.vertx();
-    database = TestPostgres.get().createDatabase();
-    pool = PgTestSupport.pool(vertx, database);
-    db = dir.resolve("events.db");
-  }
-
-  @AfterEach
-  void tearDown() {
-    pool.close().await();
-    vertx.close().await();
-  }
-
-  /** Ships every batch after {@code marks}; returns the marks after the last. */
-  private Watermarks shipAll(Watermarks marks, long batchEvents) throws Exception {
-    return PgTestSupport.shipAll(pool, db, device, marks, batchEvents);
-  }
 
   private long localEvents() throws Exception {
     return TestSupport.queryLong(db, "SELECT coalesce(sum(event_count), 0) FROM event_blocks");
