@@ -1,40 +1,26 @@
 package dev.skellyjelly.storage.store;
 
 import dev.skellyjelly.storage.config.StorageConfig;
-import dev.skellyjelly.storage.crypto.SealedFile;
 import dev.skellyjelly.storage.event.EventJson;
 import dev.skellyjelly.storage.event.RawEvent;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.GZIPOutputStream;
-import net.jpountz.lz4.LZ4FrameOutputStream;
 
 /**
  * The events of a time range as JSON Lines (one {@link EventJson} object per line), gzip or
- * LZ4-framed, optionally sealed under the database's key-encryption key ({@link SealedFile}).
+ * LZ4-framed, optionally sealed under the database's key-encryption key, written through {@link ExportFile}.
  * Read-only: safe while the module runs.
  */
 public final class Export {
-
-  /** How the lines are compressed: gzip ({@code zcat}) or an LZ4 frame ({@code lz4cat}). */
-  public enum Compression { GZIP, LZ4 }
 
   /** What was written, and the blocks that could not be read and were skipped. */
   public record Result(Path out, long events, List<EventReader.UnreadableBlock> unreadable) {
   }
 
-  private static final String TEMP = ".export";
   private static final int PAGE = 5_000;
 
   private Export() {
@@ -50,36 +36,26 @@ public final class Export {
    * @throws IllegalArgumentException when {@code target} is the database or one of its side files
    */
   public static Result write(Path db, StorageConfig.Encryption encryption, EventReader.Range range, Path target,
-      Compression compression, boolean seal) throws IOException, SQLException {
+      ExportFile.Compression compression, boolean seal) throws IOException, SQLException {
     refuseDatabaseFiles(db, target);
-    Path out = target.toAbsolutePath();
-    Path dir = out.getParent();
-    PrivateTemp.removeStale(dir, "*" + TEMP);
-    Path temp = PrivateTemp.create(dir, out.getFileName() + TEMP);
     List<EventReader.UnreadableBlock> unreadable = new ArrayList<>();
-    long count = 0;
     try (Connection c = SqliteFiles.openReader(db);
-        OutputStream file = Files.newOutputStream(temp, StandardOpenOption.TRUNCATE_EXISTING);
-        OutputStream sealed = seal ? sealing(file, c, encryption) : file;
-        OutputStream compressed = compression == Compression.LZ4 ? new LZ4FrameOutputStream(sealed)
-            : new GZIPOutputStream(sealed);
-        BufferedWriter w = new BufferedWriter(new OutputStreamWriter(compressed, StandardCharsets.UTF_8))) {
-      long[] written = {0};
-      EventReader.readAll(db, EncryptionAtRest.openForReading(c, encryption), range, PAGE, page -> {
+        ExportFile file = ExportFile.open(target, compression,
+            seal ? EncryptionAtRest.keyEncryptionKey(c, encryption) : null)) {
+      c.setAutoCommit(false); // one snapshot for the whole export
+      EventReader reader = new EventReader(c, EncryptionAtRest.openForReading(c, encryption));
+      EventReader.Cursor cursor = null;
+      do {
+        EventReader.Page page = reader.page(range, cursor, PAGE, st -> { });
         unreadable.addAll(page.unreadable());
         for (RawEvent e : page.events()) {
-          w.write(EventJson.toJson(e).encode());
-          w.newLine();
-          written[0]++;
+          file.write(EventJson.toJson(e));
         }
-      });
-      count = written[0];
-    } catch (IOException | SQLException | RuntimeException e) {
-      Files.deleteIfExists(temp);
-      throw e;
+        cursor = page.next();
+      } while (cursor != null);
+      long count = file.lines();
+      return new Result(file.commit(), count, List.copyOf(unreadable));
     }
-    Files.move(temp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    return new Result(out, count, List.copyOf(unreadable));
   }
 
   /**
@@ -96,9 +72,4 @@ public final class Export {
     }
   }
 
-  private static OutputStream sealing(OutputStream file, Connection c, StorageConfig.Encryption encryption)
-      throws IOException, SQLException {
-    EncryptionAtRest.KeyEncryptionKeyAndSalt kek = EncryptionAtRest.keyEncryptionKey(c, encryption);
-    return SealedFile.sealing(file, kek.key(), kek.salt());
-  }
 }

@@ -15,6 +15,7 @@ import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.store.Backup;
 import dev.skellyjelly.storage.store.EncryptionAtRest;
 import dev.skellyjelly.storage.store.Export;
+import dev.skellyjelly.storage.store.ExportFile;
 import dev.skellyjelly.storage.store.EventReader;
 import dev.skellyjelly.storage.store.EventStore;
 import dev.skellyjelly.storage.store.SqliteFiles;
@@ -113,7 +114,7 @@ class KillLoopTest {
       killAtRandom(fullRunMs, args);
       assertNull(Verification.problem(db), "kill " + i);
       Export.write(db, EncryptionAtRest.OFF, new EventReader.Range(T0, T0 + 1_000_000, null, null),
-          dir.resolve("exports/next.jsonl.gz"), Export.Compression.GZIP, false); // the next start of the same command
+          dir.resolve("exports/next.jsonl.gz"), ExportFile.Compression.GZIP, false); // the next start of the same command
       assertEquals(List.of(), filesNamed(dir, ".tmp"), "kill " + i);
       assertPrivateTree(dir.resolve("exports"));
     }

@@ -37,7 +37,7 @@ class ExportFilesTest {
     Files.write(stale, new byte[4096]);
 
     long n = Export.write(db, EncryptionAtRest.OFF, new EventReader.Range(T0, T0 + 2_000_000_000L, null, null),
-        outDir.resolve("x.jsonl.gz"), Export.Compression.GZIP, false).events();
+        outDir.resolve("x.jsonl.gz"), ExportFile.Compression.GZIP, false).events();
 
     assertEquals(1_000, n);
     assertFalse(Files.exists(stale), "the next export removes what a killed one left");
@@ -51,7 +51,7 @@ class ExportFilesTest {
     byte[] before = Files.readAllBytes(db);
     for (Path target : List.of(db, Path.of(db + "-wal"))) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Export.write(db,
-          EncryptionAtRest.OFF, new EventReader.Range(T0, T0 + 1, null, null), target, Export.Compression.LZ4, false));
+          EncryptionAtRest.OFF, new EventReader.Range(T0, T0 + 1, null, null), target, ExportFile.Compression.LZ4, false));
       assertTrue(e.getMessage().contains("database") && e.getMessage().contains(target.toString()), e.getMessage());
     }
     assertArrayEquals(before, Files.readAllBytes(db));

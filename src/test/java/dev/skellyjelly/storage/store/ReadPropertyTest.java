@@ -203,7 +203,7 @@ class ReadPropertyTest {
   private static void checkExport(Path db, Path caseDir, List<RawEvent> sent, long from, long to) throws Exception {
     Path out = caseDir.resolve("export.jsonl.gz");
     long n = Export.write(db, EncryptionAtRest.OFF, new EventReader.Range(from, to, null, null), out,
-        Export.Compression.GZIP, false).events();
+        ExportFile.Compression.GZIP, false).events();
     List<String> lines = new ArrayList<>();
     try (BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(out)),
         StandardCharsets.UTF_8))) {

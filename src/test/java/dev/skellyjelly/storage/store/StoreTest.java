@@ -333,15 +333,15 @@ class StoreTest {
     long to = T0 + 15_000 * 50_000L;
     List<String> expected = events.stream().filter(e -> e.timestampMicros() >= from && e.timestampMicros() < to)
         .map(e -> EventJson.toJson(e).encode()).toList();
-    for (Export.Compression compression : Export.Compression.values()) {
-      Path out = dir.resolve(compression == Export.Compression.LZ4 ? "x.jsonl.lz4" : "x.jsonl.gz");
+    for (ExportFile.Compression compression : ExportFile.Compression.values()) {
+      Path out = dir.resolve(compression == ExportFile.Compression.LZ4 ? "x.jsonl.lz4" : "x.jsonl.gz");
       Export.Result result = Export.write(db, EncryptionAtRest.OFF, new EventReader.Range(from, to, null, null), out,
           compression, false);
       assertEquals(expected.size(), result.events());
       assertEquals(List.of(), result.unreadable());
       // What zcat / lz4cat and jq would see: the whole stream decompresses (gzip checks its CRC
       // and length trailer, the LZ4 frame its end mark) and every line is one JSON object.
-      try (var in = compression == Export.Compression.LZ4
+      try (var in = compression == ExportFile.Compression.LZ4
           ? new net.jpountz.lz4.LZ4FrameInputStream(java.nio.file.Files.newInputStream(out))
           : new java.util.zip.GZIPInputStream(java.nio.file.Files.newInputStream(out))) {
         List<String> lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
