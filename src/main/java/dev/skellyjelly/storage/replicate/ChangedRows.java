@@ -84,7 +84,7 @@ final class ChangedRows {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(new ScreenshotRow(EventStore.uuidFrom(rs.getBytes(1)), rs.getLong(2),
-              EventStore.uuidFrom(rs.getBytes(3)), rs.getLong(4), rs.getString(5), rs.getString(6), rs.getInt(7),
+              EventStore.uuidFrom(rs.getBytes(3)), rs.getLong(4), rs.getObject(5), rs.getObject(6), rs.getInt(7),
               rs.getInt(8), rs.getInt(9), rs.getInt(10), rs.getInt(11), rs.getInt(12), rs.getString(13),
               rs.getLong(14), rs.getString(15), rs.getObject(16) == null ? null : rs.getDouble(16),
               rs.getObject(17) == null ? null : rs.getInt(17), rs.getString(18), rs.getInt(19) == 1,

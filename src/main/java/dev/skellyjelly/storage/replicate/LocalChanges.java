@@ -38,9 +38,12 @@ public final class LocalChanges {
       byte[] screenshotRefs) {
   }
 
-  /** A screenshot metadata row as stored (text fields are ciphertext when encryption is on). */
-  public record ScreenshotRow(UUID id, long timestampMicros, UUID session, long sequence, String windowTitle,
-      String appName, int regionX, int regionY, int regionWidth, int regionHeight, int width, int height,
+  /**
+   * A screenshot metadata row as stored: {@code windowTitle} and {@code appName} are a String, or
+   * the sealed bytes (byte[]) when the device's encryption is on — shipped as they are, never decoded.
+   */
+  public record ScreenshotRow(UUID id, long timestampMicros, UUID session, long sequence, Object windowTitle,
+      Object appName, int regionX, int regionY, int regionWidth, int regionHeight, int width, int height,
       String format, long sizeBytes, String storage, Double textDensity, Integer uiElementCount,
       String dominantColors, boolean privacyMasked, String analysisError, Integer maskedRegions,
       String maskedKinds) {

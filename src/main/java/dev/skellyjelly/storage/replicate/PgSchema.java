@@ -20,6 +20,10 @@ import java.util.List;
  * <ul>
  *   <li>1 — devices (with their wrapped data keys), sessions, event_blocks (payload opaque: as
  *       stored on the device), event_aggregates_minute/hourly/daily, windows, screenshot_metadata.</li>
+ *   <li>2 — session_seq_ranges: which sequence numbers of each device's sessions are stored on the
+ *       device (as of the last shipped batch), one row per range; screenshot_metadata's
+ *       window_title_sealed and app_name_sealed (BYTEA): an encrypted device's sealed titles as
+ *       stored, the text columns then null (sealed bytes are not text).</li>
  * </ul>
  */
 public final class PgSchema {
@@ -72,7 +76,10 @@ public final class PgSchema {
 
   private static final List<String> V2 = List.of(
       "CREATE TABLE session_seq_ranges (device_id UUID NOT NULL, session_id UUID NOT NULL, lo BIGINT NOT NULL,"
-          + " hi BIGINT NOT NULL, PRIMARY KEY (device_id, session_id, lo))");
+          + " hi BIGINT NOT NULL, PRIMARY KEY (device_id, session_id, lo))",
+      "ALTER TABLE screenshot_metadata ALTER COLUMN window_title DROP NOT NULL,"
+          + " ALTER COLUMN app_name DROP NOT NULL, ADD COLUMN window_title_sealed BYTEA,"
+          + " ADD COLUMN app_name_sealed BYTEA");
 
   private PgSchema() {
   }

@@ -47,6 +47,11 @@ class ChangeReplicationTest extends ShippingFixture {
       + " coalesce(masked_regions, -1), coalesce(masked_kinds, '-') FROM screenshot_metadata ORDER BY 1";
   private static final String LOCAL_SCREENSHOTS = SCREENSHOTS;
   private static final String PG_SCREENSHOTS = SCREENSHOTS;
+  /** Sealed screenshot titles, byte for byte; PostgreSQL's text columns stay null for them. */
+  private static final String LOCAL_SEALED_TITLES = "SELECT lower(hex(window_title)), lower(hex(app_name))"
+      + " FROM screenshot_metadata WHERE typeof(window_title) = 'blob' ORDER BY timestamp_us";
+  private static final String PG_SEALED_TITLES = "SELECT encode(window_title_sealed, 'hex'), encode(app_name_sealed, 'hex')"
+      + " FROM screenshot_metadata WHERE window_title IS NULL AND app_name IS NULL ORDER BY timestamp_us";
   private static final String LOCAL_RANGES = "SELECT lower(hex(s.session_id)), r.lo, r.hi FROM session_seq_ranges r"
       + " JOIN sessions s ON s.session_key = r.session_key ORDER BY 1, 2";
   private static final String PG_RANGES = "SELECT replace(session_id::text, '-', ''), lo, hi FROM session_seq_ranges"
@@ -174,9 +179,13 @@ class ChangeReplicationTest extends ShippingFixture {
         events += batch.size();
       }
       new BlockMerger(store.connection(), store.crypto()).merge(T9 + 90 * MINUTE, 1_000_000); // 09:00-10:00 sealed
+      store.stageScreenshot(ReplicationShippingTest.screenshot(T9 + 5 * MINUTE, s, 1_000));
+      store.commit();
     }
     Watermarks marks = shipAll(new Watermarks());
     assertSameRows(LOCAL_BLOCKS, PG_BLOCKS, "shipped as stored, sealed under the first data key");
+    assertSameRows(LOCAL_SEALED_TITLES, PG_SEALED_TITLES, "sealed titles travel as their bytes, never as text");
+    String firstTitle = PgTestSupport.pgRows(database, PG_SEALED_TITLES).get(0).get(0);
     Set<String> firstPayloads = new HashSet<>(PgTestSupport.localRows(db, "SELECT lower(hex(payload)) FROM event_blocks")
         .stream().map(r -> r.get(0)).toList());
 
@@ -187,6 +196,8 @@ class ChangeReplicationTest extends ShippingFixture {
     assertEquals(4, resealed[0], "the merged block and the three fresh ones of 10:00");
     marks = shipAll(marks);
     assertSameRows(LOCAL_BLOCKS, PG_BLOCKS, "every resealed block replaced its copy, byte for byte");
+    assertSameRows(LOCAL_SEALED_TITLES, PG_SEALED_TITLES, "the resealed title replaced its copy");
+    assertNotEquals(firstTitle, PgTestSupport.pgRows(database, PG_SEALED_TITLES).get(0).get(0));
     for (List<String> row : PgTestSupport.pgRows(database, "SELECT encode(payload, 'hex') FROM event_blocks")) {
       assertTrue(!firstPayloads.contains(row.get(0)), "no payload under the retired key is left in PostgreSQL");
     }
