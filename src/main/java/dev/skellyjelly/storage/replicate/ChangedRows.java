@@ -4,7 +4,7 @@ import dev.skellyjelly.storage.event.SequenceRanges;
 import dev.skellyjelly.storage.replicate.LocalChanges.Minute;
 import dev.skellyjelly.storage.replicate.LocalChanges.ScreenshotRow;
 import dev.skellyjelly.storage.replicate.LocalChanges.SessionRanges;
-import dev.skellyjelly.storage.store.EventStore;
+import dev.skellyjelly.storage.event.Uuids;
 import dev.skellyjelly.storage.store.Schema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -83,8 +83,8 @@ final class ChangedRows {
       ps.setLong(1, marks.screenshots());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new ScreenshotRow(EventStore.uuidFrom(rs.getBytes(1)), rs.getLong(2),
-              EventStore.uuidFrom(rs.getBytes(3)), rs.getLong(4), rs.getObject(5), rs.getObject(6), rs.getInt(7),
+          out.add(new ScreenshotRow(Uuids.fromBytes(rs.getBytes(1)), rs.getLong(2),
+              Uuids.fromBytes(rs.getBytes(3)), rs.getLong(4), rs.getObject(5), rs.getObject(6), rs.getInt(7),
               rs.getInt(8), rs.getInt(9), rs.getInt(10), rs.getInt(11), rs.getInt(12), rs.getString(13),
               rs.getLong(14), rs.getString(15), rs.getObject(16) == null ? null : rs.getDouble(16),
               rs.getObject(17) == null ? null : rs.getInt(17), rs.getString(18), rs.getInt(19) == 1,
@@ -104,7 +104,7 @@ final class ChangedRows {
       ps.setLong(1, marks.sessions());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          sessions.add(EventStore.uuidFrom(rs.getBytes(2)));
+          sessions.add(Uuids.fromBytes(rs.getBytes(2)));
           after.setSessions(rs.getLong(1));
         }
       }
@@ -114,7 +114,7 @@ final class ChangedRows {
         + " JOIN sessions s ON s.session_key = r.session_key WHERE s.session_id = ? ORDER BY r.lo")) {
       for (UUID session : sessions) {
         SequenceRanges stored = new SequenceRanges();
-        ranges.setBytes(1, EventStore.uuidBytes(session));
+        ranges.setBytes(1, Uuids.toBytes(session));
         try (ResultSet r = ranges.executeQuery()) {
           while (r.next()) {
             stored.addRange(r.getLong(1), r.getLong(2));

@@ -1,7 +1,7 @@
 package dev.skellyjelly.storage.replicate;
 
 import dev.skellyjelly.storage.event.SequenceRanges;
-import dev.skellyjelly.storage.store.EventStore;
+import dev.skellyjelly.storage.event.Uuids;
 import dev.skellyjelly.storage.store.Schema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -133,7 +133,7 @@ public final class LocalChanges {
       + " b.last_seq, b.event_count, b.type_mask, b.sealed, b.payload FROM ";
 
   private static Block block(String table, ResultSet rs) throws SQLException {
-    return new Block(table, rs.getLong(1), EventStore.uuidFrom(rs.getBytes(2)), rs.getLong(3), rs.getLong(4),
+    return new Block(table, rs.getLong(1), Uuids.fromBytes(rs.getBytes(2)), rs.getLong(3), rs.getLong(4),
         rs.getLong(5), rs.getLong(6), rs.getInt(7), rs.getInt(8), rs.getInt(9) == 1, rs.getBytes(10));
   }
 

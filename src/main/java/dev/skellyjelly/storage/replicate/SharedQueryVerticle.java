@@ -216,64 +216,6 @@ public final class SharedQueryVerticle extends VerticleBase {
     });
   }
 
-  // ---- aggregates and windows ----
-
-  private Future<JsonObject> aggregates(SqlConnection c, JsonObject q) {
-    long from = QueryService.micros(q, "from");
-    long to = QueryService.micros(q, "to");
-    if (to <= from) {
-      throw new IllegalArgumentException("parameter 'to' must be after 'from'");
-    }
-    QueryService.AggregateTable t = QueryService.aggregateTable(q, from, to);
-    String sql = "SELECT " + t.key() + ", sum(keystroke_count), sum(mouse_clicks), sum(window_switches),"
-        + " sum(active_time_ms), sum(screenshot_count), count(DISTINCT device_id) FROM " + t.table()
-        + " WHERE " + t.key() + " >= $1 AND " + t.key() + " < $2 GROUP BY 1 ORDER BY 1";
-    return c.preparedQuery(sql).execute(Tuple.of(from, to)).map(rows -> {
-      JsonArray out = new JsonArray();
-      for (Row r : rows) {
-        out.add(new JsonObject().put("startMicros", r.getLong(0)).put("keystrokes", r.getLong(1))
-            .put("mouseClicks", r.getLong(2)).put("windowSwitches", r.getLong(3))
-            .put("activeTimeMs", r.getLong(4)).put("screenshots", r.getLong(5)).put("devices", r.getLong(6)));
-      }
-      return new JsonObject().put("resolution", t.resolution()).put("scope", "all").put("rows", out);
-    });
-  }
-
-  private Future<JsonObject> windows(SqlConnection c, JsonObject q) {
-    long from = QueryService.micros(q, "from");
-    long to = QueryService.micros(q, "to");
-    int limit = QueryService.limit(q);
-    String cursor = q.getString("cursor");
-    Tuple args = Tuple.of(from, to);
-    String sql = "SELECT start_us, device_id, window_id, end_us, event_count FROM windows"
-        + " WHERE start_us >= $1 AND start_us < $2";
-    if (cursor != null) {
-      String[] p = cursor.split(":");
-      try {
-        args.addValue(Long.parseLong(p[0])).addValue(UUID.fromString(p[1])).addValue(UUID.fromString(p[2]));
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException("parameter 'cursor' = '" + cursor + "' is not one a scope=all query returned");
-      }
-      sql += " AND (start_us, device_id, window_id) > ($3, $4, $5)";
-    }
-    sql += " ORDER BY start_us, device_id, window_id LIMIT " + (limit + 1);
-    return c.preparedQuery(sql).execute(args).map(rows -> {
-      JsonArray out = new JsonArray();
-      String next = null;
-      String last = null;
-      for (Row r : rows) {
-        if (out.size() == limit) {
-          next = last;
-          break;
-        }
-        out.add(new JsonObject().put("windowId", r.getUUID(2).toString()).put("device", r.getUUID(1).toString())
-            .put("startMicros", r.getLong(0)).put("endMicros", r.getLong(3)).put("eventCount", r.getInteger(4)));
-        last = r.getLong(0) + ":" + r.getUUID(1) + ":" + r.getUUID(2);
-      }
-      return new JsonObject().put("windows", out).put("next", next);
-    });
-  }
-
   @Override
   public Future<?> stop() {
     return pool == null ? Future.succeededFuture() : pool.close();

@@ -42,17 +42,12 @@ public final class Export {
     try (Connection c = SqliteFiles.openReader(db);
         ExportFile file = ExportFile.open(target, compression,
             seal ? EncryptionAtRest.keyEncryptionKey(c, encryption) : null)) {
-      c.setAutoCommit(false); // one snapshot for the whole export
-      EventReader reader = new EventReader(c, EncryptionAtRest.openForReading(c, encryption));
-      EventReader.Cursor cursor = null;
-      do {
-        EventReader.Page page = reader.page(range, cursor, PAGE, st -> { });
+      EventReader.readAll(db, EncryptionAtRest.openForReading(c, encryption), range, PAGE, page -> {
         unreadable.addAll(page.unreadable());
         for (RawEvent e : page.events()) {
           file.write(EventJson.toJson(e));
         }
-        cursor = page.next();
-      } while (cursor != null);
+      });
       long count = file.lines();
       return new Result(file.commit(), count, List.copyOf(unreadable));
     }
