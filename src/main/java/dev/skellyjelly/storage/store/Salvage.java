@@ -125,7 +125,8 @@ public final class Salvage {
       copyRows(old, c, "screenshot_metadata", "screenshot_id", new byte[0], "screenshot_id,"
           + " timestamp_us, session_id, sequence, window_title, app_name, region_x, region_y,"
           + " region_width, region_height, width, height, format, size_bytes, storage, text_density,"
-          + " ui_element_count, dominant_colors, privacy_masked, analysis_error", "INSERT OR IGNORE");
+          + " ui_element_count, dominant_colors, privacy_masked, analysis_error, masked_regions,"
+          + " masked_kinds", "INSERT OR IGNORE");
       String counts = MinuteRows.COUNT_COLUMNS;
       // The old minute rows are the truth where they survived (screenshots included); the
       // salvaged events recomputed the others.
