@@ -194,21 +194,17 @@ public final class Schema {
         st.execute("VACUUM");
       }
       while (version < CURRENT_VERSION) {
-        st.execute("BEGIN IMMEDIATE");
-        try {
-          for (String sql : stepTo(c, version + 1)) {
-            st.execute(sql);
+        int next = version + 1;
+        Transactions.immediate(c, step -> {
+          for (String sql : stepTo(c, next)) {
+            step.execute(sql);
           }
-          if (version + 1 == 3 || version + 1 == 4) {
+          if (next == 3 || next == 4) {
             recreateBlockView(c); // the view lists the new column
           }
-          st.execute("PRAGMA user_version = " + (version + 1));
-          st.execute("COMMIT");
-        } catch (SQLException e) {
-          st.execute("ROLLBACK");
-          throw e;
-        }
-        version++;
+          step.execute("PRAGMA user_version = " + next);
+        });
+        version = next;
       }
     }
   }
