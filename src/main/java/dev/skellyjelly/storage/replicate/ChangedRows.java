@@ -1,5 +1,7 @@
 package dev.skellyjelly.storage.replicate;
 
+import dev.skellyjelly.storage.store.MinuteRows;
+
 import dev.skellyjelly.storage.event.SequenceRanges;
 import dev.skellyjelly.storage.replicate.LocalChanges.Minute;
 import dev.skellyjelly.storage.replicate.LocalChanges.ScreenshotRow;
@@ -58,8 +60,8 @@ final class ChangedRows {
 
   private List<Minute> minutes(Watermarks marks, Watermarks after) throws SQLException {
     List<Minute> out = new ArrayList<>();
-    try (PreparedStatement ps = connection.prepareStatement("SELECT minute_start_us, keystroke_count,"
-        + " mouse_clicks, window_switches, active_time_ms, screenshot_count, active_seconds_mask, change_seq"
+    try (PreparedStatement ps = connection.prepareStatement("SELECT minute_start_us, " + MinuteRows.COUNT_COLUMNS
+        + ", active_seconds_mask, change_seq"
         + " FROM event_aggregates_minute WHERE change_seq > ? ORDER BY change_seq LIMIT " + MAX_MINUTES)) {
       ps.setLong(1, marks.minutes());
       try (ResultSet rs = ps.executeQuery()) {

@@ -1,5 +1,7 @@
 package dev.skellyjelly.storage.replicate;
 
+import dev.skellyjelly.storage.store.MinuteRows;
+
 import dev.skellyjelly.storage.store.DeviceKeys;
 import dev.skellyjelly.storage.store.Maintenance;
 import io.vertx.core.Future;
@@ -33,9 +35,8 @@ import java.util.UUID;
  */
 public final class PgShipper {
 
-  private static final String COUNTS = "keystroke_count, mouse_clicks, window_switches, active_time_ms, screenshot_count";
-  private static final String SUMS = "sum(keystroke_count), sum(mouse_clicks), sum(window_switches),"
-      + " sum(active_time_ms), sum(screenshot_count)";
+  private static final String COUNTS = MinuteRows.COUNT_COLUMNS;
+  private static final String SUMS = MinuteRows.COUNT_SUMS;
   private static final String UPDATE_COUNTS = "keystroke_count = excluded.keystroke_count,"
       + " mouse_clicks = excluded.mouse_clicks, window_switches = excluded.window_switches,"
       + " active_time_ms = excluded.active_time_ms, screenshot_count = excluded.screenshot_count";

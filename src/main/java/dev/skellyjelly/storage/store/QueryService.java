@@ -194,8 +194,7 @@ public final class QueryService {
     }
     AggregateTable t = aggregateTable(q, from, to);
     boolean shared = dialect.sharedByDevices();
-    String sql = "SELECT " + t.key() + ", sum(keystroke_count), sum(mouse_clicks), sum(window_switches),"
-        + " sum(active_time_ms), sum(screenshot_count)" + (shared ? ", count(DISTINCT device_id)" : "")
+    String sql = "SELECT " + t.key() + ", " + MinuteRows.COUNT_SUMS + (shared ? ", count(DISTINCT device_id)" : "")
         + " FROM " + t.table() + " WHERE " + t.key() + " >= ? AND " + t.key() + " < ?"
         + " GROUP BY " + t.key() + " ORDER BY " + t.key();
     return c.preparedQuery(dialect.sql(sql)).execute(Tuple.of(from, to)).map(rows -> {
