@@ -96,4 +96,10 @@ final class BenchFiles {
       return 0;
     }
   }
+
+  /** CPU time this process has used so far (all threads, GC and JIT included), in nanoseconds. */
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
+  }
 }

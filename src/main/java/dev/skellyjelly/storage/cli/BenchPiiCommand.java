@@ -98,7 +98,7 @@ final class BenchPiiCommand implements Callable<Integer> {
           privacy.maskMarginPx());
       ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
       // The whole process too: GC, and any thread the OCR library starts (OpenMP) would show here.
-      long process0 = processCpuNanos();
+      long process0 = BenchFiles.processCpuNanos();
       for (int i = 0; i < screens; i++) {
         SyntheticDesktop.Screen s = rendered.get(i);
         long t0 = cpu.getCurrentThreadCpuTime();
@@ -108,7 +108,7 @@ final class BenchPiiCommand implements Callable<Integer> {
           throw new IllegalStateException("masking failed: " + r.failure());
         }
       }
-      processCpuPerScreenMs = (processCpuNanos() - process0) / 1e6 / screens;
+      processCpuPerScreenMs = (BenchFiles.processCpuNanos() - process0) / 1e6 / screens;
     }
 
     ModuleHost host = ModuleHost.start(config);
@@ -207,10 +207,6 @@ final class BenchPiiCommand implements Callable<Integer> {
     return found;
   }
 
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
-  }
 
   private static double median(double[] values) {
     double[] sorted = values.clone();

@@ -11,7 +11,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -99,14 +98,14 @@ final class BenchScreenshotsCommand implements Callable<Integer> {
       long cpu0 = 0;
       for (int i = -WARM_UP; i < count; i++) {
         if (i == 0) {
-          cpu0 = processCpuNanos();
+          cpu0 = BenchFiles.processCpuNanos();
         }
         double ms = send(host, session, i + WARM_UP, (i & 1) == 1 ? png : null, raw, plain);
         if (i >= 0) {
           millis[i] = ms;
         }
       }
-      cpuMsPerScreenshot = (processCpuNanos() - cpu0) / 1e6 / count;
+      cpuMsPerScreenshot = (BenchFiles.processCpuNanos() - cpu0) / 1e6 / count;
       // The baseline: what a producer waits for when it asks for the metadata's commit, as every
       // screenshot reply did before (the group commit's wait, up to write_interval_ms).
       DeliveryOptions committed = new DeliveryOptions()
@@ -158,10 +157,6 @@ final class BenchScreenshotsCommand implements Callable<Integer> {
   }
 
   /** CPU time of the whole process: analysis, file writes, GC, the bus. */
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
-  }
 
   /** A PNG of about 5 MB: UI-like blocks over per-pixel noise, which PNG cannot squeeze. */
   private static byte[] noisyPng(int w, int h) throws Exception {
