@@ -1,5 +1,7 @@
 package dev.skellyjelly.storage.cli;
 
+import static dev.skellyjelly.storage.cli.BenchFigures.round;
+
 import dev.skellyjelly.storage.event.Uuids;
 import dev.skellyjelly.storage.bus.Addresses;
 import dev.skellyjelly.storage.config.StorageConfig;
@@ -23,7 +25,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -258,9 +259,6 @@ final class BenchCommand implements Callable<Integer> {
     return Files.size(db);
   }
 
-  private static double round(double d) {
-    return Double.parseDouble(String.format(Locale.ROOT, "%.3f", d));
-  }
 
   /**
    * Sends every event from one event loop, keeping at most {@link #IN_FLIGHT} unconfirmed: every

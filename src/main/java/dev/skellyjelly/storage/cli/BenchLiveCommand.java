@@ -1,5 +1,7 @@
 package dev.skellyjelly.storage.cli;
 
+import static dev.skellyjelly.storage.cli.BenchFigures.round;
+
 import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.demo.LiveCapture;
 import dev.skellyjelly.storage.store.BlockCrypto;
@@ -198,7 +200,4 @@ final class BenchLiveCommand implements Callable<Integer> {
     }
   }
 
-  private static double round(double d) {
-    return BenchStoreCommand.round(d);
-  }
 }

@@ -1,5 +1,8 @@
 package dev.skellyjelly.storage.cli;
 
+import static dev.skellyjelly.storage.cli.BenchFigures.median;
+import static dev.skellyjelly.storage.cli.BenchFigures.round;
+
 import dev.skellyjelly.storage.bus.Addresses;
 import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.demo.SyntheticDesktop;
@@ -23,7 +26,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
@@ -208,13 +210,5 @@ final class BenchPiiCommand implements Callable<Integer> {
   }
 
 
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    return sorted.length == 0 ? 0 : sorted[(sorted.length - 1) / 2];
-  }
 
-  private static double round(double d, int digits) {
-    return Double.parseDouble(String.format(Locale.ROOT, "%." + digits + "f", d));
-  }
 }

@@ -1,5 +1,7 @@
 package dev.skellyjelly.storage.cli;
 
+import static dev.skellyjelly.storage.cli.BenchFigures.round;
+
 import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.demo.LiveCapture;
 import dev.skellyjelly.storage.replicate.LocalChanges;
@@ -100,9 +102,6 @@ final class BenchReplicationCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static double round(double d) {
-    return Math.round(d * 1000) / 1000.0;
-  }
 
   private static long countBlocks(Path db) throws Exception {
     try (Connection c = SqliteFiles.openReader(db); var st = c.createStatement();

@@ -1,5 +1,9 @@
 package dev.skellyjelly.storage.cli;
 
+import static dev.skellyjelly.storage.cli.BenchFigures.median;
+import static dev.skellyjelly.storage.cli.BenchFigures.percentile;
+import static dev.skellyjelly.storage.cli.BenchFigures.round;
+
 import dev.skellyjelly.storage.bus.Addresses;
 import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.demo.SyntheticCapture;
@@ -15,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -130,14 +133,14 @@ final class BenchScreenshotsCommand implements Callable<Integer> {
         .put("encrypted", encrypted)
         .put("rawBytes", raw.length)
         .put("pngBytes", png.length)
-        .put("medianMs", round(percentile(sorted, 0.5)))
-        .put("p99Ms", round(percentile(sorted, 0.99)))
-        .put("rawMedianMs", round(median(raws)))
-        .put("pngMedianMs", round(median(pngs)))
-        .put("maxMs", round(sorted[sorted.length - 1]))
-        .put("cpuMsPerScreenshot", round(cpuMsPerScreenshot))
+        .put("medianMs", round(percentile(sorted, 0.5), 2))
+        .put("p99Ms", round(percentile(sorted, 0.99), 2))
+        .put("rawMedianMs", round(median(raws), 2))
+        .put("pngMedianMs", round(median(pngs), 2))
+        .put("maxMs", round(sorted[sorted.length - 1], 2))
+        .put("cpuMsPerScreenshot", round(cpuMsPerScreenshot, 2))
         .put("committedCount", COMMITTED)
-        .put("committedMedianMs", round(median(Arrays.stream(committedMillis).boxed().toList())));
+        .put("committedMedianMs", round(median(committedMillis), 2));
     System.out.println(result.encode());
     return 0;
   }
@@ -173,17 +176,6 @@ final class BenchScreenshotsCommand implements Callable<Integer> {
     return out.toByteArray();
   }
 
-  private static double percentile(double[] sorted, double p) {
-    int index = (int) Math.ceil(p * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-  }
 
-  private static double median(List<Double> values) {
-    double[] a = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    return a.length == 0 ? 0 : percentile(a, 0.5);
-  }
 
-  private static double round(double d) {
-    return Double.parseDouble(String.format(Locale.ROOT, "%.2f", d));
-  }
 }

@@ -1,5 +1,7 @@
 package dev.skellyjelly.storage.cli;
 
+import static dev.skellyjelly.storage.cli.BenchFigures.round;
+
 import dev.skellyjelly.storage.demo.SyntheticCapture;
 import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.store.EventStore;
@@ -18,7 +20,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -161,7 +162,4 @@ final class BenchStoreCommand implements Callable<Integer> {
     }
   }
 
-  static double round(double d) {
-    return Double.parseDouble(String.format(Locale.ROOT, "%.3f", d));
-  }
 }

@@ -1,11 +1,12 @@
 package dev.skellyjelly.storage.cli;
 
+import static dev.skellyjelly.storage.cli.BenchFigures.round;
+
 import dev.skellyjelly.storage.store.Stats;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * {@code bench --cluster}: storage and capture as two processes on loopback, as a desktop runs
@@ -118,7 +119,4 @@ final class ClusterBench {
     }
   }
 
-  private static double round(double d) {
-    return Double.parseDouble(String.format(Locale.ROOT, "%.3f", d));
-  }
 }
