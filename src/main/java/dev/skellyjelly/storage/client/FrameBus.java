@@ -1,0 +1,75 @@
+package dev.skellyjelly.storage.client;
+
+import dev.skellyjelly.storage.bus.Addresses;
+import dev.skellyjelly.storage.bus.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Frames as requests to {@code storage.events.raw}: answered when accepted (fire-and-forget) or
+ * after their commit (durable). Also what the failures mean, and one log line per outage.
+ */
+final class FrameBus {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StorageClient.class);
+
+  private final Vertx vertx;
+  private final DeliveryOptions durableDelivery;
+  private final DeliveryOptions acceptDelivery;
+  private boolean outageReported;
+
+  FrameBus(Vertx vertx, Duration replyTimeout) {
+    this.vertx = vertx;
+    long timeout = replyTimeout.toMillis();
+    // Durable means committed, screenshots' metadata included (they are answered earlier without it).
+    this.durableDelivery = new DeliveryOptions().setSendTimeout(timeout)
+        .addHeader(Addresses.REPLY_WHEN_HEADER, Addresses.REPLY_ON_COMMIT);
+    this.acceptDelivery = new DeliveryOptions().setSendTimeout(timeout)
+        .addHeader(Addresses.REPLY_WHEN_HEADER, Addresses.REPLY_ON_ACCEPT);
+  }
+
+  /** The request as a future, also when the bus refuses it at once (no codec registered). */
+  Future<Message<Object>> request(InFlightFrame flight, boolean durable) {
+    try {
+      return vertx.eventBus().request(Addresses.EVENTS_RAW, flight.frame,
+          durable ? durableDelivery : acceptDelivery);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /** One log line per outage, not one per frame or event; {@link #recovered} ends the outage. */
+  void reportOutage(String what, Throwable cause) {
+    if (!outageReported) {
+      outageReported = true;
+      LOG.warn(what + ": " + cause.getMessage() + " (further failures are counted, not logged,"
+          + " until a frame gets through)");
+    }
+  }
+
+  void recovered() {
+    outageReported = false;
+  }
+
+  /** Worth retrying: nobody listening yet, no answer in time, or the queue was full. */
+  static boolean retryable(Throwable failure) {
+    if (!(failure instanceof ReplyException re)) {
+      return false;
+    }
+    return re.failureType() == ReplyFailure.NO_HANDLERS
+        || re.failureType() == ReplyFailure.TIMEOUT
+        || re.failureCode() == ErrorCode.BACKPRESSURE.failureCode();
+  }
+
+  static boolean isBackpressure(Throwable failure) {
+    return failure instanceof ReplyException re
+        && re.failureCode() == ErrorCode.BACKPRESSURE.failureCode();
+  }
+}
