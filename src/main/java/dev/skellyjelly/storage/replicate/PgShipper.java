@@ -1,8 +1,5 @@
 package dev.skellyjelly.storage.replicate;
 
-import dev.skellyjelly.storage.store.MinuteRows;
-
-import dev.skellyjelly.storage.store.DeviceKeys;
 import dev.skellyjelly.storage.store.Maintenance;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -35,12 +32,6 @@ import java.util.UUID;
  */
 public final class PgShipper {
 
-  private static final String COUNTS = MinuteRows.COUNT_COLUMNS;
-  private static final String SUMS = MinuteRows.COUNT_SUMS;
-  private static final String UPDATE_COUNTS = "keystroke_count = excluded.keystroke_count,"
-      + " mouse_clicks = excluded.mouse_clicks, window_switches = excluded.window_switches,"
-      + " active_time_ms = excluded.active_time_ms, screenshot_count = excluded.screenshot_count";
-
   /**
    * A statement of a batch that runs longer (a server stuck on a lock, or far too slow) fails the
    * batch, so the breaker backs off instead of replication hanging on it.
@@ -64,20 +55,6 @@ public final class PgShipper {
     this.statementTimeoutMs = statementTimeoutMs;
   }
 
-  /**
-   * Registers the device (name refreshed, last seen now) with its wrapped data keys ({@code keys}:
-   * null for a plaintext database). Wrapped keys the server holds and the device no longer does
-   * are kept: a key retired by a local re-encryption may still seal blocks shipped before it.
-   */
-  public Future<Void> registerDevice(String name, DeviceKeys keys) {
-    return pool.preparedQuery("INSERT INTO devices (device_id, name, data_keys) VALUES ($1, $2, $3::jsonb)"
-        + " ON CONFLICT (device_id) DO UPDATE SET name = excluded.name, last_seen = now(),"
-        + " data_keys = CASE WHEN excluded.data_keys IS NULL THEN devices.data_keys"
-        + " ELSE excluded.data_keys || jsonb_build_object('keys',"
-        + " coalesce(devices.data_keys -> 'keys', '{}'::jsonb) || (excluded.data_keys -> 'keys')) END")
-        .execute(Tuple.of(device, name, keys == null ? null : keys.toJson())).mapEmpty();
-  }
-
   public Future<Void> ship(LocalChanges.Batch batch) {
     return ensurePartitions(batch).compose(v -> pool.withTransaction(c -> c.query("SET LOCAL statement_timeout = "
             + statementTimeoutMs).execute()
@@ -85,9 +62,9 @@ public final class PgShipper {
         .compose(x -> replaceMergedHours(c, batch))
         .compose(x -> insertBlocks(c, batch.blocks(), "DO NOTHING"))
         .compose(x -> insertBlocks(c, batch.rewritten(), "DO UPDATE SET payload = excluded.payload"))
-        .compose(x -> minutes(c, batch))
+        .compose(x -> PgAggregateRows.replace(c, device, batch.minutes()))
         .compose(x -> windows(c, batch))
-        .compose(x -> screenshots(c, batch))
+        .compose(x -> PgScreenshotRows.upsert(c, device, batch.screenshots()))
         .compose(x -> sequenceRanges(c, batch))));
   }
 
@@ -164,38 +141,6 @@ public final class PgShipper {
         .mapEmpty();
   }
 
-  private Future<Void> minutes(SqlConnection c, LocalChanges.Batch batch) {
-    if (batch.minutes().isEmpty()) {
-      return Future.succeededFuture();
-    }
-    List<Tuple> rows = new ArrayList<>();
-    Set<Long> hours = new LinkedHashSet<>();
-    Set<Long> days = new LinkedHashSet<>();
-    for (LocalChanges.Minute m : batch.minutes()) {
-      rows.add(Tuple.from(new Object[] {device, m.startMicros(), m.keystrokes(), m.mouseClicks(),
-          m.windowSwitches(), m.activeTimeMs(), m.screenshots(), m.activeSecondsMask()}));
-      hours.add(Math.floorDiv(m.startMicros(), Maintenance.HOUR_MICROS) * Maintenance.HOUR_MICROS);
-      days.add(Math.floorDiv(m.startMicros(), Maintenance.DAY_MICROS) * Maintenance.DAY_MICROS);
-    }
-    List<Tuple> hourRows = hours.stream().map(h -> Tuple.of(device, h, h + Maintenance.HOUR_MICROS)).toList();
-    List<Tuple> dayRows = days.stream().map(d -> Tuple.of(device, d, d + Maintenance.DAY_MICROS)).toList();
-    return batch(c, "INSERT INTO event_aggregates_minute (device_id, minute_start_us, " + COUNTS
-        + ", active_seconds_mask) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (device_id, minute_start_us)"
-        + " DO UPDATE SET " + UPDATE_COUNTS + ", active_seconds_mask = excluded.active_seconds_mask", rows)
-        .compose(v -> batch(c, rollup("event_aggregates_hourly", "hour_start_us", "event_aggregates_minute",
-            "minute_start_us", Maintenance.HOUR_MICROS), hourRows))
-        .compose(v -> batch(c, rollup("event_aggregates_daily", "day_start_us", "event_aggregates_hourly",
-            "hour_start_us", Maintenance.DAY_MICROS), dayRows));
-  }
-
-  /** Recomputes one row of {@code target} (device $1, period [$2, $3)) from the finer table. */
-  private static String rollup(String target, String key, String source, String sourceKey, long period) {
-    return "INSERT INTO " + target + " (device_id, " + key + ", " + COUNTS + ") SELECT device_id, ("
-        + sourceKey + " / " + period + ") * " + period + ", " + SUMS + " FROM " + source
-        + " WHERE device_id = $1 AND " + sourceKey + " >= $2 AND " + sourceKey + " < $3 GROUP BY 1, 2"
-        + " ON CONFLICT (device_id, " + key + ") DO UPDATE SET " + UPDATE_COUNTS;
-  }
-
   private Future<Void> windows(SqlConnection c, LocalChanges.Batch batch) {
     List<Tuple> rows = new ArrayList<>();
     for (LocalChanges.WindowRow w : batch.windows()) {
@@ -204,40 +149,6 @@ public final class PgShipper {
     }
     return batch(c, "INSERT INTO windows (device_id, window_id, start_us, end_us, event_count, members,"
         + " screenshot_refs) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING", rows);
-  }
-
-  private Future<Void> screenshots(SqlConnection c, LocalChanges.Batch batch) {
-    List<Tuple> rows = new ArrayList<>();
-    for (LocalChanges.ScreenshotRow r : batch.screenshots()) {
-      rows.add(Tuple.from(new Object[] {device, r.id(), r.timestampMicros(), r.session(), r.sequence(),
-          text(r.windowTitle()), text(r.appName()), r.regionX(), r.regionY(), r.regionWidth(), r.regionHeight(), r.width(),
-          r.height(), r.format(), r.sizeBytes(), r.storage(), r.textDensity(), r.uiElementCount(),
-          r.dominantColors(), r.privacyMasked(), r.analysisError(), r.maskedRegions(), r.maskedKinds(),
-          sealed(r.windowTitle()), sealed(r.appName())}));
-    }
-    return batch(c, "INSERT INTO screenshot_metadata (device_id, screenshot_id, timestamp_us, session_id, sequence,"
-        + " window_title, app_name, region_x, region_y, region_width, region_height, width, height, format,"
-        + " size_bytes, storage, text_density, ui_element_count, dominant_colors, privacy_masked, analysis_error,"
-        + " masked_regions, masked_kinds, window_title_sealed, app_name_sealed) VALUES ($1, $2, $3, $4, $5, $6, $7,"
-        + " $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) ON CONFLICT (device_id, screenshot_id, timestamp_us) DO UPDATE"
-        + " SET session_id = excluded.session_id, sequence = excluded.sequence, window_title = excluded.window_title,"
-        + " app_name = excluded.app_name, region_x = excluded.region_x, region_y = excluded.region_y,"
-        + " region_width = excluded.region_width, region_height = excluded.region_height, width = excluded.width,"
-        + " height = excluded.height, format = excluded.format, size_bytes = excluded.size_bytes,"
-        + " storage = excluded.storage, text_density = excluded.text_density,"
-        + " ui_element_count = excluded.ui_element_count, dominant_colors = excluded.dominant_colors,"
-        + " privacy_masked = excluded.privacy_masked, analysis_error = excluded.analysis_error,"
-        + " masked_regions = excluded.masked_regions, masked_kinds = excluded.masked_kinds,"
-        + " window_title_sealed = excluded.window_title_sealed, app_name_sealed = excluded.app_name_sealed", rows);
-  }
-
-  /** A text column as PostgreSQL holds it: the text, or null when it is sealed (then in its _sealed twin). */
-  private static String text(Object stored) {
-    return stored instanceof String text ? text : null;
-  }
-
-  private static Buffer sealed(Object stored) {
-    return stored instanceof byte[] bytes ? Buffer.buffer(bytes) : null;
   }
 
   /** Each changed session's ranges replaced by the device's current ones (merged ranges leave no stale row). */
@@ -267,7 +178,8 @@ public final class PgShipper {
         .mapEmpty();
   }
 
-  private static Future<Void> batch(SqlConnection c, String sql, List<Tuple> rows) {
+  /** {@code sql} once per row of {@code rows}, as one batch (nothing when there are none). */
+  static Future<Void> batch(SqlConnection c, String sql, List<Tuple> rows) {
     return rows.isEmpty() ? Future.succeededFuture() : c.preparedQuery(sql).executeBatch(rows).mapEmpty();
   }
 }

@@ -222,7 +222,7 @@ public final class ReplicationVerticle extends VerticleBase {
     if (registered && Objects.equals(keys, registeredKeys)) {
       return Future.succeededFuture();
     }
-    return shipper.registerDevice(config.device().name(), keys).onSuccess(v -> {
+    return PgDevices.register(pool, device, config.device().name(), keys).onSuccess(v -> {
       registered = true;
       registeredKeys = keys;
     });

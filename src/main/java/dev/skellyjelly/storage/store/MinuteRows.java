@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The per-minute aggregate rows ({@code event_aggregates_minute}) and the column lists every
@@ -12,12 +14,16 @@ import java.util.Map;
  */
 public final class MinuteRows {
 
+  private static final List<String> COUNTS =
+      List.of("keystroke_count", "mouse_clicks", "window_switches", "active_time_ms", "screenshot_count");
   /** The count columns of every aggregate table, in this order. */
-  public static final String COUNT_COLUMNS =
-      "keystroke_count, mouse_clicks, window_switches, active_time_ms, screenshot_count";
+  public static final String COUNT_COLUMNS = String.join(", ", COUNTS);
   /** The sums of {@link #COUNT_COLUMNS}, for rolling finer rows up into coarser ones. */
-  public static final String COUNT_SUMS = "sum(keystroke_count), sum(mouse_clicks),"
-      + " sum(window_switches), sum(active_time_ms), sum(screenshot_count)";
+  public static final String COUNT_SUMS =
+      COUNTS.stream().map(c -> "sum(" + c + ")").collect(Collectors.joining(", "));
+  /** An upsert's {@code SET} list replacing every count with the inserted row's. */
+  public static final String COUNTS_FROM_EXCLUDED =
+      COUNTS.stream().map(c -> c + " = excluded." + c).collect(Collectors.joining(", "));
 
   private MinuteRows() {
   }

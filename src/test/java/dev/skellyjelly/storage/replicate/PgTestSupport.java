@@ -74,7 +74,7 @@ final class PgTestSupport {
     PgShipper shipper = new PgShipper(pool, new PgPartitions(pool), device);
     PgSchema.migrate(pool).await();
     try (Connection c = SqliteFiles.openReader(db)) {
-      shipper.registerDevice("test-device", dev.skellyjelly.storage.store.DeviceKeys.read(c)).await();
+      PgDevices.register(pool, device, "test-device", dev.skellyjelly.storage.store.DeviceKeys.read(c)).await();
       LocalChanges changes = new LocalChanges(c);
       while (true) {
         LocalChanges.Batch batch = changes.next(marks, batchEvents);
