@@ -16,7 +16,7 @@ final class ReplicationMetrics {
   private final Counter events;
   private final Counter blocks;
   private final Counter failures;
-  final AtomicLong lagEvents = new AtomicLong();
+  private final AtomicLong lagEvents = new AtomicLong();
   private final AtomicLong lagMillis = new AtomicLong();
 
   ReplicationMetrics(MeterRegistry registry, Supplier<Number> breakerState) {

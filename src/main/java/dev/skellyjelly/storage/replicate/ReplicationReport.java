@@ -30,7 +30,7 @@ public final class ReplicationReport {
   /** The local half: per table {watermark, pendingBlocks, pendingEvents}, totals, device, last error. */
   public static JsonObject local(StorageConfig config) throws SQLException {
     try (Connection c = SqliteFiles.openReader(config.databasePath())) {
-      Watermarks marks = Watermarks.fromSettings(ReplicationVerticle.settings(c, Watermarks.PREFIX));
+      Watermarks marks = Watermarks.read(c);
       JsonObject tables = new JsonObject();
       long blocks = 0;
       long events = 0;

@@ -5,26 +5,13 @@ import dev.skellyjelly.storage.retry.RetryBackoff;
 import dev.skellyjelly.storage.bus.Addresses;
 import dev.skellyjelly.storage.time.StorageClock;
 import dev.skellyjelly.storage.config.StorageConfig;
-import dev.skellyjelly.storage.store.DeviceKeys;
-import dev.skellyjelly.storage.store.SqliteFiles;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Ships what committed locally into PostgreSQL, offline-first: SQLite stays the durable store, and
  * this verticle follows it from per-table watermarks, a batch at a time, each batch one PostgreSQL
- * transaction ({@link PgShipper}). It reads SQLite on its own read-only connection and thread, so
- * ingest never waits for it, and wakes after every local commit (and once a second, for merges).
+ * transaction. It wires three parts to timers and the bus: the {@link LocalReader} (its own
+ * connection and thread, so ingest never waits for it), the {@link PgTarget} and the
+ * {@link ReplicationProgress}; it wakes after every local commit (and once a second, for merges).
  *
  * <p>PostgreSQL down, slow or refusing: the failure is logged once as one line naming the
  * {@code [postgres]} key and the server's answer, and attempts back off with jitter behind a
@@ -49,8 +37,6 @@ public final class ReplicationVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicationVerticle.class);
   private static final long POLL_MS = 1_000;
   private static final long RETENTION_EVERY_MS = 3_600_000;
-  /** Partitions of today and the next days exist before any row needs them. */
-  private static final int PARTITION_DAYS_AHEAD = 2;
   /** Failures in a row after which the breaker opens and attempts wait for a probe. */
   static final int FAILURES_TO_OPEN = 3;
 
@@ -59,37 +45,17 @@ public final class ReplicationVerticle extends VerticleBase {
   private final StorageClock clock;
   private final CircuitBreaker breaker;
   private ReplicationMetrics metrics;
-  private WorkerExecutor reader;
-  private Connection readConnection;
-  private LocalChanges changes;
-  private Pool pool;
-  private PgPartitions partitions;
-  private PgShipper shipper;
+  private ReplicationProgress progress;
+  private LocalReader local;
+  private PgTarget target;
   private UUID device;
   private Watermarks marks = new Watermarks();
 
   private boolean busy;
-  private boolean schemaReady;
-  private boolean registered;
-  private DeviceKeys registeredKeys;
-  private boolean refused;
   private long pollTimer = -1;
   private long retryTimer = -1;
   private long retentionTimer = -1;
-  private long pendingEvents = -1; // unknown until the first read
-  private long pendingBlocks;
-  private long committedSinceRead;
-  private long caughtUpAtMicros;
-  private long lastSuccessMicros;
-  private String lastError;
-  private final List<Waiter> waiters = new ArrayList<>();
-
-  private record Waiter(long afterNanos, Promise<Boolean> done) {
-  }
-
-  /** One read of the local database: its key material and the next batch. */
-  private record LocalRead(DeviceKeys keys, LocalChanges.Batch batch) {
-  }
+  private CatchUpWaiters waiters;
 
   public ReplicationVerticle(StorageConfig config, MeterRegistry registry, StorageClock clock) {
     this.config = config;
@@ -101,28 +67,26 @@ public final class ReplicationVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    metrics = new ReplicationMetrics(registry, () -> refused ? 3 : breaker.state().ordinal());
-    caughtUpAtMicros = clock.wallMicros();
-    reader = vertx.createSharedWorkerExecutor("skelly-replication-reader", 1);
+    progress = new ReplicationProgress(clock.wallMicros());
+    metrics = new ReplicationMetrics(registry, () -> progress.refused() ? 3 : breaker.state().ordinal());
+    local = new LocalReader(vertx, config.databasePath());
+    waiters = new CatchUpWaiters(vertx);
     StorageConfig.Postgres pg = config.postgres();
     return deviceId()
         .compose(id -> {
           device = id;
-          return reader.executeBlocking(() -> {
-            readConnection = SqliteFiles.openReader(config.databasePath());
-            changes = new LocalChanges(readConnection);
-            marks = Watermarks.fromSettings(settings(readConnection, Watermarks.PREFIX));
-            return PgClients.pool(vertx, pg);
-          }, false);
+          return local.open();
         })
-        .compose(p -> {
-          pool = p;
-          partitions = new PgPartitions(pool);
-          shipper = new PgShipper(pool, partitions, device);
+        .compose(stored -> {
+          marks = stored;
+          return vertx.executeBlocking(() -> PgClients.pool(vertx, pg), false); // reads password_file
+        })
+        .compose(pool -> {
+          target = new PgTarget(pool, device, config);
           var bus = vertx.eventBus();
           return Future.all(
               bus.<JsonObject>localConsumer(Addresses.WRITE_COMMITTED, m -> {
-                committedSinceRead += m.body().getLong("events", 0L);
+                progress.committed(m.body().getLong("events", 0L));
                 wake();
               }).completion(),
               bus.<JsonObject>localConsumer(Addresses.REPLICATION_STATUS, this::onStatus).completion());
@@ -145,20 +109,6 @@ public final class ReplicationVerticle extends VerticleBase {
         .map(reply -> UUID.fromString(reply.body().getString("device_id")));
   }
 
-  static Map<String, String> settings(Connection c, String prefix) throws java.sql.SQLException {
-    Map<String, String> out = new HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT key, value FROM settings WHERE key >= ? AND key < ?")) {
-      ps.setString(1, prefix);
-      ps.setString(2, prefix + '\uffff');
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.put(rs.getString(1), rs.getString(2));
-        }
-      }
-    }
-    return out;
-  }
-
   private void poll() {
     pollTimer = vertx.setTimer(POLL_MS, id -> {
       wake();
@@ -172,27 +122,20 @@ public final class ReplicationVerticle extends VerticleBase {
 
   /** Ships the next batch unless one is in flight or the breaker says wait. */
   private void wake() {
-    if (busy || refused || !breaker.tryAcquire(nowMs())) {
+    if (busy || progress.refused() || !breaker.tryAcquire(nowMs())) {
       return;
     }
     busy = true;
     long readNanos = clock.monotonicNanos();
     long readMicros = clock.wallMicros();
-    prepare()
+    target.prepare(readMicros)
         .compose(v -> {
-          committedSinceRead = 0;
-          return reader.executeBlocking(() -> {
-            // The keys are read before the batch: blocks sealed under a new key reach PostgreSQL after it.
-            DeviceKeys keys = DeviceKeys.read(readConnection);
-            return new LocalRead(keys, changes.next(marks, config.postgres().batchEvents()));
-          }, false);
+          progress.readStarted();
+          return local.next(marks, config.postgres().batchEvents());
         })
         .compose(read -> {
-          LocalChanges.Batch batch = read.batch();
-          pendingEvents = batch.pendingEvents(); // known now, even if shipping fails
-          pendingBlocks = batch.pendingBlocks();
-          return register(read.keys())
-              .compose(v -> batch.isEmpty() ? Future.<Void>succeededFuture() : shipper.ship(batch)).map(batch);
+          progress.read(read.batch());
+          return target.ship(read.keys(), read.batch()).map(read.batch());
         })
         .onComplete(ar -> {
           busy = false;
@@ -204,70 +147,40 @@ public final class ReplicationVerticle extends VerticleBase {
         });
   }
 
-  /** Once per connection spell: schema migrated, partitions ahead. */
-  private Future<Void> prepare() {
-    if (schemaReady) {
-      return Future.succeededFuture();
-    }
-    return PgSchema.migrate(pool)
-        .compose(v -> partitions.ensureAhead(clock.wallMicros(), PARTITION_DAYS_AHEAD))
-        .onSuccess(v -> schemaReady = true);
-  }
-
-  /**
-   * Registers the device once per connection spell, and again whenever its wrapped data keys
-   * changed locally (a rotation, a re-encryption), so other devices can open what it ships.
-   */
-  private Future<Void> register(DeviceKeys keys) {
-    if (registered && Objects.equals(keys, registeredKeys)) {
-      return Future.succeededFuture();
-    }
-    return PgDevices.register(pool, device, config.device().name(), keys).onSuccess(v -> {
-      registered = true;
-      registeredKeys = keys;
-    });
-  }
-
   private void onShipped(LocalChanges.Batch batch, long readNanos, long readMicros) {
     breaker.onSuccess();
-    if (lastError != null) {
-      LOG.info("replication to PostgreSQL resumed after: {}", lastError);
-      lastError = null;
+    String resolved = progress.recovered();
+    if (resolved != null) {
+      LOG.info("replication to PostgreSQL resumed after: {}", resolved);
       saveSettings(new JsonObject().put("replication.last_error", ""));
     }
-    lastSuccessMicros = clock.wallMicros();
-    boolean more = false;
     if (!batch.isEmpty()) {
       marks = batch.marks();
       metrics.shipped(batch);
       saveSettings(marks.toSettings());
-      more = batch.pendingEvents() > batch.events() || batch.pendingBlocks() > batch.blocks().size()
-          || batch.cut();
     }
-    pendingEvents = batch.pendingEvents() - batch.events();
-    pendingBlocks = batch.pendingBlocks() - batch.blocks().size();
+    boolean more = progress.shipped(batch, readMicros, clock.wallMicros());
     if (!more) {
-      caughtUpAtMicros = readMicros;
-      releaseWaiters(readNanos);
+      waiters.caughtUp(readNanos);
     }
     updateLag();
-    if (more || committedSinceRead > 0 || !waiters.isEmpty()) {
+    if (more || progress.committedSinceRead() || !waiters.isEmpty()) {
       vertx.runOnContext(v -> wake()); // a waiter needs a read that started after it came
     }
   }
 
   private void onFailure(Throwable err) {
     metrics.failed();
-    schemaReady = false;
-    registered = false;
-    partitions.forgetAll();
+    target.endSpell();
     String message = PgErrors.describe(err, config.postgres());
+    String before = progress.lastError();
+    boolean newMessage = progress.failed(message);
     if (PgErrors.permanent(err)) {
-      refused = true;
+      progress.refuse();
       LOG.error("replication stopped: {}", message);
     } else {
       long delay = breaker.onFailure(nowMs());
-      if (!message.equals(lastError)) {
+      if (!message.equals(before)) {
         LOG.error("replication paused: {}; retrying with backoff (next in {} ms), local capture goes on",
             message, delay);
       } else {
@@ -276,17 +189,14 @@ public final class ReplicationVerticle extends VerticleBase {
       vertx.cancelTimer(retryTimer);
       retryTimer = vertx.setTimer(delay + 1, id -> wake());
     }
-    if (!message.equals(lastError)) {
-      lastError = message;
+    if (newMessage) {
       saveSettings(new JsonObject().put("replication.last_error", message));
     }
     updateLag();
   }
 
   private void updateLag() {
-    long pending = Math.max(0, pendingEvents) + committedSinceRead;
-    long lagMs = pending == 0 ? 0 : Math.max(0, (clock.wallMicros() - caughtUpAtMicros) / 1000);
-    metrics.lag(lagMs, pending);
+    metrics.lag(progress.lagMicros(clock.wallMicros()) / 1000, progress.lagEvents());
   }
 
   /** Watermarks and the last error go to the local settings through the writer (the only writer). */
@@ -296,28 +206,16 @@ public final class ReplicationVerticle extends VerticleBase {
             + " after a restart, which is harmless", err.getMessage()));
   }
 
-  private void releaseWaiters(long readNanos) {
-    waiters.removeIf(w -> {
-      if (w.afterNanos() <= readNanos) {
-        w.done().tryComplete(true);
-        return true;
-      }
-      return false;
-    });
-  }
-
   /** Completes with true once everything committed before now is in PostgreSQL, false at the deadline. */
   Future<Boolean> waitCaughtUp(long deadlineMs) {
-    Promise<Boolean> done = Promise.promise();
-    waiters.add(new Waiter(clock.monotonicNanos(), done));
-    long timer = vertx.setTimer(Math.max(1, deadlineMs), id -> done.tryComplete(false));
+    Future<Boolean> done = waiters.add(clock.monotonicNanos(), deadlineMs);
     wake();
-    return done.future().onComplete(ar -> vertx.cancelTimer(timer));
+    return done;
   }
 
   private void onStatus(Message<JsonObject> message) {
     long waitMs = message.body() == null ? 0 : message.body().getLong("waitMs", 0L);
-    Future<Boolean> ready = waitMs > 0 ? waitCaughtUp(waitMs) : Future.succeededFuture(pendingEvents == 0);
+    Future<Boolean> ready = waitMs > 0 ? waitCaughtUp(waitMs) : Future.succeededFuture(progress.caughtUp());
     ready.onComplete(ar -> message.reply(status().put("caughtUp", ar.succeeded() && ar.result()),
         new DeliveryOptions()));
   }
@@ -325,8 +223,6 @@ public final class ReplicationVerticle extends VerticleBase {
   /** What /health, the status command and the stop report show. */
   JsonObject status() {
     updateLag();
-    String state = refused ? "stopped" : lastError != null ? "backing-off"
-        : pendingEvents == 0 && committedSinceRead == 0 ? "caught-up" : "replicating";
     JsonObject tables = new JsonObject();
     marks.blocks().forEach((table, rowid) -> tables.put(table, rowid));
     return new JsonObject()
@@ -334,46 +230,25 @@ public final class ReplicationVerticle extends VerticleBase {
         .put("device", device == null ? null : device.toString())
         .put("deviceName", config.device().name())
         .put("server", config.postgres().toString())
-        .put("state", state)
-        .put("breaker", refused ? "STOPPED" : breaker.state().name())
-        .put("lagSeconds", registryLagSeconds())
-        .put("lagEvents", metrics.lagEvents.get())
-        .put("pendingBlocks", Math.max(0, pendingBlocks))
+        .put("breaker", progress.refused() ? "STOPPED" : breaker.state().name())
         .put("batches", (long) metrics.batches())
         .put("failures", (long) metrics.failures())
-        .put("lastError", lastError)
-        .put("lastSuccessMicros", lastSuccessMicros == 0 ? null : lastSuccessMicros)
-        .put("watermarks", tables);
-  }
-
-  private double registryLagSeconds() {
-    long pending = Math.max(0, pendingEvents) + committedSinceRead;
-    return pending == 0 ? 0 : Math.max(0, (clock.wallMicros() - caughtUpAtMicros) / 1e6);
+        .put("watermarks", tables)
+        .mergeIn(progress.toJson(clock.wallMicros()));
   }
 
   /** PostgreSQL retention: whole partitions past the same *_retention_days as the local store. */
   private void scheduleRetention(long delayMs) {
     retentionTimer = vertx.setTimer(delayMs, id -> {
-      Future<?> run = schemaReady ? retention(clock.wallMicros()) : Future.succeededFuture();
+      Future<?> run = target.ready() ? target.retention(clock.wallMicros()) : Future.succeededFuture();
       run.onComplete(ar -> {
         if (ar.failed()) {
           LOG.warn("PostgreSQL retention failed, retried in an hour: {}",
               PgErrors.describe(ar.cause(), config.postgres()));
         }
-        scheduleRetention(schemaReady ? RETENTION_EVERY_MS : POLL_MS * 30);
+        scheduleRetention(target.ready() ? RETENTION_EVERY_MS : POLL_MS * 30);
       });
     });
-  }
-
-  /** Drops expired partitions and creates the coming ones; returns the names dropped. */
-  Future<List<String>> retention(long nowMicros) {
-    return new PgRetention(partitions, config).run(nowMicros)
-        .compose(dropped -> partitions.ensureAhead(nowMicros, PARTITION_DAYS_AHEAD).map(dropped))
-        .onSuccess(dropped -> {
-          if (!dropped.isEmpty()) {
-            LOG.info("PostgreSQL retention dropped partitions {}", dropped);
-          }
-        });
   }
 
   @Override
@@ -381,25 +256,20 @@ public final class ReplicationVerticle extends VerticleBase {
     vertx.cancelTimer(pollTimer);
     vertx.cancelTimer(retentionTimer);
     long deadlineMs = config.postgres().stopDeadline().toMillis();
-    Future<Boolean> caughtUp = deadlineMs == 0 || refused ? Future.succeededFuture(pendingEvents == 0)
+    Future<Boolean> caughtUp = deadlineMs == 0 || progress.refused() ? Future.succeededFuture(progress.caughtUp())
         : vertx.eventBus().request(Addresses.WRITE_FLUSH, null)
             .transform(ar -> waitCaughtUp(deadlineMs));
     return caughtUp.compose(done -> {
       if (done) {
         LOG.info("replication caught up before stopping: PostgreSQL holds everything committed");
       } else {
-        JsonObject s = status();
+        String lastError = progress.lastError();
         LOG.warn("replication did not catch up within postgres.stop_deadline_seconds ({} s): {} events are not"
             + " in PostgreSQL yet; they are kept locally and shipped at the next start{}", deadlineMs / 1000.0,
-            status().getLong("lagEvents"), lastError == null ? "" : " (last error: " + lastError + ")");
+            progress.lagEvents(), lastError == null ? "" : " (last error: " + lastError + ")");
       }
       vertx.cancelTimer(retryTimer);
-      return pool == null ? Future.succeededFuture() : pool.close();
-    }).eventually(() -> reader.executeBlocking(() -> {
-      if (readConnection != null) {
-        readConnection.close();
-      }
-      return null;
-    }, false)).eventually(() -> reader.close());
+      return target == null ? Future.succeededFuture() : target.close();
+    }).eventually(() -> local.close());
   }
 }

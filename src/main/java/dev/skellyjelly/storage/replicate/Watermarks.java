@@ -114,6 +114,11 @@ public final class Watermarks {
     return s;
   }
 
+  /** The marks stored in {@code c}'s settings. */
+  static Watermarks read(java.sql.Connection c) throws java.sql.SQLException {
+    return fromSettings(dev.skellyjelly.storage.store.Settings.withPrefix(c, PREFIX));
+  }
+
   /**
    * Marks from settings rows (key → value). Other keys are ignored, among them the screenshot time
    * mark of schema 3 ({@code replication.watermark.screenshots}): schema 4 numbered every existing

@@ -5,8 +5,6 @@ import dev.skellyjelly.storage.config.StorageConfig;
 import dev.skellyjelly.storage.crypto.DecryptException;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Base64;
 import java.util.Map;
@@ -37,15 +35,8 @@ public record DeviceKeys(UUID device, int current, Map<Integer, String> wrapped,
       return null;
     }
     Map<Integer, String> wrapped = new TreeMap<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT key, value FROM settings WHERE key >= ? AND key < ?")) {
-      ps.setString(1, BlockCrypto.WRAPPED);
-      ps.setString(2, BlockCrypto.WRAPPED + '\uffff');
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          wrapped.put(Integer.parseInt(rs.getString(1).substring(BlockCrypto.WRAPPED.length())), rs.getString(2));
-        }
-      }
-    }
+    Settings.withPrefix(c, BlockCrypto.WRAPPED).forEach((key, value) ->
+        wrapped.put(Integer.parseInt(key.substring(BlockCrypto.WRAPPED.length())), value));
     return new DeviceKeys(Settings.deviceId(c, false), Integer.parseInt(current), wrapped,
         Settings.get(c, BlockCrypto.SALT));
   }

@@ -28,6 +28,21 @@ public final class Settings {
     }
   }
 
+  /** Every key starting with {@code prefix}, with its value. */
+  public static java.util.Map<String, String> withPrefix(Connection c, String prefix) throws SQLException {
+    java.util.Map<String, String> out = new java.util.TreeMap<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT key, value FROM settings WHERE key >= ? AND key < ?")) {
+      ps.setString(1, prefix);
+      ps.setString(2, prefix + '\uffff');
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getString(2));
+        }
+      }
+    }
+    return out;
+  }
+
   /** Sets {@code key} (in the caller's transaction, if any). */
   public static void put(Connection c, String key, String value) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO settings (key, value) VALUES (?, ?)"

@@ -222,11 +222,11 @@ class ChangeReplicationTest extends ShippingFixture {
     try (EventStore store = EventStore.open(db, "NORMAL")) {
       assertEquals(Schema.CURRENT_VERSION, Schema.userVersion(store.connection()));
     }
-    Map<String, String> settings;
+    Watermarks stored;
     try (Connection c = SqliteFiles.openReader(db)) {
-      settings = ReplicationVerticle.settings(c, Watermarks.PREFIX);
+      stored = Watermarks.read(c);
     }
-    shipAll(Watermarks.fromSettings(settings));
+    shipAll(stored);
     assertEquals(3890, PgTestSupport.pgLong(database, "SELECT sum(event_count) FROM event_blocks"));
     assertSameRows(LOCAL_BLOCKS, PG_BLOCKS, "blocks");
     assertSameRows(LOCAL_MINUTES, PG_MINUTES, "minutes");
