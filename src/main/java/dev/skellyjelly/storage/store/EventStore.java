@@ -40,7 +40,7 @@ public final class EventStore implements AutoCloseable {
   private EventStore(Connection connection, StorageConfig.Encryption encryption) throws SQLException {
     this.connection = connection;
     try {
-      Schema.migrate(connection);
+      SchemaMigration.migrate(connection);
       Settings.deviceId(connection, true);
       this.crypto = EncryptionAtRest.openForWriting(connection, encryption);
       this.blocks = new BlockWriter(connection, crypto);
