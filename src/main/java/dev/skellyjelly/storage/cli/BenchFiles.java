@@ -102,4 +102,14 @@ final class BenchFiles {
     return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
         .getOperatingSystemMXBean()).getProcessCpuTime();
   }
+
+  /** The database file's size once the WAL is folded back in, so every side is measured alike. */
+  static long checkpointedSize(Path db) throws IOException {
+    try (java.sql.Connection c = SqliteFiles.openWriter(db, "NORMAL"); java.sql.Statement st = c.createStatement()) {
+      st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("cannot checkpoint " + db + ": " + e.getMessage(), e);
+    }
+    return Files.size(db);
+  }
 }
