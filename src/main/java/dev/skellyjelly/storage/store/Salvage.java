@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,14 +24,13 @@ import java.util.UUID;
  * ({@code <db>.corrupt-<time>}, 600, its WAL with it), a fresh database takes its place, and
  * what can still be read is copied in — every block that decodes (re-staged as events, so the
  * stored sequences and minute aggregates follow), windows, screenshot metadata, aggregates and
- * settings. Reads go row range by row range; where SQLite reports a damaged page the scan skips
- * forward past it, so one bad page costs the rows on it, not the table.
+ * settings. Tables are read by {@link DamagedTableScan}, so one bad page costs the rows on it, not
+ * the table.
  */
 public final class Salvage {
 
   /** Settings key under which the fresh database keeps the report of its salvage. */
   public static final String SETTINGS_KEY = "salvage";
-  private static final int PAGE = 256;
   private static final int COMMIT_EVENTS = 50_000;
 
   /** What was saved from where, and what was lost. */
@@ -105,8 +103,9 @@ public final class Salvage {
         crypto = null; // the keys are on a damaged page: encrypted blocks count as lost
         problems.add("the encryption keys (" + e.getMessage() + ")");
       }
+      DamagedTableScan scanner = new DamagedTableScan(old, problems);
       Map<Long, UUID> sessions = new HashMap<>();
-      scan(old, "sessions", "session_key", "session_id", Long.MIN_VALUE,
+      scanner.scan("sessions", "session_key", "session_id", Long.MIN_VALUE,
           rs -> sessions.put(rs.getLong(1), Uuids.fromBytes(rs.getBytes(2))));
       List<String> tables;
       try {
@@ -116,13 +115,13 @@ public final class Salvage {
         return;
       }
       for (String table : tables) {
-        salvageBlocks(old, table, sessions, fresh, crypto);
+        salvageBlocks(scanner, table, sessions, fresh, crypto);
       }
       fresh.commit();
       Connection c = fresh.connection();
-      copyRows(old, c, "windows", "window_id", new byte[0],
+      copyRows(scanner, c, "windows", "window_id", new byte[0],
           "window_id, start_us, end_us, event_count, members, screenshot_refs", "INSERT OR IGNORE");
-      copyRows(old, c, "screenshot_metadata", "screenshot_id", new byte[0], "screenshot_id,"
+      copyRows(scanner, c, "screenshot_metadata", "screenshot_id", new byte[0], "screenshot_id,"
           + " timestamp_us, session_id, sequence, window_title, app_name, region_x, region_y,"
           + " region_width, region_height, width, height, format, size_bytes, storage, text_density,"
           + " ui_element_count, dominant_colors, privacy_masked, analysis_error, masked_regions,"
@@ -130,13 +129,13 @@ public final class Salvage {
       String counts = MinuteRows.COUNT_COLUMNS;
       // The old minute rows are the truth where they survived (screenshots included); the
       // salvaged events recomputed the others.
-      copyRows(old, c, "event_aggregates_minute", "minute_start_us", Long.MIN_VALUE,
+      copyRows(scanner, c, "event_aggregates_minute", "minute_start_us", Long.MIN_VALUE,
           "minute_start_us, " + counts + ", active_seconds_mask", "INSERT OR REPLACE");
-      copyRows(old, c, "event_aggregates_hourly", "hour_start_us", Long.MIN_VALUE,
+      copyRows(scanner, c, "event_aggregates_hourly", "hour_start_us", Long.MIN_VALUE,
           "hour_start_us, " + counts, "INSERT OR IGNORE");
-      copyRows(old, c, "event_aggregates_daily", "day_start_us", Long.MIN_VALUE,
+      copyRows(scanner, c, "event_aggregates_daily", "day_start_us", Long.MIN_VALUE,
           "day_start_us, " + counts, "INSERT OR IGNORE");
-      copyRows(old, c, "settings", "key", "", "key, value", "INSERT OR IGNORE");
+      copyRows(scanner, c, "settings", "key", "", "key, value", "INSERT OR IGNORE");
       // Replication marks name rowids and change numbers of the damaged file, which the fresh one
       // numbers anew: without them everything ships again, which replication makes harmless.
       try (PreparedStatement ps = c.prepareStatement("DELETE FROM settings WHERE key LIKE 'replication.watermark.%'")) {
@@ -147,11 +146,11 @@ public final class Salvage {
     }
   }
 
-  private void salvageBlocks(Connection old, String table, Map<Long, UUID> sessions, EventStore fresh,
+  private void salvageBlocks(DamagedTableScan scanner, String table, Map<Long, UUID> sessions, EventStore fresh,
       BlockCrypto crypto) throws SQLException {
     BlockCodec codec = new BlockCodec(crypto);
     List<Object[]> rows = new ArrayList<>();
-    scan(old, table, "rowid", "session_key, event_count, payload, first_seq, last_seq", Long.MIN_VALUE,
+    scanner.scan(table, "rowid", "session_key, event_count, payload, first_seq, last_seq", Long.MIN_VALUE,
         rs -> rows.add(new Object[] {rs.getLong(2), rs.getInt(3), rs.getBytes(4), rs.getLong(5),
             rs.getLong(6)}));
     for (Object[] row : rows) {
@@ -179,11 +178,11 @@ public final class Salvage {
     }
   }
 
-  private void copyRows(Connection old, Connection fresh, String table, String key, Object start,
+  private void copyRows(DamagedTableScan scanner, Connection fresh, String table, String key, Object start,
       String columns, String verb) throws SQLException {
     List<Object[]> rows = new ArrayList<>();
     int width = columns.split(",").length;
-    scan(old, table, key, columns, start, rs -> {
+    scanner.scan(table, key, columns, start, rs -> {
       Object[] row = new Object[width];
       for (int i = 0; i < width; i++) {
         row[i] = rs.getObject(i + 2);
@@ -200,82 +199,5 @@ public final class Salvage {
       }
     }
     rowsCopied.put(table, (long) rows.size());
-  }
-
-  private interface RowReader {
-    void read(ResultSet rs) throws SQLException;
-  }
-
-  /**
-   * Reads {@code table} in key order, {@link #PAGE} rows at a time. When SQLite reports damage,
-   * an integer key skips forward (1, 2, 4, … past the last good key) until reads succeed again,
-   * then the keys jumped over are read one by one, so only the rows on damaged pages are lost;
-   * other keys stop the scan there. Every stop is named in the report.
-   */
-  private void scan(Connection c, String table, String key, String columns, Object start,
-      RowReader reader) {
-    Object after = start;
-    long lastGood = 0;
-    long skip = 1;
-    String select = "SELECT " + key + ", " + columns + " FROM " + table + " WHERE " + key;
-    String sql = select + " > ? ORDER BY " + key + " LIMIT " + PAGE;
-    while (true) {
-      int n = 0;
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        ps.setObject(1, after);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            Object k = start instanceof Long ? (Object) rs.getLong(1) : rs.getObject(1);
-            if (n == 0 && skip > 1) {
-              readOneByOne(c, select, lastGood + 1, (Long) k, reader);
-            }
-            after = k;
-            if (k instanceof Long good) {
-              lastGood = good;
-            }
-            reader.read(rs);
-            n++;
-          }
-        }
-        if (n == 0) {
-          return;
-        }
-        skip = 1;
-      } catch (SQLException e) {
-        if (!(after instanceof Long last) || skip > (1L << 40)) {
-          problems.add(table + " after key " + describe(after) + " (" + e.getMessage() + ")");
-          return;
-        }
-        if (skip == 1) {
-          problems.add(table + " rows after " + describe(after) + " (" + e.getMessage() + ")");
-        }
-        after = (last == Long.MIN_VALUE ? 0L : last) + skip;
-        skip *= 2;
-      }
-    }
-  }
-
-  /** Point reads of the keys a skip jumped over: those on intact pages are found this way. */
-  private static void readOneByOne(Connection c, String select, long from, long to, RowReader reader) {
-    if (to - from > 1_000_000) {
-      return; // too sparse to probe key by key; the rows in between are reported lost
-    }
-    for (long k = from; k < to; k++) {
-      // A statement that hit SQLITE_CORRUPT is not reused: sqlite-jdbc leaves it unusable.
-      try (PreparedStatement ps = c.prepareStatement(select + " = ?")) {
-        ps.setLong(1, k);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next()) {
-            reader.read(rs);
-          }
-        }
-      } catch (SQLException onDamagedPage) {
-        // this key's row is on a damaged page: lost with the page (the skip reported it)
-      }
-    }
-  }
-
-  private static String describe(Object key) {
-    return key instanceof byte[] b ? b.length + "-byte key" : String.valueOf(key);
   }
 }
