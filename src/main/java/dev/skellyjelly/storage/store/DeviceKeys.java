@@ -30,15 +30,15 @@ public record DeviceKeys(UUID device, int current, Map<Integer, String> wrapped,
 
   /** This database's key material from its {@code settings}, or null when it is not encrypted. */
   public static DeviceKeys read(Connection c) throws SQLException {
-    String current = Settings.get(c, BlockCrypto.CURRENT);
+    String current = Settings.get(c, DataKeys.CURRENT);
     if (current == null) {
       return null;
     }
     Map<Integer, String> wrapped = new TreeMap<>();
-    Settings.withPrefix(c, BlockCrypto.WRAPPED).forEach((key, value) ->
-        wrapped.put(Integer.parseInt(key.substring(BlockCrypto.WRAPPED.length())), value));
+    Settings.withPrefix(c, DataKeys.WRAPPED).forEach((key, value) ->
+        wrapped.put(Integer.parseInt(key.substring(DataKeys.WRAPPED.length())), value));
     return new DeviceKeys(Settings.deviceId(c, false), Integer.parseInt(current), wrapped,
-        Settings.get(c, BlockCrypto.SALT));
+        Settings.get(c, KekSource.SALT));
   }
 
   public JsonObject toJson() {

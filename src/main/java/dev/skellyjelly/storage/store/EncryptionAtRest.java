@@ -44,7 +44,7 @@ public final class EncryptionAtRest {
       refuseIfEncrypted(c);
       return null;
     }
-    return BlockCrypto.isEncrypted(c) ? BlockCrypto.open(c, config, false, LOG::warn) : null;
+    return DataKeys.isEncrypted(c) ? BlockCrypto.open(c, config, false, LOG::warn) : null;
   }
 
   /** A key-encryption key and the passphrase salt it came from (null for a key file or variable). */
@@ -54,12 +54,12 @@ public final class EncryptionAtRest {
   /** The configured key-encryption key of an encrypted database, for files sealed under it. */
   public static KeyEncryptionKeyAndSalt keyEncryptionKey(Connection c, StorageConfig.Encryption config)
       throws SQLException {
-    if (!config.enabled() || !BlockCrypto.isEncrypted(c)) {
+    if (!config.enabled() || !DataKeys.isEncrypted(c)) {
       throw new ConfigException("[encryption] the database is not encrypted: enable [encryption] to seal files");
     }
     BlockCrypto.open(c, config, false, LOG::warn); // proves the key opens this database's data keys
-    byte[] salt = BlockCrypto.passphraseSalt(c, config, false);
-    return new KeyEncryptionKeyAndSalt(BlockCrypto.keyEncryptionKey(config, salt, LOG::warn), salt);
+    byte[] salt = KekSource.passphraseSalt(c, config, false);
+    return new KeyEncryptionKeyAndSalt(KekSource.keyEncryptionKey(config, salt, LOG::warn), salt);
   }
 
   /** The configured key-encryption key for a sealed file with this passphrase salt (null: none). */
@@ -68,11 +68,11 @@ public final class EncryptionAtRest {
       throw new ConfigException("[encryption] uses a passphrase, but the file was sealed under a key file or key"
           + " variable: configure that key");
     }
-    return BlockCrypto.keyEncryptionKey(config, salt, LOG::warn);
+    return KekSource.keyEncryptionKey(config, salt, LOG::warn);
   }
 
   private static void refuseIfEncrypted(Connection c) throws SQLException {
-    if (BlockCrypto.isEncrypted(c)) {
+    if (DataKeys.isEncrypted(c)) {
       throw new ConfigException("[encryption] this database is encrypted but encryption.enabled is false;"
           + " set [encryption] enabled = true with the key it was encrypted with");
     }

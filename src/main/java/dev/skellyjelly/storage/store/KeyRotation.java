@@ -21,7 +21,7 @@ public final class KeyRotation {
   }
 
   public static void rewrap(EventStore store, byte[] newKek, byte[] newSalt) throws SQLException {
-    crypto(store).rewrap(newKek, newSalt);
+    crypto(store).dataKeys().rewrap(newKek, newSalt);
   }
 
   /** Returns {blocks, text values} resealed under the new data key. */
@@ -37,7 +37,7 @@ public final class KeyRotation {
     BlockCrypto crypto = crypto(store);
     Connection c = store.connection();
     if (Settings.get(c, IN_PROGRESS) == null) {
-      crypto.addNewDataKey();
+      crypto.dataKeys().addNew();
       Settings.put(c, IN_PROGRESS, Integer.toString(crypto.currentKeyId()));
     }
     String current = HexFormat.of().toHexDigits((byte) crypto.currentKeyId()).toUpperCase();
@@ -61,9 +61,9 @@ public final class KeyRotation {
         betweenBatches.run();
       }
     }
-    for (int id : crypto.keyIds()) {
+    for (int id : crypto.dataKeys().ids()) {
       if (id != crypto.currentKeyId()) {
-        crypto.retire(id);
+        crypto.dataKeys().retire(id);
       }
     }
     try (Statement st = c.createStatement()) {
