@@ -35,8 +35,8 @@ class PiiDetectorsTest {
     // A bare run of digits must pass Luhn: it may be an id; two groups are no card layout.
     assertEquals(List.of(), found("order 4111111111111112"));
     assertEquals(List.of(), found("ids 41111111 11111112"));
-    assertTrue(PiiDetectors.luhnValid("6011111111111117"));
-    assertFalse(PiiDetectors.luhnValid("79927398713"), "Luhn-valid but too short for a card");
+    assertTrue(PiiChecks.luhnValid("6011111111111117"));
+    assertFalse(PiiChecks.luhnValid("79927398713"), "Luhn-valid but too short for a card");
   }
 
   @Test
