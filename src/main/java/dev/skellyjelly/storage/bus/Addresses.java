@@ -37,6 +37,19 @@ public final class Addresses {
    * fire-and-forget event — with this value, only after that commit.
    */
   public static final String REPLY_ON_COMMIT = "committed";
+  /**
+   * Header on a frame {@code send} (no reply) to {@link #EVENTS_RAW}: the producer's id. What
+   * storage cannot take from such frames is counted under it until the producer's next sync.
+   */
+  public static final String SENDER_HEADER = "skelly-sender";
+  /**
+   * Header (value: the producer's id) on a request to {@link #EVENTS_RAW} with no body: a sync.
+   * It is answered after every frame that producer sent before it was taken or refused, with
+   * {@code {"refused": n, "rejected": m}} — events refused for a full write queue, and events of
+   * frames that were invalid — since its previous sync. A fire-and-forget producer sends its
+   * frames without replies and syncs now and then: one reply per sync, not per frame.
+   */
+  public static final String SYNC_HEADER = "skelly-sync";
 
   // ---- Internal: local consumers only, between the module's own verticles. ----
 

@@ -8,7 +8,9 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +25,8 @@ final class FrameBus {
   private final Vertx vertx;
   private final DeliveryOptions durableDelivery;
   private final DeliveryOptions acceptDelivery;
+  private final DeliveryOptions unansweredDelivery;
+  private final DeliveryOptions syncDelivery;
   private boolean outageReported;
 
   FrameBus(Vertx vertx, Duration replyTimeout) {
@@ -33,6 +37,29 @@ final class FrameBus {
         .addHeader(Addresses.REPLY_WHEN_HEADER, Addresses.REPLY_ON_COMMIT);
     this.acceptDelivery = new DeliveryOptions().setSendTimeout(timeout)
         .addHeader(Addresses.REPLY_WHEN_HEADER, Addresses.REPLY_ON_ACCEPT);
+    // What storage cannot take from unanswered frames is counted under this client's id.
+    String sender = UUID.randomUUID().toString();
+    this.unansweredDelivery = new DeliveryOptions().addHeader(Addresses.SENDER_HEADER, sender);
+    this.syncDelivery = new DeliveryOptions().setSendTimeout(timeout)
+        .addHeader(Addresses.SYNC_HEADER, sender);
+  }
+
+  /** A frame nobody answers; the next {@link #sync} tells what storage could not take of it. */
+  void sendUnanswered(InFlightFrame flight) {
+    vertx.eventBus().send(Addresses.EVENTS_RAW, flight.frame, unansweredDelivery);
+  }
+
+  /**
+   * Answered after every frame sent before it was taken or refused, with what storage could not
+   * take since the previous sync: {@code {"refused": n, "rejected": m}}.
+   */
+  Future<JsonObject> sync() {
+    try {
+      return vertx.eventBus().<JsonObject>request(Addresses.EVENTS_RAW, null, syncDelivery)
+          .map(Message::body);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   /** The request as a future, also when the bus refuses it at once (no codec registered). */

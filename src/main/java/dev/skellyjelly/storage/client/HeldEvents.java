@@ -44,12 +44,17 @@ final class HeldEvents {
   }
 
   /** Events storage refused (BACKPRESSURE): counted with the client's own refusals. */
-  void refusedByStorage(int count) {
+  void refusedByStorage(long count) {
     refused += count;
   }
 
   boolean full() {
     return events >= maxEvents || bytes >= maxBytes;
+  }
+
+  /** Half the bound is held: time to learn what may be let go of. */
+  boolean halfFull() {
+    return events >= maxEvents / 2 || bytes >= maxBytes / 2;
   }
 
   void drainHandler(Handler<Void> handler) {

@@ -15,6 +15,7 @@ final class OpenFrame {
   final long openedNanos = System.nanoTime();
   long bytes;
   long lingerTimer = -1;
+  long lingerDueNanos;
 
   OpenFrame(UUID session) {
     this.session = session;

@@ -13,8 +13,9 @@ import java.util.function.Consumer;
 /**
  * Coalesces each session's events into a frame, handed to {@code ready} when it holds
  * {@code maxFrameEvents} events or {@code maxFrameBytes} bytes, or when its linger passes. The
- * linger is short ({@code linger}) while events come fast and long ({@code maxLinger}) while a
- * short one would send near-empty frames: fewer, fuller frames at low rates.
+ * linger is short ({@code linger}) while events come fast and long ({@code maxLinger}, or
+ * {@code maxDurableLinger} for a frame holding a durable event) while a short one would send
+ * near-empty frames: fewer, fuller frames at low rates.
  *
  * <p>Not thread-safe: used under the {@link StorageClient}'s lock ({@code lock}), which a linger
  * timer takes before it hands a frame on.
@@ -46,8 +47,24 @@ final class OpenFrames {
     if (frame.events.size() >= options.getMaxFrameEvents() || frame.bytes >= options.getMaxFrameBytes()) {
       hand(frame);
     } else if (frame.lingerTimer < 0) {
-      frame.lingerTimer = vertx.setTimer(lingerMs, id -> lingerExpired(frame));
+      startLinger(frame, committed == null ? lingerMs : durableLingerMs());
+    } else if (committed != null && frame.waiters.size() == 1) {
+      // The frame's first durable event must not wait out the longer fire-and-forget linger.
+      long dueNanos = System.nanoTime() + durableLingerMs() * 1_000_000;
+      if (dueNanos < frame.lingerDueNanos) {
+        vertx.cancelTimer(frame.lingerTimer);
+        startLinger(frame, durableLingerMs());
+      }
     }
+  }
+
+  private void startLinger(OpenFrame frame, long ms) {
+    frame.lingerTimer = vertx.setTimer(ms, id -> lingerExpired(frame));
+    frame.lingerDueNanos = System.nanoTime() + ms * 1_000_000;
+  }
+
+  private long durableLingerMs() {
+    return Math.min(lingerMs, options.getMaxDurableLinger().toMillis());
   }
 
   /** Sends the session's open frame now (before a screenshot of the same session, to keep order). */

@@ -19,12 +19,12 @@ import io.vertx.core.Vertx;
  *
  * <p><b>Frames.</b> Events are coalesced per session into {@link EventFrame}s — sent when a frame
  * holds {@code maxFrameEvents} events or {@code maxFrameBytes} bytes, or after a linger of
- * {@code linger} (at low rates up to {@code maxLinger}) — so the bus pays one message, one
- * wake-up and one reply per frame. A screenshot travels as a frame of its own.
+ * {@code linger} (at low rates up to {@code maxLinger}, or {@code maxDurableLinger} for durable
+ * events) — so the bus pays one message and one wake-up per frame, and a reply per durable frame. A screenshot travels as a frame of its own.
  *
- * <p><b>Delivery.</b> {@link #send} is fire-and-forget for the caller; its frame is a request
- * the storage node answers as soon as it has accepted the events, which is how this client knows
- * what it still holds. {@link #sendDurably} completes after the commit of the frame holding the
+ * <p><b>Delivery.</b> {@link #send} is fire-and-forget for the caller; its frame goes without a
+ * reply, and a sync now and then tells this client what storage has taken and what it refused
+ * ({@link AcceptedFrames}). {@link #sendDurably} completes after the commit of the frame holding the
  * event; on {@code TIMEOUT}, {@code NO_HANDLERS} and {@code BACKPRESSURE} the frame is sent again
  * with {@link RetryBackoff} until the retry horizon — safe because the store keeps one copy per
  * (session, sequence). A frame given up on fails its events and is reported once.
@@ -49,7 +49,7 @@ public final class StorageClient {
   public StorageClient(Vertx vertx, StorageClientOptions options) {
     this.held = new HeldEvents(options.getMaxQueuedEvents(), options.getMaxQueuedBytes());
     FrameBus bus = new FrameBus(vertx, options.getReplyTimeout());
-    this.accepted = new AcceptedFrames(bus, held, this);
+    this.accepted = new AcceptedFrames(vertx, bus, held, this);
     this.durable = new DurableFrames(vertx, options, bus, held, this);
     this.open = new OpenFrames(vertx, options, this, this::sendFrame);
   }
@@ -124,6 +124,7 @@ public final class StorageClient {
   /** Sends every open frame now; completes when nothing is held (all answered or given up). */
   public synchronized Future<Void> flush() {
     open.flushAll();
+    accepted.syncNow();
     return held.whenEmpty();
   }
 

@@ -16,11 +16,16 @@ public final class StorageClientOptions {
   public static final Duration DEFAULT_LINGER = Duration.ofMillis(5);
   /**
    * ...or, when so few events arrive that a frame would carry only a handful, this long: fewer
-   * messages for the storage node to wake up for. A durable event waits for the linger and then
-   * up to a write interval for its commit, so this is kept well under the 50 ms that the
-   * ack-latency target (p99 within write interval + 50 ms) leaves.
+   * messages for the storage node to wake up for (at 1,000 events/s, 20 frames/s instead of 40).
    */
-  public static final Duration DEFAULT_MAX_LINGER = Duration.ofMillis(25);
+  public static final Duration DEFAULT_MAX_LINGER = Duration.ofMillis(50);
+  /**
+   * The long linger of a frame holding a durable event. Such an event waits for the linger and
+   * then up to a write interval for its commit, so this is kept well under the 50 ms that the
+   * ack-latency target (p99 within write interval + 50 ms) leaves: measured at 1,000 events/s,
+   * p99 1,057 ms with 50 ms, 1,029 ms with 25 ms.
+   */
+  public static final Duration DEFAULT_MAX_DURABLE_LINGER = Duration.ofMillis(25);
   /** Events held at most: in open frames, in flight, and waiting to be retried. */
   public static final int DEFAULT_MAX_QUEUED_EVENTS = 200_000;
   /** Bytes held at most (events' estimates, screenshots included). */
@@ -38,6 +43,7 @@ public final class StorageClientOptions {
   private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
   private Duration linger = DEFAULT_LINGER;
   private Duration maxLinger = DEFAULT_MAX_LINGER;
+  private Duration maxDurableLinger = DEFAULT_MAX_DURABLE_LINGER;
   private int maxQueuedEvents = DEFAULT_MAX_QUEUED_EVENTS;
   private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
   private Duration replyTimeout = DEFAULT_REPLY_TIMEOUT;
@@ -78,6 +84,15 @@ public final class StorageClientOptions {
 
   public StorageClientOptions setMaxLinger(Duration maxLinger) {
     this.maxLinger = maxLinger;
+    return this;
+  }
+
+  public Duration getMaxDurableLinger() {
+    return maxDurableLinger;
+  }
+
+  public StorageClientOptions setMaxDurableLinger(Duration maxDurableLinger) {
+    this.maxDurableLinger = maxDurableLinger;
     return this;
   }
 

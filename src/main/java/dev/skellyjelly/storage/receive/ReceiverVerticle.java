@@ -59,6 +59,7 @@ public final class ReceiverVerticle extends VerticleBase {
   private boolean chunkScheduled;
   private long nextChunkId;
   private long inFlightBytes;
+  private final SenderLedger unanswered = new SenderLedger();
 
   public ReceiverVerticle(StorageConfig config, StorageMetrics metrics) {
     this.config = config;
@@ -71,6 +72,12 @@ public final class ReceiverVerticle extends VerticleBase {
   }
 
   private void onMessage(Message<Object> message) {
+    String syncing = message.headers().get(Addresses.SYNC_HEADER);
+    if (syncing != null) {
+      // Every earlier message of this producer was taken or refused already: admission is synchronous.
+      message.reply(unanswered.sync(syncing));
+      return;
+    }
     long t0 = System.nanoTime();
     Object body = decode(message);
     if (body instanceof EventFrame frame) {
@@ -99,7 +106,7 @@ public final class ReceiverVerticle extends VerticleBase {
     if (problem != null) {
       metrics.dropped(StorageMetrics.DropReason.INVALID, frame.events().size());
       LOG.warn("refused a frame of session " + frame.session() + ": " + problem);
-      refuse(message, ErrorCode.INVALID_EVENT, problem);
+      refuse(message, ErrorCode.INVALID_EVENT, problem, frame.events().size());
       return;
     }
     List<RawEvent> events = new ArrayList<>(frame.events().size());
@@ -158,12 +165,12 @@ public final class ReceiverVerticle extends VerticleBase {
       metrics.dropped(StorageMetrics.DropReason.DECODE, 1);
       LOG.warn("dropped an undecodable message on " + Addresses.EVENTS_RAW + ": " + e.getMessage());
       refuse(message, ErrorCode.DECODE, e.getMessage() + "; send RawEvents or EventFrames with the"
-          + " codecs from Codecs.registerAll, or their wire bytes as a Buffer");
+          + " codecs from Codecs.registerAll, or their wire bytes as a Buffer", 1);
       return null;
     } catch (FrameEncoding.FrameTooLargeException e) {
       metrics.dropped(StorageMetrics.DropReason.INVALID, 1);
       LOG.warn("refused a message on " + Addresses.EVENTS_RAW + ": " + e.getMessage());
-      refuse(message, ErrorCode.TOO_LARGE, e.getMessage());
+      refuse(message, ErrorCode.TOO_LARGE, e.getMessage(), 1);
       return null;
     }
     if (body instanceof RawEvent || body instanceof EventFrame) {
@@ -174,14 +181,20 @@ public final class ReceiverVerticle extends VerticleBase {
     LOG.warn("refused a " + type + " on " + Addresses.EVENTS_RAW);
     refuse(message, ErrorCode.INVALID_EVENT, Addresses.EVENTS_RAW + " takes EventFrame or RawEvent"
         + " records (register them with Codecs.registerAll on the sending Vertx) or their wire"
-        + " bytes as a Buffer, not " + type);
+        + " bytes as a Buffer, not " + type, 1);
     return null;
   }
 
-  private static void refuse(Message<?> message, ErrorCode code, String reason) {
+  /**
+   * Answers a message that is not a valid event or frame; a producer that sent it without a reply
+   * hears of its {@code events} (1 when they could not be counted) at its next sync.
+   */
+  private void refuse(Message<?> message, ErrorCode code, String reason, int events) {
     if (message.replyAddress() != null) {
       String text = reason.startsWith(code.name() + ":") ? reason : code.name() + ": " + reason;
       message.fail(code.failureCode(), text);
+    } else if (message.headers().get(Addresses.SENDER_HEADER) != null) {
+      unanswered.rejected(message.headers().get(Addresses.SENDER_HEADER), events);
     }
   }
 
@@ -209,6 +222,8 @@ public final class ReceiverVerticle extends VerticleBase {
       message.fail(ErrorCode.BACKPRESSURE.failureCode(), "BACKPRESSURE: the write queue is full ("
           + (inFlightBytes + chunkBytes) + " bytes of events waiting, bound "
           + config.writeBufferBytes() + "); retry with backoff");
+    } else if (message.headers().get(Addresses.SENDER_HEADER) != null) {
+      unanswered.refused(message.headers().get(Addresses.SENDER_HEADER), events.size());
     }
     return false;
   }

@@ -95,6 +95,27 @@ class StorageClientTest {
    * the drain handler tells the producer there is room again.
    */
   @Test
+  void aFireAndForgetBurstPastStoragesWriteQueueIsCountedAndNothingIsUnaccounted(Vertx vertx,
+      VertxTestContext ctx) {
+    // A small write queue that nothing drains before the flush: storage must refuse some frames.
+    StorageConfig config = TestSupport.config(TestSupport.storageTable(dir)
+        .put("write_interval_ms", 60_000).put("write_buffer_size_mb", 0.2));
+    List<RawEvent> events = mix(UUID.randomUUID(), 20_000);
+    StorageClient client = new StorageClient(vertx);
+    StorageModule.deploy(vertx, config, new SimpleMeterRegistry()).compose(module -> {
+      events.forEach(client::send);
+      return client.flush().compose(v -> module.undeploy());
+    }).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      int stored = TestSupport.storedEvents(config.databasePath()).size();
+      assertTrue(client.refused() > 0, "storage refused part of the burst");
+      assertEquals(0, client.lost());
+      assertEquals(events.size(), stored + client.refused(), "stored + refused = sent");
+      assertEquals(0, client.queuedEvents(), "the syncs released every frame");
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
   void sendsWaitingForRetryFillTheBoundAndAreGivenUpAtTheHorizon(Vertx vertx,
       VertxTestContext ctx) {
     StorageClient.registerCodecs(vertx);

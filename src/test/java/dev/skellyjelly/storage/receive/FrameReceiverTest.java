@@ -212,4 +212,45 @@ class FrameReceiverTest {
       return Future.succeededFuture();
     });
   }
+
+  @Test
+  void framesSentWithoutAReplyAreAccountedForAtTheProducersNextSync(Vertx vertx,
+      VertxTestContext ctx) {
+    // A small write queue that nothing drains (no commit within the test) fills up.
+    StorageConfig config = TestSupport.config(TestSupport.storageTable(dir)
+        .put("write_interval_ms", 60_000).put("write_buffer_size_mb", 0.05));
+    UUID session = UUID.randomUUID();
+    String producer = UUID.randomUUID().toString();
+    DeliveryOptions unanswered = new DeliveryOptions().addHeader(Addresses.SENDER_HEADER, producer);
+    DeliveryOptions sync = new DeliveryOptions().addHeader(Addresses.SYNC_HEADER, producer);
+    byte[] corrupt = FrameEncoding.encode(EventFrame.of(keystrokes(session, 10_000, 50)));
+    corrupt[corrupt.length / 2] ^= 0x10;
+    var bus = vertx.eventBus();
+    deploy(vertx, config).compose(module -> {
+      for (int f = 0; f < 30; f++) {
+        bus.send(Addresses.EVENTS_RAW, wire(keystrokes(session, f * 100L, 100)), unanswered);
+      }
+      bus.send(Addresses.EVENTS_RAW, Buffer.buffer(corrupt), unanswered);
+      return bus.<io.vertx.core.json.JsonObject>request(Addresses.EVENTS_RAW, null, sync)
+          .compose(first -> bus.<io.vertx.core.json.JsonObject>request(Addresses.EVENTS_RAW, null, sync)
+              .map(second -> {
+                ctx.verify(() -> {
+                  double dropped = counter("skelly.events.dropped", "reason", "backpressure");
+                  assertTrue(dropped > 0, "the queue filled up");
+                  assertEquals((long) dropped, first.body().getLong("refused"),
+                      "every refused event is told to its producer");
+                  assertEquals(1L, first.body().getLong("rejected"), "the corrupt frame");
+                  assertEquals(0L, second.body().getLong("refused"), "counted once");
+                  assertEquals(0L, second.body().getLong("rejected"));
+                });
+                return module;
+              }));
+    }).compose(module -> module.undeploy().map(module))
+        .onComplete(ctx.succeeding(module -> ctx.verify(() -> {
+          double refused = counter("skelly.events.dropped", "reason", "backpressure");
+          assertEquals(3000 - (long) refused, TestSupport.storedEvents(config.databasePath()).size(),
+              "what was not refused is stored");
+          ctx.completeNow();
+        })));
+  }
 }
