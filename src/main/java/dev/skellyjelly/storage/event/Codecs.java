@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Registers the codecs of {@link RawEvent} (each of its records), {@link EventFrame} and
- * {@link EventBatch} as default
+ * Registers the codecs of {@link RawEvent} (each of its records), {@link EventFrame},
+ * {@link ScreenshotChunk} and {@link EventBatch} as default
  * codecs on one event bus. Every node that sends or receives these types calls this once on its
  * own {@code Vertx} — the storage module, Data Capture, Analysis, tests — never from a static
  * initialiser. A node that forgets loses its {@code send}s with only a log line.
@@ -42,6 +42,9 @@ public final class Codecs {
     }
     codecs.put(EventFrame.class, new WireCodec<>(PREFIX + "EventFrame.v" + FrameEncoding.VERSION,
         EventFrame.class, FrameEncoding::encode, FrameEncoding::decode));
+    codecs.put(ScreenshotChunk.class, new WireCodec<>(PREFIX + "ScreenshotChunk.v"
+        + ScreenshotChunkEncoding.VERSION, ScreenshotChunk.class, ScreenshotChunkEncoding::encode,
+        ScreenshotChunkEncoding::decode));
     codecs.put(EventBatch.class, new WireCodec<>(PREFIX + "EventBatch.v" + EventEncoding.VERSION,
         EventBatch.class, EventBatchEncoding::encode, EventBatchEncoding::decode));
     return codecs;

@@ -14,8 +14,9 @@ import java.util.zip.CRC32C;
  * <pre>
  * frame := 2:u8  crc32c:u32  session:uuid  count:varint  body × count
  * </pre>
- * The first byte tells the two wire forms apart: {@link EventEncoding#VERSION} (1) is a single
- * event, {@link #VERSION} (2) a frame; {@link #decodeWire} reads either.
+ * The first byte tells the wire forms apart: {@link EventEncoding#VERSION} (1) is a single
+ * event, {@link #VERSION} (2) a frame, {@link ScreenshotChunkEncoding#VERSION} (3) a piece of a
+ * screenshot; {@link #decodeWire} reads any of them.
  */
 public final class FrameEncoding {
 
@@ -110,12 +111,19 @@ public final class FrameEncoding {
     return new EventFrame(session, events);
   }
 
-  /** A single event or a frame, told apart by the first byte; anything else is a decode error. */
+  /**
+   * A single event, a frame or a screenshot chunk, told apart by the first byte; anything else is
+   * a decode error.
+   */
   public static Object decodeWire(byte[] bytes) {
     if (bytes.length == 0) {
       throw new EventDecodeException("empty message: expected a frame or a single event");
     }
-    return (bytes[0] & 0xFF) == VERSION ? decode(bytes) : EventEncoding.decodeSingle(bytes);
+    return switch (bytes[0] & 0xFF) {
+      case VERSION -> decode(bytes);
+      case ScreenshotChunkEncoding.VERSION -> ScreenshotChunkEncoding.decode(bytes);
+      default -> EventEncoding.decodeSingle(bytes);
+    };
   }
 
   private static int crc(byte[] bytes, int offset, int length) {
