@@ -69,9 +69,14 @@ public record StorageConfig(
     }
   }
 
-  /** The clustered event bus (Hazelcast). Off by default: the module runs embedded. */
+  /**
+   * The clustered event bus (Hazelcast). Off by default: the module runs embedded. Screenshots
+   * from other processes arrive in chunks: those being joined again hold at most
+   * {@code screenshotReassemblyBytes} together, and one not complete within
+   * {@code screenshotReassemblyTimeout} of its first chunk is dropped.
+   */
   public record Cluster(boolean enabled, Path hazelcastConfig, String name, String host, int port,
-      String publicHost) {
+      String publicHost, long screenshotReassemblyBytes, Duration screenshotReassemblyTimeout) {
   }
 
   /**
@@ -197,7 +202,9 @@ public record StorageConfig(
     Cluster cluster = new Cluster(r.bool("enabled", false),
         r.path("hazelcast_config", "conf/cluster.xml"), r.text("name", "skelly-jelly"),
         r.text("host", "127.0.0.1"),
-        (int) r.integer("port", 0, 0, 65_535), r.text("public_host", "127.0.0.1"));
+        (int) r.integer("port", 0, 0, 65_535), r.text("public_host", "127.0.0.1"),
+        Math.round(r.number("screenshot_reassembly_mb", 64, 0, 4096) * MB),
+        r.seconds("screenshot_reassembly_timeout_seconds", 30, 0, 3600));
     r.rejectUnknownKeys();
     return cluster;
   }

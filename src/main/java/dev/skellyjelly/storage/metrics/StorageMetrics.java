@@ -52,6 +52,8 @@ public final class StorageMetrics {
   private final Counter mergedBlocks;
   private final Timer compactionPause;
   private final AtomicLong databaseBytes = new AtomicLong();
+  private final Counter reassemblyExpired;
+  private final AtomicLong reassemblyBytes = new AtomicLong();
 
   public StorageMetrics(MeterRegistry registry, Duration writeInterval) {
     this.registry = registry;
@@ -116,6 +118,11 @@ public final class StorageMetrics {
     gauge("skelly.screenshots.in.memory", screenshotsInMemory,
         "Screenshots held in the memory cache");
     gauge("skelly.screenshots.on.disk", screenshotsOnDisk, "Screenshots held as temp files");
+    reassemblyExpired = counter("skelly.screenshot.reassembly.expired", "Screenshots sent in chunks"
+        + " and dropped because their last chunk did not come in time (their memory freed)");
+    io.micrometer.core.instrument.Gauge.builder("skelly.screenshot.reassembly", reassemblyBytes, AtomicLong::get)
+        .baseUnit("bytes").description("Image bytes reserved by screenshots whose chunks are arriving")
+        .register(registry);
     io.micrometer.core.instrument.Gauge.builder("skelly.db.size", databaseBytes, AtomicLong::get)
         .baseUnit("bytes").description("Database file size including its WAL").register(registry);
     io.micrometer.core.instrument.Gauge.builder("skelly.write.interval", writeInterval,
@@ -235,6 +242,22 @@ public final class StorageMetrics {
   public void screenshotsHeld(long inMemory, long onDisk) {
     screenshotsInMemory.set(inMemory);
     screenshotsOnDisk.set(onDisk);
+  }
+
+  /** Screenshots dropped incomplete at their reassembly deadline. */
+  public void reassemblyExpired(long n) {
+    reassemblyExpired.increment(n);
+  }
+
+  /** A screenshot chunk refused, by the failure code its sender got. */
+  public void chunkRefused(String code) {
+    Counter.builder("skelly.screenshot.chunks.refused")
+        .description("Screenshot chunks refused (duplicate, out of order, oversized, no room), by code")
+        .tag("code", code).register(registry).increment();
+  }
+
+  public void reassemblyBytes(long bytes) {
+    reassemblyBytes.set(bytes);
   }
 
   public double droppedCount(DropReason reason) {

@@ -9,7 +9,9 @@ import dev.skellyjelly.storage.bus.StorageException;
 import dev.skellyjelly.storage.event.EventDecodeException;
 import dev.skellyjelly.storage.event.EventFrame;
 import dev.skellyjelly.storage.event.FrameEncoding;
+import dev.skellyjelly.storage.event.EventKind;
 import dev.skellyjelly.storage.event.RawEvent;
+import dev.skellyjelly.storage.event.ScreenshotChunk;
 import dev.skellyjelly.storage.metrics.StorageMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -26,7 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes frames ({@link EventFrame}, many events of one session) and single raw events from
+ * Takes frames ({@link EventFrame}, many events of one session), single raw events and
+ * screenshot chunks ({@link ScreenshotChunk}, joined by {@link ScreenshotReassembly}) from
  * {@code storage.events.raw} and routes them: screenshots to the screenshot handler, every other
  * event to the writer (which hands what it committed on to the batcher). Events that arrive in one
  * event-loop turn travel on as one {@link IngestChunk}.
@@ -37,6 +40,7 @@ import org.slf4j.LoggerFactory;
  * {@code skelly-reply-when: committed}. The write queue is bounded by
  * {@code write_buffer_size_mb} of events in flight: past it, requests fail with
  * {@code BACKPRESSURE} and sends are counted as dropped — never dropped silently.
+ * A screenshot chunk is answered (with its index) once taken, its last one like a screenshot.
  * A body that is not an event (bad bytes, a foreign type) is answered with {@code DECODE} or
  * {@code INVALID_EVENT}, counted, and the consumer goes on.
  */
@@ -60,10 +64,18 @@ public final class ReceiverVerticle extends VerticleBase {
   private long nextChunkId;
   private long inFlightBytes;
   private final SenderLedger unanswered = new SenderLedger();
+  private final ScreenshotReassembly reassembly;
+  /** How often incomplete screenshots are checked for their deadline, while there are any. */
+  private final long expiryCheckMs;
+  private long expiryTimer = -1;
 
   public ReceiverVerticle(StorageConfig config, StorageMetrics metrics) {
     this.config = config;
     this.metrics = metrics;
+    long timeoutNanos = config.cluster().screenshotReassemblyTimeout().toNanos();
+    this.reassembly = new ScreenshotReassembly(config.cluster().screenshotReassemblyBytes(),
+        FrameEncoding.MAX_BYTES, timeoutNanos, System::nanoTime);
+    this.expiryCheckMs = Math.max(10, Math.min(1000, timeoutNanos / 10_000_000));
   }
 
   @Override
@@ -82,10 +94,10 @@ public final class ReceiverVerticle extends VerticleBase {
     Object body = decode(message);
     if (body instanceof EventFrame frame) {
       onFrame(message, frame);
+    } else if (body instanceof ScreenshotChunk chunk) {
+      onScreenshotChunk(message, chunk);
     } else if (body instanceof RawEvent.Screenshot screenshot) {
-      metrics.received(screenshot.kind());
-      routeScreenshot(screenshot, wantsCommit(message)).onComplete(ar -> answer(message, screenshot.sequence(),
-          ar.failed() ? ar.cause() : null));
+      onScreenshot(message, screenshot);
     } else if (body instanceof RawEvent event) {
       metrics.received(event.kind());
       List<RawEvent> one = List.of(event);
@@ -152,6 +164,69 @@ public final class ReceiverVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * A screenshot that came whole (an old producer's single event, or the last of its chunks):
+   * answered once held and analysed, after its metadata's commit if asked, or at once when the
+   * producer asked for an answer on acceptance.
+   */
+  private void onScreenshot(Message<Object> message, RawEvent.Screenshot screenshot) {
+    metrics.received(EventKind.SCREENSHOT);
+    Future<Void> routed = routeScreenshot(screenshot, wantsCommit(message));
+    if (Addresses.REPLY_ON_ACCEPT.equals(message.headers().get(Addresses.REPLY_WHEN_HEADER))) {
+      if (message.replyAddress() != null) {
+        message.reply(screenshot.sequence());
+      }
+      return;
+    }
+    routed.onComplete(ar -> answer(message, screenshot.sequence(), ar.failed() ? ar.cause() : null));
+  }
+
+  /**
+   * A chunk goes into its screenshot, answered with its index; the last one completes the
+   * screenshot, which goes on as if it had come whole. A refused chunk is answered with the code
+   * naming what was wrong, and touches no other screenshot.
+   */
+  private void onScreenshotChunk(Message<Object> message, ScreenshotChunk chunk) {
+    RawEvent.Screenshot screenshot;
+    try {
+      screenshot = reassembly.accept(chunk);
+    } catch (StorageException e) {
+      metrics.chunkRefused(e.code().name());
+      if (e.code() == ErrorCode.BACKPRESSURE) {
+        metrics.backpressureRefusal();
+      }
+      LOG.warn("refused a screenshot chunk: " + e.getMessage());
+      refuse(message, e.code(), e.getMessage(), 1);
+      return;
+    }
+    metrics.reassemblyBytes(reassembly.heldBytes());
+    armExpiry();
+    if (screenshot != null) {
+      onScreenshot(message, screenshot);
+    } else if (message.replyAddress() != null) {
+      message.reply(chunk.index());
+    }
+  }
+
+  /** Checks incomplete screenshots for their deadline, only while there are any (no idle timer). */
+  private void armExpiry() {
+    if (expiryTimer >= 0 || reassembly.inProgress() == 0) {
+      return;
+    }
+    expiryTimer = vertx.setTimer(expiryCheckMs, id -> {
+      expiryTimer = -1;
+      int dropped = reassembly.expire();
+      if (dropped > 0) {
+        metrics.reassemblyExpired(dropped);
+        LOG.warn("dropped " + dropped + " screenshot(s) whose chunks did not all arrive within "
+            + config.cluster().screenshotReassemblyTimeout().toMillis() + " ms; their producers"
+            + " get no answer and send them again");
+      }
+      metrics.reassemblyBytes(reassembly.heldBytes());
+      armExpiry();
+    });
+  }
+
   /** The event or frame in the message, or {@code null} after answering a body that is none. */
   private Object decode(Message<Object> message) {
     Object body;
@@ -173,7 +248,7 @@ public final class ReceiverVerticle extends VerticleBase {
       refuse(message, ErrorCode.TOO_LARGE, e.getMessage(), 1);
       return null;
     }
-    if (body instanceof RawEvent || body instanceof EventFrame) {
+    if (body instanceof RawEvent || body instanceof EventFrame || body instanceof ScreenshotChunk) {
       return body;
     }
     metrics.dropped(StorageMetrics.DropReason.INVALID, 1);
@@ -287,6 +362,14 @@ public final class ReceiverVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (expiryTimer >= 0) {
+      vertx.cancelTimer(expiryTimer);
+    }
+    int incomplete = reassembly.clear();
+    if (incomplete > 0) {
+      LOG.warn("stopping with " + incomplete + " screenshot(s) whose chunks had not all arrived;"
+          + " their producers get no answer and send them again");
+    }
     sendChunk();
     // Commit what is queued so every producer still waiting gets its answer before we go.
     return vertx.eventBus().request(Addresses.WRITE_FLUSH, null, writeOptions)
