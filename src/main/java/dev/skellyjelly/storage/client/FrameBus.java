@@ -9,7 +9,8 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
+import dev.skellyjelly.storage.event.RawEvent;
+import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,15 +24,19 @@ final class FrameBus {
   private static final Logger LOG = LoggerFactory.getLogger(StorageClient.class);
 
   private final Vertx vertx;
+  /** Across the cluster a screenshot goes in chunks; locally it is passed as an object. */
+  private final ScreenshotChunkSender screenshots;
   private final DeliveryOptions durableDelivery;
   private final DeliveryOptions acceptDelivery;
   private final DeliveryOptions unansweredDelivery;
   private final DeliveryOptions syncDelivery;
   private boolean outageReported;
 
-  FrameBus(Vertx vertx, Duration replyTimeout) {
+  FrameBus(Vertx vertx, StorageClientOptions options) {
     this.vertx = vertx;
-    long timeout = replyTimeout.toMillis();
+    this.screenshots = vertx.isClustered()
+        ? new ScreenshotChunkSender(vertx, options.getScreenshotChunkBytes()) : null;
+    long timeout = options.getReplyTimeout().toMillis();
     // Durable means committed, screenshots' metadata included (they are answered earlier without it).
     this.durableDelivery = new DeliveryOptions().setSendTimeout(timeout)
         .addHeader(Addresses.REPLY_WHEN_HEADER, Addresses.REPLY_ON_COMMIT);
@@ -64,9 +69,13 @@ final class FrameBus {
 
   /** The request as a future, also when the bus refuses it at once (no codec registered). */
   Future<Message<Object>> request(InFlightFrame flight, boolean durable) {
+    DeliveryOptions delivery = durable ? durableDelivery : acceptDelivery;
     try {
-      return vertx.eventBus().request(Addresses.EVENTS_RAW, flight.frame,
-          durable ? durableDelivery : acceptDelivery);
+      List<RawEvent> events = flight.frame.events();
+      if (screenshots != null && events.size() == 1 && events.get(0) instanceof RawEvent.Screenshot s) {
+        return screenshots.send(s, delivery);
+      }
+      return vertx.eventBus().request(Addresses.EVENTS_RAW, flight.frame, delivery);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }

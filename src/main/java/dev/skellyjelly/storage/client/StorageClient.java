@@ -20,7 +20,8 @@ import io.vertx.core.Vertx;
  * <p><b>Frames.</b> Events are coalesced per session into {@link EventFrame}s — sent when a frame
  * holds {@code maxFrameEvents} events or {@code maxFrameBytes} bytes, or after a linger of
  * {@code linger} (at low rates up to {@code maxLinger}, or {@code maxDurableLinger} for durable
- * events) — so the bus pays one message and one wake-up per frame, and a reply per durable frame. A screenshot travels as a frame of its own.
+ * events) — so the bus pays one message and one wake-up per frame, and a reply per durable frame.
+ * A screenshot travels as a frame of its own; on a clustered Vert.x as bounded chunks ({@link ScreenshotChunkSender}).
  *
  * <p><b>Delivery.</b> {@link #send} is fire-and-forget for the caller; its frame goes without a
  * reply, and a sync now and then tells this client what storage has taken and what it refused
@@ -48,7 +49,7 @@ public final class StorageClient {
 
   public StorageClient(Vertx vertx, StorageClientOptions options) {
     this.held = new HeldEvents(options.getMaxQueuedEvents(), options.getMaxQueuedBytes());
-    FrameBus bus = new FrameBus(vertx, options.getReplyTimeout());
+    FrameBus bus = new FrameBus(vertx, options);
     this.accepted = new AcceptedFrames(vertx, bus, held, this);
     this.durable = new DurableFrames(vertx, options, bus, held, this);
     this.open = new OpenFrames(vertx, options, this, this::sendFrame);

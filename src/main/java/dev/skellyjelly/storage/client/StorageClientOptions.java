@@ -1,5 +1,6 @@
 package dev.skellyjelly.storage.client;
 
+import dev.skellyjelly.storage.event.ScreenshotChunkEncoding;
 import java.time.Duration;
 
 /**
@@ -39,7 +40,16 @@ public final class StorageClientOptions {
   /** ...and no retry starts later than this after the first attempt: a storage restart fits. */
   public static final Duration DEFAULT_RETRY_HORIZON = Duration.ofSeconds(60);
 
+  /**
+   * Across the cluster a screenshot travels in data chunks of this many bytes (at most 1 MiB),
+   * after a chunk with its metadata: small enough that storage decodes each in well under a
+   * millisecond of an event loop, large enough that a 5 MB screenshot is 10 round trips' worth
+   * of messages, pipelined.
+   */
+  public static final int DEFAULT_SCREENSHOT_CHUNK_BYTES = 512 * 1024;
+
   private int maxFrameEvents = DEFAULT_MAX_FRAME_EVENTS;
+  private int screenshotChunkBytes = DEFAULT_SCREENSHOT_CHUNK_BYTES;
   private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
   private Duration linger = DEFAULT_LINGER;
   private Duration maxLinger = DEFAULT_MAX_LINGER;
@@ -66,6 +76,19 @@ public final class StorageClientOptions {
 
   public StorageClientOptions setMaxFrameBytes(int maxFrameBytes) {
     this.maxFrameBytes = positive(maxFrameBytes, "maxFrameBytes");
+    return this;
+  }
+
+  public int getScreenshotChunkBytes() {
+    return screenshotChunkBytes;
+  }
+
+  public StorageClientOptions setScreenshotChunkBytes(int screenshotChunkBytes) {
+    if (screenshotChunkBytes < 1 || screenshotChunkBytes > ScreenshotChunkEncoding.MAX_DATA_BYTES) {
+      throw new IllegalArgumentException("screenshotChunkBytes must be 1.."
+          + ScreenshotChunkEncoding.MAX_DATA_BYTES + ", got " + screenshotChunkBytes);
+    }
+    this.screenshotChunkBytes = screenshotChunkBytes;
     return this;
   }
 
