@@ -70,6 +70,22 @@ final class CaptureCommand implements Callable<Integer> {
   @Within(min = 1, max = Integer.MAX_VALUE)
   long maxQueued;
 
+  @Option(names = "--screenshots", paramLabel = "N", defaultValue = "0",
+      description = "After the events, N screenshots of 5 MiB (raw BGRA), one at a time, each answered once"
+          + " stored and analysed; across the cluster in chunks. Adds screenshots, screenshotP50Ms,"
+          + " screenshotP99Ms. Default: ${DEFAULT-VALUE}.")
+  @Within(min = 0, max = 100_000)
+  int screenshots;
+
+  @Option(names = "--screenshot-baseline", description = "With --screenshots: each also sent the old way, as one"
+      + " message, for singleMessageScreenshotP50Ms / P99Ms measured alike in the same run.")
+  boolean screenshotBaseline;
+
+  @Option(names = "--screenshot-chunk-kb", paramLabel = "KB",
+      description = "With --screenshots: the size of a data chunk, KiB. Default: ${DEFAULT-VALUE}.")
+  @Within(min = 1, max = 1024)
+  int screenshotChunkKb;
+
   @Option(names = "--seed", paramLabel = "N", description = "Generator seed. Default: random.")
   Long seedOption;
 
@@ -87,6 +103,7 @@ final class CaptureCommand implements Callable<Integer> {
       return switch (name) {
         case "--retry-seconds" -> Long.toString(StorageClientOptions.DEFAULT_RETRY_HORIZON.toSeconds());
         case "--max-queued-events" -> Long.toString(StorageClientOptions.DEFAULT_MAX_QUEUED_EVENTS);
+        case "--screenshot-chunk-kb" -> Integer.toString(StorageClientOptions.DEFAULT_SCREENSHOT_CHUNK_BYTES / 1024);
         default -> null;
       };
     }
@@ -124,6 +141,10 @@ final class CaptureCommand implements Callable<Integer> {
       if (durable) {
         result.put("ackP50Ms", sender.latencies.percentileMs(0.5))
             .put("ackP99Ms", sender.latencies.percentileMs(0.99));
+      }
+      if (screenshots > 0) {
+        result.mergeIn(new ScreenshotRound(vertx, capture, screenshotChunkKb * 1024)
+            .run(screenshots, screenshotBaseline));
       }
       if (StopSignals.requested()) {
         result.put("stopped", StopSignals.onStop().getNow(""));

@@ -172,6 +172,12 @@ final class ChildJvm implements AutoCloseable {
     return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : -1;
   }
 
+  /** How many lines printed so far (stdout or stderr) contain {@code text}. */
+  long linesContaining(String text) {
+    return out.stream().filter(l -> l.contains(text)).count()
+        + err.stream().filter(l -> l.contains(text)).count();
+  }
+
   /** Everything printed so far, stderr then stdout. */
   String output() {
     return tail();

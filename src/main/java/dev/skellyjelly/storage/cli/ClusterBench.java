@@ -12,8 +12,11 @@ import java.util.List;
  * {@code bench --cluster}: storage and capture as two processes on loopback, as a desktop runs
  * them. A storage node ({@code run --cluster}) takes first a durable capture, then a
  * fire-and-forget one, each sending as fast as the client lets it; the storage process's CPU
- * seconds and peak RSS are read from {@code /proc}. Optionally a steady durable phase at a
- * desktop's rate measures the storage process's share of a core and the ack latency.
+ * seconds and peak RSS are read from {@code /proc}. Then 5 MiB screenshots, one at a time, each
+ * timed until stored and analysed — in chunks, and the old way as one message for comparison —
+ * while Vert.x's blocked-thread warnings in the storage process's log are counted. Optionally a
+ * steady durable phase at a desktop's rate measures the storage process's share of a core and
+ * the ack latency.
  */
 final class ClusterBench {
 
@@ -25,11 +28,18 @@ final class ClusterBench {
   private final long seconds;
   private final long steadySeconds;
   private final long steadyRate;
+  private final int screenshots;
   private long steadyCommitted;
+  private long screenshotPhaseCommitted;
   private double steadyAckP99Ms;
 
-  ClusterBench(Path dir, Path hazelcastConfig, long seconds, long steadySeconds, long steadyRate) {
+  /** What Vert.x's blocked-thread checker logs when an event loop is held too long. */
+  static final String BLOCKED_THREAD_WARNING = "has been blocked for";
+
+  ClusterBench(Path dir, Path hazelcastConfig, long seconds, long steadySeconds, long steadyRate,
+      int screenshots) {
     this.dir = dir;
+    this.screenshots = screenshots;
     this.hazelcastConfig = hazelcastConfig;
     this.seconds = seconds;
     this.steadySeconds = steadySeconds;
@@ -61,19 +71,23 @@ final class ClusterBench {
           .put("fireAndForgetRefused", fireAndForget.getLong("refused"))
           .put("failed", durable.getLong("failed") + fireAndForget.getLong("failed"))
           .put("storageCpuSecondsPerMillionEvents", round((cpu1 - cpu0) / committed * 1e6));
+      if (screenshots > 0) {
+        result.mergeIn(screenshots(cfg));
+      }
       if (steadySeconds > 0) {
         result.put("storageCpuPercentAtSteadyRate", steady(storage, cfg))
             .put("steadyRate", steadyRate)
             .put("steadyAckP99Ms", steadyAckP99Ms);
       }
       result.put("storageRssMb", Math.round(storage.peakRssMb()))
-          .put("storageHeapMb", STORAGE_HEAP_MB);
+          .put("storageHeapMb", STORAGE_HEAP_MB)
+          .put("storageBlockedThreadWarnings", storage.linesContaining(BLOCKED_THREAD_WARNING));
       int exit = storage.terminate(60);
       if (exit != 0 && exit != 143) {
         throw new IllegalStateException("the storage node exited " + exit + " on SIGTERM");
       }
       long stored = Stats.of(db).getLong("events");
-      long expected = committed + steadyCommitted;
+      long expected = committed + steadyCommitted + screenshotPhaseCommitted;
       result.put("clusterStored", stored).put("clusterExpected", expected);
     }
     return result;
@@ -92,6 +106,26 @@ final class ClusterBench {
     System.err.println("bench: cluster, " + (durable ? "durable" : "fire-and-forget") + " capture");
     try (ChildJvm capture = ChildJvm.start("capture", args)) {
       return capture.result(seconds + 300);
+    }
+  }
+
+  /**
+   * Screenshots from a capture of their own (its few events sent durably): the median and p99
+   * from send to the answer after storage held and analysed them, chunked and as one message.
+   */
+  private JsonObject screenshots(String cfg) throws Exception {
+    System.err.println("bench: cluster, " + screenshots + " screenshots of 5 MiB, chunked and as one message");
+    try (ChildJvm capture = ChildJvm.start("capture", List.of("capture", "--cluster", "--durable",
+        "--rate", "1", "--seconds", "1", "--screenshots", String.valueOf(screenshots),
+        "--screenshot-baseline", "--seed", "3", "--config", cfg))) {
+      JsonObject r = capture.result(300 + screenshots);
+      screenshotPhaseCommitted = r.getLong("acked");
+      return new JsonObject()
+          .put("clusterScreenshots", r.getLong("screenshots"))
+          .put("clusterScreenshotMedianMs", r.getDouble("screenshotP50Ms"))
+          .put("clusterScreenshotP99Ms", r.getDouble("screenshotP99Ms"))
+          .put("clusterScreenshotSingleMessageMedianMs", r.getDouble("singleMessageScreenshotP50Ms"))
+          .put("clusterScreenshotSingleMessageP99Ms", r.getDouble("singleMessageScreenshotP99Ms"));
     }
   }
 

@@ -33,6 +33,11 @@ final class Latencies {
     micros[size++] = nanos / 1_000;
   }
 
+  /** How many latencies were recorded (kept or not). */
+  synchronized long count() {
+    return seen;
+  }
+
   /** The {@code p}-th percentile (0..1) in milliseconds, or 0 with nothing recorded. */
   synchronized double percentileMs(double p) {
     if (size == 0) {

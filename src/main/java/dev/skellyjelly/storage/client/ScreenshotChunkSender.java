@@ -20,22 +20,28 @@ import java.util.List;
  *
  * <p>The first failure is the screenshot's, and no further chunk is sent. Sending it again starts
  * over from chunk 0, which storage takes as a retry of the same screenshot.
+ *
+ * <p>{@link StorageClient} uses it on a clustered Vert.x. A producer may use it directly for a
+ * screenshot it wants answered once held and analysed (delivery options without
+ * {@code skelly-reply-when}), without the client's bound and retries.
  */
-final class ScreenshotChunkSender {
+public final class ScreenshotChunkSender {
 
   /** Chunks unanswered at a time: keeps the connection busy without queuing the whole image. */
-  static final int WINDOW = 4;
+  public static final int WINDOW = 4;
 
   private final Vertx vertx;
   private final int chunkBytes;
 
-  ScreenshotChunkSender(Vertx vertx, int chunkBytes) {
+  /** Sends in data chunks of {@code chunkBytes} (1 .. 1 MiB). */
+  public ScreenshotChunkSender(Vertx vertx, int chunkBytes) {
+    new StorageClientOptions().setScreenshotChunkBytes(chunkBytes); // refuses a size out of range
     this.vertx = vertx;
     this.chunkBytes = chunkBytes;
   }
 
   /** The reply to the last chunk, or the first failure. */
-  Future<Message<Object>> send(RawEvent.Screenshot screenshot, DeliveryOptions last) {
+  public Future<Message<Object>> send(RawEvent.Screenshot screenshot, DeliveryOptions last) {
     return new Transfer(ScreenshotChunk.split(screenshot, chunkBytes), last).start();
   }
 

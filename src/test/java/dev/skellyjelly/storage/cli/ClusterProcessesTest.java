@@ -1,9 +1,12 @@
 package dev.skellyjelly.storage.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skellyjelly.storage.TestSupport;
+import dev.skellyjelly.storage.bus.ErrorCode;
 import dev.skellyjelly.storage.event.RawEvent;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -20,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three JVM processes on 127.0.0.1 — storage, capture, analysis-tap — on the Hazelcast
- * clustered event bus, as the launcher runs them.
+ * clustered event bus, as the launcher runs them; this JVM joins them once as a producer.
  */
 class ClusterProcessesTest {
 
@@ -43,8 +46,10 @@ class ClusterProcessesTest {
   @Test
   void captureStorageAndAnalysisInThreeProcesses() throws Exception {
     Path db = dir.resolve("events.db"); // ClusterConfigFile puts it there
+    // Screenshots are kept until the stop, so the test can read one's file while storage runs.
     Path config = ClusterConfigFile.write(dir.resolve("storage.toml"), dir,
-        Path.of("conf/cluster.xml"), "batch_window_seconds = 0.5", "write_interval_ms = 50");
+        Path.of("conf/cluster.xml"), "batch_window_seconds = 0.5", "write_interval_ms = 50",
+        "screenshot_retention_seconds = 600");
     String cfg = config.toString();
     Path tapFile = dir.resolve("tap.txt");
 
@@ -70,6 +75,14 @@ class ClusterProcessesTest {
 
     assertTrue(storage.isAlive(), "storage survived the killed capture node");
 
+    // This JVM joins as a producer too: a 5 MB screenshot in chunks, and a corrupt frame.
+    ProducerInThisJvm.Sent fromHere = ProducerInThisJvm.run(config);
+    assertEquals(ErrorCode.DECODE.failureCode(), fromHere.corruptFrameFailureCode(), fromHere.corruptFrameMessage());
+    assertTrue(fromHere.corruptFrameMessage().contains("checksum"), fromHere.corruptFrameMessage());
+    Path shotFile = dir.resolve("shots").resolve(fromHere.screenshot().screenshotId() + ".img");
+    assertArrayEquals(fromHere.screenshot().data(), Files.readAllBytes(shotFile),
+        "the screenshot's bytes, joined from chunks on the storage node");
+
     // A fire-and-forget burst far past the client's bound: refusals are counted, never silent.
     JsonObject burst = node("capture-burst", "capture", "--cluster", "--rate", "1000000",
         "--seconds", "2", "--max-queued-events", "2000", "--seed", "4", "--config", cfg).result(120);
@@ -94,10 +107,18 @@ class ClusterProcessesTest {
     JsonObject tapped = tap.result(10);
     assertEquals("SIGTERM", tapped.getString("stopped"));
 
+    assertFalse(Files.exists(shotFile), "screenshot files are deleted on stop");
+    assertEquals(1, TestSupport.queryLong(db, "SELECT count(*) FROM screenshot_metadata WHERE"
+        + " size_bytes = " + fromHere.screenshot().data().length + " AND analysis_error IS NULL"
+        + " AND text_density IS NOT NULL"), "the screenshot's row, analysed");
+
     List<RawEvent> stored = TestSupport.storedEvents(db);
     Set<String> storedKeys = stored.stream().map(e -> e.sessionId() + " " + e.sequence())
         .collect(Collectors.toSet());
     assertEquals(stored.size(), storedKeys.size(), "every event is stored exactly once");
+    assertEquals(fromHere.frameAfterCorrupt(), stored.stream()
+        .filter(e -> e.sessionId().equals(fromHere.frameAfterCorrupt().get(0).sessionId())).toList(),
+        "the frame after the corrupt one is stored, whole");
     for (JsonObject capture : List.of(first, second, interrupted)) {
       String session = capture.getString("session");
       Set<Long> seqs = stored.stream().filter(e -> e.sessionId().toString().equals(session))
