@@ -200,7 +200,7 @@ class FrameReceiverTest {
   }
 
   /** Expects the request to fail with {@code code} and a message containing {@code text}. */
-  private static Future<Void> refusal(Future<?> request, ErrorCode code, VertxTestContext ctx,
+  static Future<Void> refusal(Future<?> request, ErrorCode code, VertxTestContext ctx,
       String text) {
     return request.transform(ar -> {
       ctx.verify(() -> {

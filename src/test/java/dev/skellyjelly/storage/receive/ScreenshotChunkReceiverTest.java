@@ -2,7 +2,6 @@ package dev.skellyjelly.storage.receive;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skellyjelly.storage.StorageModule;
 import dev.skellyjelly.storage.TestSupport;
@@ -19,7 +18,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -71,18 +69,6 @@ class ScreenshotChunkReceiverTest {
         });
   }
 
-  private static Future<Void> refusal(Future<?> request, ErrorCode code, VertxTestContext ctx, String text) {
-    return request.transform(ar -> {
-      ctx.verify(() -> {
-        assertTrue(ar.failed(), "expected " + code + ", got a reply");
-        ReplyException re = (ReplyException) ar.cause();
-        assertEquals(code.failureCode(), re.failureCode(), re.getMessage());
-        assertTrue(re.getMessage().contains(text), re.getMessage());
-      });
-      return Future.succeededFuture();
-    });
-  }
-
   @Test
   void aChunkedScreenshotIsStoredAnsweredAfterCommitAndAResentOneIsStoredOnce(Vertx vertx,
       VertxTestContext ctx) {
@@ -127,12 +113,12 @@ class ScreenshotChunkReceiverTest {
     var bus = vertx.eventBus();
     StorageModule.deploy(vertx, config, registry)
         .compose(module -> bus.request(Addresses.EVENTS_RAW, wire(broken.get(0)))
-            .compose(r -> refusal(bus.request(Addresses.EVENTS_RAW, Buffer.buffer(corrupt)),
+            .compose(r -> FrameReceiverTest.refusal(bus.request(Addresses.EVENTS_RAW, Buffer.buffer(corrupt)),
                 ErrorCode.DECODE, ctx, "checksum"))
             // Its screenshot cannot go on: chunk 2 after a missing chunk 1 drops it, saying so.
-            .compose(r -> refusal(bus.request(Addresses.EVENTS_RAW, wire(broken.get(2))),
+            .compose(r -> FrameReceiverTest.refusal(bus.request(Addresses.EVENTS_RAW, wire(broken.get(2))),
                 ErrorCode.INVALID_EVENT, ctx, "arrived when chunk 1 of " + (broken.size() - 1) + " was expected"))
-            .compose(r -> refusal(bus.request(Addresses.EVENTS_RAW, wire(broken.get(2))),
+            .compose(r -> FrameReceiverTest.refusal(bus.request(Addresses.EVENTS_RAW, wire(broken.get(2))),
                 ErrorCode.INVALID_EVENT, ctx, "without its chunk 0"))
             .compose(r -> sendAll(vertx, ScreenshotChunk.split(next, 100_000), 0, ctx))
             .map(reply -> {
@@ -165,7 +151,7 @@ class ScreenshotChunkReceiverTest {
               return module;
             })
             .compose(m -> expired(vertx))
-            .compose(v -> refusal(vertx.eventBus().request(Addresses.EVENTS_RAW, wire(chunks.get(2))),
+            .compose(v -> FrameReceiverTest.refusal(vertx.eventBus().request(Addresses.EVENTS_RAW, wire(chunks.get(2))),
                 ErrorCode.INVALID_EVENT, ctx, "timed out"))
             .map(v -> {
               ctx.verify(() -> assertEquals(0.0, registry.get("skelly.screenshot.reassembly").gauge().value()));
