@@ -1,7 +1,5 @@
 package dev.skellyjelly.storage.receive;
 
-import dev.skellyjelly.storage.bus.IngestChunk;
-
 import dev.skellyjelly.storage.bus.Addresses;
 import dev.skellyjelly.storage.bus.ErrorCode;
 import dev.skellyjelly.storage.config.StorageConfig;
@@ -31,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * Takes frames ({@link EventFrame}, many events of one session), single raw events and
  * screenshot chunks ({@link ScreenshotChunk}, joined by {@link ScreenshotReassembly}) from
  * {@code storage.events.raw} and routes them: screenshots to the screenshot handler, every other
- * event to the writer (which hands what it committed on to the batcher). Events that arrive in one
- * event-loop turn travel on as one {@link IngestChunk}.
+ * event to the writer through the {@link WriteQueue} (the writer hands what it committed on to the
+ * batcher); screenshot chunks are joined by {@link ChunkedScreenshots}.
  *
  * <p>Delivery: a {@code send} is accepted; a {@code request} is answered (with the event's
  * sequence number; a frame's with its last one) only after the transaction holding it commits — a
@@ -47,8 +45,6 @@ import org.slf4j.LoggerFactory;
 public final class ReceiverVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReceiverVerticle.class);
-  /** Chunk size cap: keeps one hand-off small enough not to stall the writer's thread. */
-  static final int MAX_CHUNK_EVENTS = 2048;
 
   private final StorageConfig config;
   private final StorageMetrics metrics;
@@ -57,29 +53,19 @@ public final class ReceiverVerticle extends VerticleBase {
       .setLocalOnly(true);
   private final DeliveryOptions screenshotOnCommitOptions = new DeliveryOptions(writeOptions)
       .addHeader(Addresses.REPLY_WHEN_HEADER, Addresses.REPLY_ON_COMMIT);
-  private List<RawEvent> chunkEvents = new ArrayList<>();
-  private List<Handler<Throwable>> chunkWaiters = new ArrayList<>();
-  private long chunkBytes;
-  private boolean chunkScheduled;
-  private long nextChunkId;
-  private long inFlightBytes;
   private final SenderLedger unanswered = new SenderLedger();
-  private final ScreenshotReassembly reassembly;
-  /** How often incomplete screenshots are checked for their deadline, while there are any. */
-  private final long expiryCheckMs;
-  private long expiryTimer = -1;
+  private WriteQueue writeQueue;
+  private ChunkedScreenshots chunked;
 
   public ReceiverVerticle(StorageConfig config, StorageMetrics metrics) {
     this.config = config;
     this.metrics = metrics;
-    long timeoutNanos = config.cluster().screenshotReassemblyTimeout().toNanos();
-    this.reassembly = new ScreenshotReassembly(config.cluster().screenshotReassemblyBytes(),
-        FrameEncoding.MAX_BYTES, timeoutNanos, System::nanoTime);
-    this.expiryCheckMs = Math.max(10, Math.min(1000, timeoutNanos / 10_000_000));
   }
 
   @Override
   public Future<?> start() {
+    writeQueue = new WriteQueue(vertx, config.writeBufferBytes(), writeOptions);
+    chunked = new ChunkedScreenshots(vertx, config, metrics);
     return vertx.eventBus().consumer(Addresses.EVENTS_RAW, this::onMessage).completion();
   }
 
@@ -102,7 +88,7 @@ public final class ReceiverVerticle extends VerticleBase {
       metrics.received(event.kind());
       List<RawEvent> one = List.of(event);
       if (admit(message, one, event.estimatedBytes())) {
-        enqueue(one, event.estimatedBytes(), replyOnCommit(message, event.sequence()));
+        writeQueue.enqueue(one, event.estimatedBytes(), replyOnCommit(message, event.sequence()));
       }
     }
     metrics.processingLatency().record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
@@ -138,12 +124,12 @@ public final class ReceiverVerticle extends VerticleBase {
     }
     boolean onAccept = Addresses.REPLY_ON_ACCEPT.equals(message.headers().get(Addresses.REPLY_WHEN_HEADER));
     if (screenshots.isEmpty()) {
-      enqueue(events, bytes, onAccept ? null : replyOnCommit(message, frame.lastSequence()));
+      writeQueue.enqueue(events, bytes, onAccept ? null : replyOnCommit(message, frame.lastSequence()));
     } else {
       List<Future<?>> parts = new ArrayList<>(screenshots.size() + 1);
       if (!events.isEmpty()) {
         Promise<Void> committed = Promise.promise();
-        enqueue(events, bytes, failure -> {
+        writeQueue.enqueue(events, bytes, failure -> {
           if (failure == null) {
             committed.complete();
           } else {
@@ -189,9 +175,8 @@ public final class ReceiverVerticle extends VerticleBase {
   private void onScreenshotChunk(Message<Object> message, ScreenshotChunk chunk) {
     RawEvent.Screenshot screenshot;
     try {
-      screenshot = reassembly.accept(chunk);
+      screenshot = chunked.accept(chunk);
     } catch (StorageException e) {
-      metrics.chunkRefused(e.code().name());
       if (e.code() == ErrorCode.BACKPRESSURE) {
         metrics.backpressureRefusal();
       }
@@ -199,32 +184,11 @@ public final class ReceiverVerticle extends VerticleBase {
       refuse(message, e.code(), e.getMessage(), 1);
       return;
     }
-    metrics.reassemblyBytes(reassembly.heldBytes());
-    armExpiry();
     if (screenshot != null) {
       onScreenshot(message, screenshot);
     } else if (message.replyAddress() != null) {
       message.reply(chunk.index());
     }
-  }
-
-  /** Checks incomplete screenshots for their deadline, only while there are any (no idle timer). */
-  private void armExpiry() {
-    if (expiryTimer >= 0 || reassembly.inProgress() == 0) {
-      return;
-    }
-    expiryTimer = vertx.setTimer(expiryCheckMs, id -> {
-      expiryTimer = -1;
-      int dropped = reassembly.expire();
-      if (dropped > 0) {
-        metrics.reassemblyExpired(dropped);
-        LOG.warn("dropped " + dropped + " screenshot(s) whose chunks did not all arrive within "
-            + config.cluster().screenshotReassemblyTimeout().toMillis() + " ms; their producers"
-            + " get no answer and send them again");
-      }
-      metrics.reassemblyBytes(reassembly.heldBytes());
-      armExpiry();
-    });
   }
 
   /** The event or frame in the message, or {@code null} after answering a body that is none. */
@@ -288,15 +252,13 @@ public final class ReceiverVerticle extends VerticleBase {
    * counted as dropped, and a request answered {@code BACKPRESSURE}.
    */
   private boolean admit(Message<Object> message, List<RawEvent> events, long bytes) {
-    if (inFlightBytes + chunkBytes + bytes <= config.writeBufferBytes()) {
+    if (writeQueue.fits(bytes)) {
       return true;
     }
     metrics.dropped(StorageMetrics.DropReason.BACKPRESSURE, events.size());
     if (message.replyAddress() != null) {
       metrics.backpressureRefusal();
-      message.fail(ErrorCode.BACKPRESSURE.failureCode(), "BACKPRESSURE: the write queue is full ("
-          + (inFlightBytes + chunkBytes) + " bytes of events waiting, bound "
-          + config.writeBufferBytes() + "); retry with backoff");
+      message.fail(ErrorCode.BACKPRESSURE.failureCode(), "BACKPRESSURE: " + writeQueue.describeFull());
     } else if (message.headers().get(Addresses.SENDER_HEADER) != null) {
       unanswered.refused(message.headers().get(Addresses.SENDER_HEADER), events.size());
     }
@@ -306,44 +268,6 @@ public final class ReceiverVerticle extends VerticleBase {
   /** Replies after the commit, or {@code null} when nobody waits for a reply. */
   private static Handler<Throwable> replyOnCommit(Message<Object> message, long sequence) {
     return message.replyAddress() == null ? null : failure -> answer(message, sequence, failure);
-  }
-
-  /** Adds admitted events to the chunk; {@code onCommit} (may be null) hears how it went. */
-  private void enqueue(List<RawEvent> events, long bytes, Handler<Throwable> onCommit) {
-    chunkEvents.addAll(events);
-    chunkBytes += bytes;
-    if (onCommit != null) {
-      chunkWaiters.add(onCommit);
-    }
-    if (chunkEvents.size() >= MAX_CHUNK_EVENTS) {
-      sendChunk();
-    } else if (!chunkScheduled) {
-      chunkScheduled = true;
-      // Runs after the messages already queued on this event loop: they join this chunk.
-      vertx.getOrCreateContext().runOnContext(v -> sendChunk());
-    }
-  }
-
-  private void sendChunk() {
-    chunkScheduled = false;
-    if (chunkEvents.isEmpty()) {
-      return;
-    }
-    IngestChunk chunk = new IngestChunk(nextChunkId++, chunkEvents, chunkBytes);
-    List<Handler<Throwable>> waiters = chunkWaiters;
-    long bytes = chunkBytes;
-    chunkEvents = new ArrayList<>();
-    chunkWaiters = new ArrayList<>();
-    chunkBytes = 0;
-    inFlightBytes += bytes;
-    var bus = vertx.eventBus();
-    // The batcher gets these events from the writer once they are committed, each once.
-    // A failed write is counted as dropped by the writer, which knows how many it lost.
-    bus.request(Addresses.WRITE_EVENTS, chunk, writeOptions).onComplete(ar -> {
-      inFlightBytes -= bytes;
-      Throwable failure = ar.failed() ? ar.cause() : null;
-      waiters.forEach(w -> w.handle(failure));
-    });
   }
 
   /** Replies with the sequence number, or passes the failure on. */
@@ -362,23 +286,14 @@ public final class ReceiverVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (expiryTimer >= 0) {
-      vertx.cancelTimer(expiryTimer);
-    }
-    int incomplete = reassembly.clear();
-    if (incomplete > 0) {
-      LOG.warn("stopping with " + incomplete + " screenshot(s) whose chunks had not all arrived;"
-          + " their producers get no answer and send them again");
-    }
-    sendChunk();
+    chunked.stop();
     // Commit what is queued so every producer still waiting gets its answer before we go.
-    return vertx.eventBus().request(Addresses.WRITE_FLUSH, null, writeOptions)
-        .recover(err -> {
-          // The writer is already gone (Vert.x closed without undeploying the module in order):
-          // requests still waiting are answered by the failure of their chunk.
-          LOG.warn("could not flush the writer on stop: " + err.getMessage()
-              + "; undeploy the module with StorageModule.undeploy() before closing Vert.x");
-          return Future.succeededFuture();
-        });
+    return writeQueue.flush().recover(err -> {
+      // The writer is already gone (Vert.x closed without undeploying the module in order):
+      // requests still waiting are answered by the failure of their chunk.
+      LOG.warn("could not flush the writer on stop: " + err.getMessage()
+          + "; undeploy the module with StorageModule.undeploy() before closing Vert.x");
+      return Future.succeededFuture();
+    });
   }
 }
