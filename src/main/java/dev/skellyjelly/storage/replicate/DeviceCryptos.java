@@ -7,11 +7,12 @@ import dev.skellyjelly.storage.store.BlockCodec;
 import dev.skellyjelly.storage.store.BlockCrypto;
 import dev.skellyjelly.storage.store.BlockDecryptException;
 import dev.skellyjelly.storage.store.DeviceKeys;
+import dev.skellyjelly.storage.store.ReadSession;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -46,11 +47,16 @@ final class DeviceCryptos {
 
   /** Every encrypted device's opener, current as of {@code c}'s snapshot of {@code devices}. */
   Future<Map<UUID, Opener>> current(SqlConnection c) {
-    return c.query("SELECT device_id, data_keys::text FROM devices WHERE data_keys IS NOT NULL").execute()
+    return current(SharedReadPool.session(c));
+  }
+
+  /** Every encrypted device's opener, current as of the session's snapshot of {@code devices}. */
+  Future<Map<UUID, Opener>> current(ReadSession session) {
+    return session.select("SELECT device_id, data_keys::text FROM devices WHERE data_keys IS NOT NULL")
         .compose(rows -> {
           Map<UUID, Opener> out = new HashMap<>();
           List<Future<?>> building = new ArrayList<>();
-          for (Row r : rows) {
+          for (Tuple r : rows) {
             UUID device = r.getUUID(0);
             String material = r.getString(1);
             Cached cached = cache.get(device);

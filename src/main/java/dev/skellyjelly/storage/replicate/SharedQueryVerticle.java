@@ -10,7 +10,9 @@ import dev.skellyjelly.storage.store.BlockDecryptException;
 import dev.skellyjelly.storage.store.Deadline;
 import dev.skellyjelly.storage.store.EventReader;
 import dev.skellyjelly.storage.store.Maintenance;
+import dev.skellyjelly.storage.store.QueryParameters;
 import dev.skellyjelly.storage.store.QueryService;
+import dev.skellyjelly.storage.store.ReadSession;
 import dev.skellyjelly.storage.store.SqlDialect;
 import dev.skellyjelly.storage.bus.StorageException;
 import io.vertx.core.Future;
@@ -18,9 +20,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.Map;
@@ -40,9 +39,9 @@ public final class SharedQueryVerticle extends VerticleBase {
   private static final int BLOCKS_PER_FETCH = 64;
 
   private final StorageConfig config;
-  private Pool pool;
+  private SharedReadPool pool;
   private DeviceCryptos cryptos;
-  private final QueryService queries = new QueryService(SqlDialect.POSTGRES, null);
+  private QueryService queries;
 
   public SharedQueryVerticle(StorageConfig config) {
     this.config = config;
@@ -52,7 +51,8 @@ public final class SharedQueryVerticle extends VerticleBase {
   public Future<?> start() {
     return vertx.executeBlocking(() -> PgClients.pool(vertx, config.postgres()), false)
         .compose(p -> {
-          pool = p;
+          pool = new SharedReadPool(p);
+          queries = new QueryService(pool, null);
           cryptos = new DeviceCryptos(vertx, config.encryption());
           return vertx.eventBus().<JsonObject>localConsumer(Addresses.QUERY_SHARED, this::onQuery).completion();
         });
@@ -61,7 +61,7 @@ public final class SharedQueryVerticle extends VerticleBase {
   private void onQuery(Message<JsonObject> m) {
     JsonObject q = m.body();
     Deadline deadline = Deadline.in(q.getLong("timeoutMs", config.queryTimeout().toMillis()));
-    queries.read(pool, deadline, true, c -> run(c, q, deadline)).onComplete(ar -> {
+    queries.read(deadline, true, s -> run(s, q, deadline)).onComplete(ar -> {
       if (ar.succeeded()) {
         m.reply(ar.result());
         return;
@@ -80,7 +80,7 @@ public final class SharedQueryVerticle extends VerticleBase {
     });
   }
 
-  private Future<JsonObject> run(SqlConnection c, JsonObject q, Deadline deadline) {
+  private Future<JsonObject> run(ReadSession c, JsonObject q, Deadline deadline) {
     String type = q.getString("type");
     return switch (String.valueOf(type)) {
       case "events" -> events(c, q, deadline);
@@ -121,9 +121,9 @@ public final class SharedQueryVerticle extends VerticleBase {
     boolean first = true;
   }
 
-  private Future<JsonObject> events(SqlConnection c, JsonObject q, Deadline deadline) {
-    EventReader.Range range = QueryService.range(q);
-    int limit = QueryService.limit(q);
+  private Future<JsonObject> events(ReadSession c, JsonObject q, Deadline deadline) {
+    EventReader.Range range = QueryParameters.range(q);
+    int limit = QueryParameters.limit(q);
     Cursor cursor = q.getString("cursor") == null ? null : Cursor.parse(q.getString("cursor"));
     EventsPage page = new EventsPage();
     return cryptos.current(c).compose(openers -> {
@@ -144,7 +144,7 @@ public final class SharedQueryVerticle extends VerticleBase {
    * A day partition holds blocks starting that day and no block crosses midnight, so starting at
    * the range's day bounds the scan to the partitions that matter.
    */
-  private Future<Void> fetchBlocks(SqlConnection c, EventReader.Range range, int limit, Cursor from, EventsPage page,
+  private Future<Void> fetchBlocks(ReadSession c, EventReader.Range range, int limit, Cursor from, EventsPage page,
       Deadline deadline) {
     if (deadline.passed()) {
       return Future.failedFuture(deadline.exceeded());
@@ -152,20 +152,19 @@ public final class SharedQueryVerticle extends VerticleBase {
     long dayStart = Math.floorDiv(range.fromMicros(), Maintenance.DAY_MICROS) * Maintenance.DAY_MICROS;
     Tuple args = Tuple.of(dayStart, range.toMicros(), range.fromMicros(), range.mask());
     String sql = "SELECT start_us, device_id, session_id, first_seq, event_count, payload, last_seq FROM event_blocks"
-        + " WHERE start_us >= $1 AND start_us < $2 AND end_us >= $3 AND (type_mask & $4) != 0";
-    int n = 5;
+        + " WHERE start_us >= ? AND start_us < ? AND end_us >= ? AND (type_mask & ?) != 0";
     if (range.session() != null) {
-      sql += " AND session_id = $" + n++;
+      sql += " AND session_id = ?";
       args.addValue(range.session());
     }
     if (from != null) {
-      sql += " AND (start_us, device_id, session_id, first_seq) >= ($" + n++ + ", $" + n++ + ", $" + n++ + ", $" + n++ + ")";
+      sql += " AND (start_us, device_id, session_id, first_seq) >= (?, ?, ?, ?)";
       args.addValue(from.start()).addValue(from.device()).addValue(from.session()).addValue(from.firstSeq());
     }
     sql += " ORDER BY start_us, device_id, session_id, first_seq LIMIT " + BLOCKS_PER_FETCH;
-    return c.preparedQuery(sql).execute(args).compose(rows -> {
-      Row last = null;
-      for (Row r : rows) {
+    return c.select(sql, args).compose(rows -> {
+      Tuple last = null;
+      for (Tuple r : rows) {
         last = r;
         UUID device = r.getUUID(1);
         UUID session = r.getUUID(2);
@@ -187,7 +186,7 @@ public final class SharedQueryVerticle extends VerticleBase {
         List<RawEvent> block;
         try {
           block = DeviceCryptos.decode(page.openers, device, session, r.getLong(3), r.getLong(6),
-              r.getBuffer(5).getBytes());
+              SqlDialect.bytes(r, 5));
         } catch (EventDecodeException | BlockDecryptException e) {
           page.errors.add(new JsonObject().put("code", ErrorCode.of(e, ErrorCode.DECODE).name()).put("device", device.toString())
               .put("message", "a block of device " + device + " session " + session + " from sequence "

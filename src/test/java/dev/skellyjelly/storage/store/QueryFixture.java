@@ -2,7 +2,6 @@ package dev.skellyjelly.storage.store;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
 
 /**
@@ -13,14 +12,14 @@ import java.nio.file.Path;
 final class QueryFixture implements AutoCloseable {
 
   private final Vertx vertx = Vertx.vertx();
-  private final Pool pool;
+  private final SqliteReadPool pool;
   private final QueryService queries;
   private final BlockCrypto crypto;
 
   private QueryFixture(Path db, BlockCrypto crypto) {
     this.pool = SqliteReadPool.open(vertx, db, 2);
     this.crypto = crypto;
-    this.queries = new QueryService(SqlDialect.SQLITE, crypto);
+    this.queries = new QueryService(pool, crypto);
   }
 
   static QueryFixture open(Path db) {
@@ -35,13 +34,13 @@ final class QueryFixture implements AutoCloseable {
   /** The reply to {@code q} (null: a window not found); a failure is thrown as it is. */
   JsonObject run(JsonObject q) {
     Deadline deadline = Deadline.in(60_000);
-    return queries.query(pool, q, deadline).await();
+    return queries.query(q, deadline).await();
   }
 
   /** One page of events, in its own snapshot. */
   EventReader.Page page(EventReader.Range range, EventReader.Cursor cursor, int limit) {
-    return pool.withTransaction(c -> new EventReader(c, crypto, Deadline.in(60_000)).page(range, cursor, limit))
-        .await();
+    return pool.read(Deadline.in(60_000), true, s -> new EventReader(s, crypto, Deadline.in(60_000))
+        .page(range, cursor, limit)).await();
   }
 
   @Override
