@@ -12,6 +12,7 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The shared PostgreSQL store as a {@link ReadPool} for the one query service: each query runs
@@ -29,13 +30,30 @@ final class SharedReadPool implements ReadPool {
 
   /** {@code c} as a session: statements written with {@code ?} placeholders, in PostgreSQL's form. */
   static ReadSession session(SqlConnection c) {
-    return (sql, args) -> c.preparedQuery(SqlDialect.POSTGRES.sql(sql)).execute(args).map(rows -> {
-      List<Tuple> out = new ArrayList<>(rows.size());
-      for (Row r : rows) {
-        out.add(r);
+    return new ReadSession() {
+      @Override
+      public Future<List<Tuple>> select(String sql, Tuple args) {
+        return c.preparedQuery(SqlDialect.POSTGRES.sql(sql)).execute(args).map(rows -> {
+          List<Tuple> out = new ArrayList<>(rows.size());
+          for (Row r : rows) {
+            out.add(r);
+          }
+          return out;
+        });
       }
-      return out;
-    });
+
+      @Override
+      public Future<Void> visit(String sql, Tuple args, Predicate<Tuple> rows) {
+        return select(sql, args).map(all -> {
+          for (Tuple r : all) {
+            if (!rows.test(r)) {
+              break;
+            }
+          }
+          return null;
+        });
+      }
+    };
   }
 
   @Override

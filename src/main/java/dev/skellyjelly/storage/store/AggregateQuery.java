@@ -27,20 +27,21 @@ final class AggregateQuery {
     }
     Table t = table(q, from, to);
     boolean shared = dialect.sharedByDevices();
-    String sql = "SELECT " + t.key() + ", " + MinuteRows.COUNT_SUMS + (shared ? ", count(DISTINCT device_id)" : "")
+    // One row per time key locally; the shared store has one per device and key, summed here.
+    String sql = "SELECT " + t.key() + ", "
+        + (shared ? MinuteRows.COUNT_SUMS + ", count(DISTINCT device_id)" : MinuteRows.COUNT_COLUMNS)
         + " FROM " + t.name() + " WHERE " + t.key() + " >= ? AND " + t.key() + " < ?"
-        + " GROUP BY " + t.key() + " ORDER BY " + t.key();
-    return session.select(sql, Tuple.of(from, to)).map(rows -> {
-      JsonArray out = new JsonArray();
-      for (Tuple r : rows) {
-        JsonObject row = new JsonObject().put("startMicros", r.getLong(0)).put("keystrokes", r.getLong(1))
-            .put("mouseClicks", r.getLong(2)).put("windowSwitches", r.getLong(3))
-            .put("activeTimeMs", r.getLong(4)).put("screenshots", r.getLong(5));
-        if (shared) {
-          row.put("devices", r.getLong(6));
-        }
-        out.add(row);
+        + (shared ? " GROUP BY " + t.key() : "") + " ORDER BY " + t.key();
+    JsonArray out = new JsonArray();
+    return session.visit(sql, Tuple.of(from, to), r -> {
+      JsonObject row = new JsonObject().put("startMicros", r.getLong(0)).put("keystrokes", r.getLong(1))
+          .put("mouseClicks", r.getLong(2)).put("windowSwitches", r.getLong(3))
+          .put("activeTimeMs", r.getLong(4)).put("screenshots", r.getLong(5));
+      if (shared) {
+        row.put("devices", r.getLong(6));
       }
+      return out.add(row) != null;
+    }).map(v -> {
       JsonObject reply = new JsonObject().put("resolution", t.resolution());
       if (shared) {
         reply.put("scope", "all");

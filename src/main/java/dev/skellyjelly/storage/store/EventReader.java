@@ -3,7 +3,6 @@ package dev.skellyjelly.storage.store;
 import dev.skellyjelly.storage.event.EventKind;
 import dev.skellyjelly.storage.event.RawEvent;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -15,9 +14,8 @@ import java.util.UUID;
 
 /**
  * Reads events back out of the blocks of the local store, a page at a time, on one read
- * session: the day tables of the range in order, each in bounded fetches of blocks
- * ({@link BlockFetch}) decoded only until the page is full ({@link PageFill}). The cursor says
- * where the next page starts.
+ * session: the day tables of the range in order, each block read ({@link BlockScan}) and decoded
+ * only until the page is full ({@link PageFill}). The cursor says where the next page starts.
  */
 public final class EventReader {
 
@@ -169,36 +167,15 @@ public final class EventReader {
       return readTables(tables, index + 1, range, from, page);
     }
     long fromRowid = from != null && table.equals(from.table()) ? from.rowid() : Long.MIN_VALUE;
-    return readBlocks(table, range, fromRowid, BlockFetch.first(page.stillNeeded()), page)
-        .compose(v -> readTables(tables, index + 1, range, from, page));
-  }
-
-  /** Fetches up to {@code batch} blocks of {@code table} from rowid {@code fromRowid} on, then the next fetch. */
-  private Future<Void> readBlocks(String table, Range range, long fromRowid, int batch, PageFill page) {
     if (deadline.passed()) {
       return Future.failedFuture(deadline.exceeded());
     }
-    return session.select(BlockFetch.sql(table, range), BlockFetch.args(range, fromRowid, batch)).compose(rows -> {
-      long lastRowid = fromRowid;
-      int before = page.size();
-      long bytes = 0;
-      for (Tuple r : rows) {
-        if (deadline.passed()) { // decoding counts against the deadline too
-          return Future.failedFuture(deadline.exceeded());
-        }
-        lastRowid = r.getLong(0);
-        byte[] payload = SqlDialect.bytes(r, 2);
-        bytes += payload.length;
-        page.add(table, r, payload);
-        if (page.full()) {
-          return Future.succeededFuture();
-        }
+    return session.visit(BlockScan.sql(table, range), BlockScan.args(range, fromRowid), r -> {
+      if (deadline.passed()) { // decoding counts against the deadline too
+        throw deadline.exceeded();
       }
-      if (rows.size() < batch) {
-        return Future.succeededFuture();
-      }
-      return readBlocks(table, range, lastRowid + 1,
-          BlockFetch.next(rows.size(), page.size() - before, bytes, page.stillNeeded()), page);
-    });
+      page.add(table, r, SqlDialect.bytes(r, 2));
+      return !page.full();
+    }).compose(v -> readTables(tables, index + 1, range, from, page));
   }
 }

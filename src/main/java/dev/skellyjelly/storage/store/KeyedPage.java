@@ -54,20 +54,17 @@ final class KeyedPage {
     args.addValue(limit + 1);
     String sql = "SELECT " + key + ", " + columns + " FROM " + table + " WHERE " + timeColumn + " >= ? AND "
         + timeColumn + " < ?" + after + " ORDER BY " + key + " LIMIT ?";
-    return session.select(sql, args).map(rows -> {
-      JsonArray out = new JsonArray();
-      String next = null;
-      String last = null;
-      for (Tuple r : rows) {
-        if (out.size() == limit) {
-          next = last; // a row beyond the page exists
-          break;
-        }
-        out.add(mapper.apply(r));
-        last = cursorOf(r);
+    JsonArray out = new JsonArray();
+    String[] cursors = new String[2]; // the page's last row's, and the next page's once a row beyond exists
+    return session.visit(sql, args, r -> {
+      if (out.size() == limit) {
+        cursors[1] = cursors[0];
+        return false;
       }
-      return new JsonObject().put(field, out).put("next", next);
-    });
+      out.add(mapper.apply(r));
+      cursors[0] = cursorOf(r);
+      return true;
+    }).map(v -> new JsonObject().put(field, out).put("next", cursors[1]));
   }
 
   private void bindCursor(String cursor, Tuple args) {

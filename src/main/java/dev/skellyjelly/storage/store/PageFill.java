@@ -38,20 +38,12 @@ final class PageFill {
     return next != null;
   }
 
-  int size() {
-    return events.size();
-  }
-
-  int stillNeeded() {
-    return limit - events.size();
-  }
-
   EventReader.Page page() {
     return new EventReader.Page(events, next, unreadable);
   }
 
   /**
-   * Adds the matching events of a block row (see {@link BlockFetch#sql}) of {@code table}; a
+   * Adds the matching events of a block row (see {@link BlockScan#sql}) of {@code table}; a
    * block that does not decode or disagrees with its stored span is recorded as unreadable.
    * Once the page fills inside the block, the next page starts at the first event left.
    */

@@ -31,14 +31,25 @@ public final class QueryService {
   private final BlockCrypto crypto;
   private final WindowQueries windows;
   private final ScreenshotPage screenshots;
+  private final SharedEventPage sharedEvents;
 
-  /** Queries of {@code pool}; {@code crypto} opens encrypted blocks and columns (null: plaintext). */
+  /** Queries of the local store in {@code pool}; {@code crypto} opens encrypted blocks and columns (null: plaintext). */
   public QueryService(ReadPool pool, BlockCrypto crypto) {
+    this(pool, crypto, null);
+  }
+
+  /** Queries of the shared store in {@code pool}, whose blocks {@code devices} opens. */
+  public static QueryService shared(ReadPool pool, DeviceBlocks devices) {
+    return new QueryService(pool, null, devices);
+  }
+
+  private QueryService(ReadPool pool, BlockCrypto crypto, DeviceBlocks devices) {
     this.pool = pool;
     this.dialect = pool.dialect();
     this.crypto = crypto;
     this.windows = new WindowQueries(dialect, crypto);
     this.screenshots = new ScreenshotPage(dialect, crypto);
+    this.sharedEvents = devices == null ? null : new SharedEventPage(devices);
   }
 
   /**
@@ -97,7 +108,11 @@ public final class QueryService {
     return windows.page(session, q);
   }
 
-  private Future<JsonObject> events(ReadSession session, JsonObject q, Deadline deadline) {
+  /** One page of events; in the shared store each names its device. */
+  public Future<JsonObject> events(ReadSession session, JsonObject q, Deadline deadline) {
+    if (dialect.sharedByDevices()) {
+      return sharedEvents.read(session, q, deadline);
+    }
     EventReader.Range range = QueryParameters.range(q);
     String cursorText = q.getString("cursor");
     EventReader.Cursor cursor;

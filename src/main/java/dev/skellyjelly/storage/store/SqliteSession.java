@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.sqlite.ProgressHandler;
 
 /**
@@ -102,6 +103,12 @@ final class SqliteSession implements ReadSession, AutoCloseable {
 
   @Override
   public Future<List<Tuple>> select(String sql, Tuple args) {
+    List<Tuple> rows = new ArrayList<>();
+    return visit(sql, args, row -> rows.add(((CurrentRow) row).copy())).map(rows);
+  }
+
+  @Override
+  public Future<Void> visit(String sql, Tuple args, Predicate<Tuple> rows) {
     PreparedStatement ps = null;
     try {
       ps = statements.get(sql);
@@ -113,24 +120,21 @@ final class SqliteSession implements ReadSession, AutoCloseable {
         Object value = args.getValue(i);
         ps.setObject(i + 1, value instanceof Buffer b ? b.getBytes() : value);
       }
-      List<Tuple> rows = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
-        int columns = rs.getMetaData().getColumnCount();
-        while (rs.next()) {
-          Object[] row = new Object[columns];
-          for (int c = 0; c < columns; c++) {
-            row[c] = rs.getObject(c + 1); // SQLite types values, not columns: what the value is
-          }
-          rows.add(Tuple.wrap(row));
+        CurrentRow row = new CurrentRow(rs);
+        while (rs.next() && rows.test(row)) {
+          // the visitor reads the row
         }
       }
-      return Future.succeededFuture(rows);
+      return Future.succeededFuture();
     } catch (SQLException e) {
       if (ps != null) {
         statements.remove(sql); // never reuse a statement in an unknown state
         closeQuietly(ps);
       }
       return Future.failedFuture(e);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e); // what the visitor threw: a bad value, a deadline
     }
   }
 

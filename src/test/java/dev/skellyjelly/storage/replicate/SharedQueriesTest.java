@@ -10,6 +10,7 @@ import dev.skellyjelly.storage.bus.WindowRecord;
 import dev.skellyjelly.storage.store.Deadline;
 import dev.skellyjelly.storage.store.EventStore;
 import dev.skellyjelly.storage.store.QueryService;
+import dev.skellyjelly.storage.store.BlockCrypto;
 import dev.skellyjelly.storage.store.SqliteReadPool;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -92,11 +93,11 @@ class SharedQueriesTest {
     }
 
     List<Integer> localSizes = new ArrayList<>();
-    QueryService local = new QueryService(SqliteReadPool.open(vertx, db, 1), null);
+    QueryService local = new QueryService(SqliteReadPool.open(vertx, db, 1), (BlockCrypto) null);
     List<JsonObject> localRows = allWindows(local, from, localSizes);
     assertEquals(List.of(10, 10, 5), localSizes);
     List<Integer> sharedSizes = new ArrayList<>();
-    QueryService sharedQueries = new QueryService(new SharedReadPool(pg), null);
+    QueryService sharedQueries = QueryService.shared(new SharedReadPool(pg), null);
     List<JsonObject> shared = allWindows(sharedQueries, from, sharedSizes);
     assertEquals(List.of(10, 10, 10, 10, 10), sharedSizes);
 
@@ -121,7 +122,7 @@ class SharedQueriesTest {
   @Test
   void postgresCancelsAStatementAtItsDeadlineAndThePoolAnswersTheNextQuery() {
     long t0 = System.nanoTime();
-    QueryService shared = new QueryService(new SharedReadPool(pg), null);
+    QueryService shared = QueryService.shared(new SharedReadPool(pg), null);
     Throwable failure = shared.read(Deadline.in(200), true,
             s -> s.select("SELECT pg_sleep(20)").map(rows -> new JsonObject()))
         .transform(ar -> Future.succeededFuture(ar.cause())).await();

@@ -59,7 +59,7 @@ class SqlDialectTest {
     io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
     try {
       // one connection: the next query gets the same one
-      QueryService queries = new QueryService(SqliteReadPool.open(vertx, db, 1), null);
+      QueryService queries = new QueryService(SqliteReadPool.open(vertx, db, 1), (BlockCrypto) null);
       long t0 = System.nanoTime();
       Throwable failure = queries.read(Deadline.in(100), false,
               s -> s.select(LONG).map(rows -> new JsonObject()))
