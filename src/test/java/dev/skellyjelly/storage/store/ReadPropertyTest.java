@@ -8,7 +8,6 @@ import dev.skellyjelly.storage.event.EventKind;
 import dev.skellyjelly.storage.event.MouseButton;
 import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.event.SequenceRanges;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
@@ -52,19 +51,14 @@ class ReadPropertyTest {
   void everyReadPathEqualsABruteForceFilterOverWhatWasSent() throws Exception {
     int cases = Integer.getInteger("property.cases", 150);
     long seed0 = Long.getLong("property.seed", new SplittableRandom().nextLong());
-    Vertx vertx = Vertx.vertx();
-    try {
-      for (int i = 0; i < cases; i++) {
-        long seed = seed0 + i;
-        try {
-          runCase(vertx, dir.resolve("case-" + i), new SplittableRandom(seed));
-        } catch (AssertionError | Exception e) {
-          throw new AssertionError("case " + i + " failed (rerun with -Dproperty.seed=" + seed
-              + " -Dproperty.cases=1): " + e.getMessage(), e);
-        }
+    for (int i = 0; i < cases; i++) {
+      long seed = seed0 + i;
+      try {
+        runCase(dir.resolve("case-" + i), new SplittableRandom(seed));
+      } catch (AssertionError | Exception e) {
+        throw new AssertionError("case " + i + " failed (rerun with -Dproperty.seed=" + seed
+            + " -Dproperty.cases=1): " + e.getMessage(), e);
       }
-    } finally {
-      vertx.close().await();
     }
   }
 
@@ -93,7 +87,7 @@ class ReadPropertyTest {
     return t - r.nextLong(1, 3 * DAY);
   }
 
-  private void runCase(Vertx vertx, Path caseDir, SplittableRandom r) throws Exception {
+  private void runCase(Path caseDir, SplittableRandom r) throws Exception {
     Files.createDirectories(caseDir);
     Path db = caseDir.resolve("events.db");
     int sessions = r.nextInt(1, 5);
@@ -143,7 +137,7 @@ class ReadPropertyTest {
     }
     long lo = sent.stream().mapToLong(RawEvent::timestampMicros).min().orElseThrow();
     long hi = sent.stream().mapToLong(RawEvent::timestampMicros).max().orElseThrow();
-    try (QueryFixture c = QueryFixture.open(vertx, db)) {
+    try (QueryFixture c = QueryFixture.open(db)) {
       for (int q = 0; q < 4; q++) {
         long from = lo - MINUTE + r.nextLong(hi - lo + 2 * MINUTE);
         long to = from + 1 + r.nextLong(q == 0 ? hi - lo + 2 * MINUTE : 30 * MINUTE);
