@@ -42,8 +42,6 @@ public enum SqlDialect {
       return Uuids.fromBytes(bytes(row, column));
     }
 
-
-
     @Override
     public boolean interrupted(Throwable failure) {
       return failure instanceof org.sqlite.SQLiteException e
@@ -92,8 +90,6 @@ public enum SqlDialect {
       return row.getUUID(column);
     }
 
-
-
     @Override
     public boolean interrupted(Throwable failure) {
       return failure instanceof io.vertx.pgclient.PgException e && "57014".equals(e.getSqlState()); // query_canceled
@@ -117,7 +113,6 @@ public enum SqlDialect {
 
   /** The UUID in {@code column} of {@code row}. */
   public abstract UUID uuid(Tuple row, int column);
-
 
   /** Whether {@code failure} is a statement this back end stopped at its deadline. */
   public abstract boolean interrupted(Throwable failure);
