@@ -23,21 +23,15 @@ final class CurrentRow implements Tuple {
 
   @Override
   public Object getValue(int pos) {
-    try {
-      return rs.getObject(pos + 1);
-    } catch (SQLException e) {
-      throw new IllegalStateException("column " + pos + " of the current row cannot be read: " + e.getMessage(), e);
-    }
+    return read(pos, rs::getObject);
   }
 
   @Override
   public Long getLong(int pos) {
-    try {
-      long v = rs.getLong(pos + 1);
-      return v == 0 && rs.getObject(pos + 1) == null ? null : v; // 0 is also what SQL NULL reads as
-    } catch (SQLException e) {
-      throw new IllegalStateException("column " + pos + " of the current row cannot be read: " + e.getMessage(), e);
-    }
+    return read(pos, column -> {
+      long v = rs.getLong(column);
+      return v == 0 && rs.getObject(column) == null ? null : v; // 0 is also what SQL NULL reads as
+    });
   }
 
   @Override
@@ -48,8 +42,17 @@ final class CurrentRow implements Tuple {
 
   @Override
   public String getString(int pos) {
+    return read(pos, rs::getString);
+  }
+
+  /** Reads a column of the current row (JDBC counts columns from 1, a tuple from 0). */
+  private interface Getter<T> {
+    T at(int column) throws SQLException;
+  }
+
+  private <T> T read(int pos, Getter<T> getter) {
     try {
-      return rs.getString(pos + 1);
+      return getter.at(pos + 1);
     } catch (SQLException e) {
       throw new IllegalStateException("column " + pos + " of the current row cannot be read: " + e.getMessage(), e);
     }
