@@ -84,7 +84,7 @@ public final class StorageModule {
     stages.add(new Stage(() -> new BatcherVerticle(config, metrics, clock), false));
     stages.add(new Stage(() -> new ScreenshotVerticle(config, metrics, clock), false));
     stages.add(new Stage(() -> new DiskGuardVerticle(config, registry), false));
-    stages.add(new Stage(() -> new QueryVerticle(config, metrics), true));
+    stages.add(new Stage(() -> new QueryVerticle(config, metrics), false));
     stages.add(new Stage(() -> new ReceiverVerticle(config, metrics), false));
     stages.add(new Stage(() -> new StatusVerticle(config, registry, module.status), false));
     if (config.http().enabled()) {

@@ -9,11 +9,9 @@ import dev.skellyjelly.storage.store.Maintenance;
 import dev.skellyjelly.storage.store.BlockCrypto;
 import dev.skellyjelly.storage.store.Deadline;
 import dev.skellyjelly.storage.store.QueryService;
-import dev.skellyjelly.storage.store.SqlDialect;
 import dev.skellyjelly.storage.store.SqliteReadPool;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Statement;
@@ -139,13 +137,12 @@ final class BenchStoreCommand implements Callable<Integer> {
   static double time(Path db, BlockCrypto crypto, JsonObject q, String field, int atLeast) {
     Vertx vertx = Vertx.vertx();
     try {
-      Pool pool = SqliteReadPool.open(vertx, db, 1);
-      QueryService queries = new QueryService(SqlDialect.SQLITE, crypto);
+      QueryService queries = new QueryService(SqliteReadPool.open(vertx, db, 1), crypto);
       double[] ms = new double[7];
       for (int i = -2; i < ms.length; i++) {
         long t0 = System.nanoTime();
         Deadline deadline = Deadline.in(60_000);
-        JsonObject r = queries.query(pool, q, deadline).await();
+        JsonObject r = queries.query(q, deadline).await();
         double elapsed = (System.nanoTime() - t0) / 1e6;
         if (r.getJsonArray(field).size() < atLeast) {
           throw new IllegalStateException("benchmark query " + q.encode() + " returned too little: "

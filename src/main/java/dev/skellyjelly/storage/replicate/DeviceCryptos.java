@@ -6,12 +6,14 @@ import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.store.BlockCodec;
 import dev.skellyjelly.storage.store.BlockCrypto;
 import dev.skellyjelly.storage.store.BlockDecryptException;
+import dev.skellyjelly.storage.store.DeviceBlocks;
 import dev.skellyjelly.storage.store.DeviceKeys;
+import dev.skellyjelly.storage.store.ReadSession;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +26,7 @@ import java.util.UUID;
  * device and rebuilt only when its key material changed (unwrapping, and for a passphrase Argon2id,
  * runs on a worker). Event-loop confined.
  */
-final class DeviceCryptos {
+final class DeviceCryptos implements DeviceBlocks {
 
   /** A device's codec, or why its sealed blocks cannot be opened here. */
   record Opener(BlockCodec codec, String error) {
@@ -46,11 +48,22 @@ final class DeviceCryptos {
 
   /** Every encrypted device's opener, current as of {@code c}'s snapshot of {@code devices}. */
   Future<Map<UUID, Opener>> current(SqlConnection c) {
-    return c.query("SELECT device_id, data_keys::text FROM devices WHERE data_keys IS NOT NULL").execute()
+    return openers(SharedReadPool.session(c));
+  }
+
+  @Override
+  public Future<DeviceBlocks.Opener> current(ReadSession session) {
+    return openers(session).map(openers -> (device, s, firstSeq, lastSeq, payload)
+        -> decode(openers, device, s, firstSeq, lastSeq, payload));
+  }
+
+  /** Every encrypted device's opener, current as of the session's snapshot of {@code devices}. */
+  private Future<Map<UUID, Opener>> openers(ReadSession session) {
+    return session.select("SELECT device_id, data_keys::text FROM devices WHERE data_keys IS NOT NULL")
         .compose(rows -> {
           Map<UUID, Opener> out = new HashMap<>();
           List<Future<?>> building = new ArrayList<>();
-          for (Row r : rows) {
+          for (Tuple r : rows) {
             UUID device = r.getUUID(0);
             String material = r.getString(1);
             Cached cached = cache.get(device);

@@ -2,47 +2,30 @@ package dev.skellyjelly.storage.replicate;
 
 import dev.skellyjelly.storage.bus.Addresses;
 import dev.skellyjelly.storage.bus.ErrorCode;
+import dev.skellyjelly.storage.bus.StorageException;
 import dev.skellyjelly.storage.config.StorageConfig;
-import dev.skellyjelly.storage.event.EventDecodeException;
-import dev.skellyjelly.storage.event.EventJson;
-import dev.skellyjelly.storage.event.RawEvent;
-import dev.skellyjelly.storage.store.BlockDecryptException;
 import dev.skellyjelly.storage.store.Deadline;
 import dev.skellyjelly.storage.store.EventReader;
-import dev.skellyjelly.storage.store.Maintenance;
 import dev.skellyjelly.storage.store.QueryService;
-import dev.skellyjelly.storage.store.SqlDialect;
-import dev.skellyjelly.storage.bus.StorageException;
+import dev.skellyjelly.storage.store.ReadSession;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
 /**
  * Read-only queries across every device ({@code scope=all}), answered from the shared PostgreSQL
- * with the SQLite path's parameters, pages and deadlines: {@code events} (blocks decoded here —
- * PostgreSQL only holds them), {@code aggregates} summed over devices, {@code windows}. Aggregates
- * and windows are the local store's queries ({@link QueryService} in the PostgreSQL dialect); each
- * query runs in a read-only transaction whose {@code statement_timeout} is the query's deadline.
- * The local query verticle forwards {@code scope=all} queries here.
+ * by the local store's {@link QueryService} in the PostgreSQL dialect, with the same parameters,
+ * pages and deadlines: {@code events} (each device's sealed blocks opened with its keys,
+ * {@link DeviceCryptos}), {@code aggregates} summed over devices, {@code windows}. Each query runs
+ * in a read-only transaction whose {@code statement_timeout} is the query's deadline. The local
+ * query verticle forwards {@code scope=all} queries here.
  */
 public final class SharedQueryVerticle extends VerticleBase {
 
-  /** Blocks fetched per round trip while filling a page of events. */
-  private static final int BLOCKS_PER_FETCH = 64;
-
   private final StorageConfig config;
-  private Pool pool;
-  private DeviceCryptos cryptos;
-  private final QueryService queries = new QueryService(SqlDialect.POSTGRES, null);
+  private SharedReadPool pool;
+  private QueryService queries;
 
   public SharedQueryVerticle(StorageConfig config) {
     this.config = config;
@@ -52,8 +35,8 @@ public final class SharedQueryVerticle extends VerticleBase {
   public Future<?> start() {
     return vertx.executeBlocking(() -> PgClients.pool(vertx, config.postgres()), false)
         .compose(p -> {
-          pool = p;
-          cryptos = new DeviceCryptos(vertx, config.encryption());
+          pool = new SharedReadPool(p);
+          queries = QueryService.shared(pool, new DeviceCryptos(vertx, config.encryption()));
           return vertx.eventBus().<JsonObject>localConsumer(Addresses.QUERY_SHARED, this::onQuery).completion();
         });
   }
@@ -61,7 +44,7 @@ public final class SharedQueryVerticle extends VerticleBase {
   private void onQuery(Message<JsonObject> m) {
     JsonObject q = m.body();
     Deadline deadline = Deadline.in(q.getLong("timeoutMs", config.queryTimeout().toMillis()));
-    queries.read(pool, deadline, true, c -> run(c, q, deadline)).onComplete(ar -> {
+    queries.read(deadline, true, s -> run(s, q, deadline)).onComplete(ar -> {
       if (ar.succeeded()) {
         m.reply(ar.result());
         return;
@@ -80,140 +63,13 @@ public final class SharedQueryVerticle extends VerticleBase {
     });
   }
 
-  private Future<JsonObject> run(SqlConnection c, JsonObject q, Deadline deadline) {
+  private Future<JsonObject> run(ReadSession c, JsonObject q, Deadline deadline) {
     String type = q.getString("type");
     return switch (String.valueOf(type)) {
-      case "events" -> events(c, q, deadline);
-      case "aggregates" -> queries.aggregates(c, q);
-      case "windows" -> queries.windows(c, q);
+      case "events", "aggregates", "windows" -> queries.run(c, q, deadline);
       default -> Future.failedFuture(new IllegalArgumentException("parameter 'type' = '" + type
           + "' is not one of events, aggregates, windows (what scope=all answers)"));
     };
-  }
-
-  // ---- events ----
-
-  /** Where a page stopped: the block's key and how many of its events were returned. */
-  private record Cursor(long start, UUID device, UUID session, long firstSeq, int eventCount, int offset) {
-    String encode() {
-      return "all:" + start + ":" + device + ":" + session + ":" + firstSeq + ":" + eventCount + ":" + offset;
-    }
-
-    static Cursor parse(String text) {
-      String[] p = text.split(":");
-      try {
-        if (p.length == 7 && p[0].equals("all")) {
-          return new Cursor(Long.parseLong(p[1]), UUID.fromString(p[2]), UUID.fromString(p[3]),
-              Long.parseLong(p[4]), Integer.parseInt(p[5]), Integer.parseInt(p[6]));
-        }
-      } catch (IllegalArgumentException e) {
-        // refused below
-      }
-      throw new IllegalArgumentException("parameter 'cursor' = '" + text + "' is not one a scope=all query returned");
-    }
-  }
-
-  private static final class EventsPage {
-    final JsonArray events = new JsonArray();
-    final JsonArray errors = new JsonArray();
-    Map<UUID, DeviceCryptos.Opener> openers;
-    Cursor next;
-    boolean first = true;
-  }
-
-  private Future<JsonObject> events(SqlConnection c, JsonObject q, Deadline deadline) {
-    EventReader.Range range = QueryService.range(q);
-    int limit = QueryService.limit(q);
-    Cursor cursor = q.getString("cursor") == null ? null : Cursor.parse(q.getString("cursor"));
-    EventsPage page = new EventsPage();
-    return cryptos.current(c).compose(openers -> {
-      page.openers = openers;
-      return fetchBlocks(c, range, limit, cursor, page, deadline);
-    }).map(v -> {
-      JsonObject reply = new JsonObject().put("events", page.events)
-          .put("next", page.next == null ? null : page.next.encode());
-      if (!page.errors.isEmpty()) {
-        reply.put("errors", page.errors);
-      }
-      return reply;
-    });
-  }
-
-  /**
-   * Blocks overlapping the range in (start, device, session, first sequence) order from the cursor.
-   * A day partition holds blocks starting that day and no block crosses midnight, so starting at
-   * the range's day bounds the scan to the partitions that matter.
-   */
-  private Future<Void> fetchBlocks(SqlConnection c, EventReader.Range range, int limit, Cursor from, EventsPage page,
-      Deadline deadline) {
-    if (deadline.passed()) {
-      return Future.failedFuture(deadline.exceeded());
-    }
-    long dayStart = Math.floorDiv(range.fromMicros(), Maintenance.DAY_MICROS) * Maintenance.DAY_MICROS;
-    Tuple args = Tuple.of(dayStart, range.toMicros(), range.fromMicros(), range.mask());
-    String sql = "SELECT start_us, device_id, session_id, first_seq, event_count, payload, last_seq FROM event_blocks"
-        + " WHERE start_us >= $1 AND start_us < $2 AND end_us >= $3 AND (type_mask & $4) != 0";
-    int n = 5;
-    if (range.session() != null) {
-      sql += " AND session_id = $" + n++;
-      args.addValue(range.session());
-    }
-    if (from != null) {
-      sql += " AND (start_us, device_id, session_id, first_seq) >= ($" + n++ + ", $" + n++ + ", $" + n++ + ", $" + n++ + ")";
-      args.addValue(from.start()).addValue(from.device()).addValue(from.session()).addValue(from.firstSeq());
-    }
-    sql += " ORDER BY start_us, device_id, session_id, first_seq LIMIT " + BLOCKS_PER_FETCH;
-    return c.preparedQuery(sql).execute(args).compose(rows -> {
-      Row last = null;
-      for (Row r : rows) {
-        last = r;
-        UUID device = r.getUUID(1);
-        UUID session = r.getUUID(2);
-        int count = r.getInteger(4);
-        int skip = 0;
-        boolean resumed = from != null && r.getLong(0) == from.start() && device.equals(from.device())
-            && session.equals(from.session()) && r.getLong(3) == from.firstSeq();
-        if (page.first && from != null) {
-          if (!resumed || count != from.eventCount()) {
-            throw new EventReader.StaleCursorException("the block under cursor '" + from.encode() + "' was"
-                + " replaced (merged on its device) or removed after the cursor was issued;"
-                + " run the query again from its beginning (without a cursor)");
-          }
-          skip = from.offset();
-        } else if (resumed) {
-          continue; // the cursor's block, already read in an earlier fetch of this page
-        }
-        page.first = false;
-        List<RawEvent> block;
-        try {
-          block = DeviceCryptos.decode(page.openers, device, session, r.getLong(3), r.getLong(6),
-              r.getBuffer(5).getBytes());
-        } catch (EventDecodeException | BlockDecryptException e) {
-          page.errors.add(new JsonObject().put("code", ErrorCode.of(e, ErrorCode.DECODE).name()).put("device", device.toString())
-              .put("message", "a block of device " + device + " session " + session + " from sequence "
-                  + r.getLong(3) + " was skipped: " + e.getMessage()));
-          continue;
-        }
-        for (int i = skip; i < block.size(); i++) {
-          RawEvent e = block.get(i);
-          if (!range.matches(e)) {
-            continue;
-          }
-          if (page.events.size() == limit) {
-            page.next = new Cursor(r.getLong(0), device, session, r.getLong(3), count, i);
-            return Future.succeededFuture();
-          }
-          page.events.add(EventJson.toJson(e).put("device", device.toString()));
-        }
-      }
-      if (rows.size() < BLOCKS_PER_FETCH || last == null) {
-        return Future.succeededFuture();
-      }
-      // Continue after the last block read: it is the new lower bound (skipped as 'resumed').
-      Cursor after = new Cursor(last.getLong(0), last.getUUID(1), last.getUUID(2), last.getLong(3),
-          last.getInteger(4), last.getInteger(4));
-      return fetchBlocks(c, range, limit, after, page, deadline);
-    });
   }
 
   @Override

@@ -13,16 +13,14 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import java.sql.Connection;
 
 /**
- * Read-only queries on {@code storage.query}, through the Vert.x JDBC client's pool of
- * {@code database_pool_size} read-only connections (never the writer's). A worker verticle: the
- * statements run on the pool's worker threads and the decoding of blocks on this verticle's, so
- * no event loop waits for a query. Every query has a deadline, {@code query_timeout_ms}: when it
- * passes, the running statement is interrupted, the caller gets {@code TIMEOUT}, and the
- * connection goes back to the pool usable.
+ * Read-only queries on {@code storage.query}, through a pool of {@code database_pool_size}
+ * read-only connections (never the writer's, {@link SqliteReadPool}): each query, statements and
+ * decoding, runs whole on one of the pool's worker threads, so no event loop waits for it. Every
+ * query has a deadline, {@code query_timeout_ms}: when it passes, the running statement is
+ * interrupted, the caller gets {@code TIMEOUT}, and the connection goes back to the pool usable.
  */
 public final class QueryVerticle extends VerticleBase {
 
@@ -30,7 +28,7 @@ public final class QueryVerticle extends VerticleBase {
 
   private final StorageConfig config;
   private final StorageMetrics metrics;
-  private Pool pool;
+  private SqliteReadPool pool;
   private QueryService queries;
   private long backupTimer = -1;
 
@@ -47,7 +45,7 @@ public final class QueryVerticle extends VerticleBase {
         return EncryptionAtRest.openForReading(c, config.encryption());
       }
     }, false).compose(crypto -> {
-      queries = new QueryService(SqlDialect.SQLITE, crypto);
+      queries = new QueryService(pool, crypto);
       return Future.all(
           vertx.eventBus().<JsonObject>consumer(Addresses.QUERY, this::onQuery).completion(),
           vertx.eventBus().consumer(Addresses.BACKUP, m -> backup().onComplete(ar -> {
@@ -116,7 +114,7 @@ public final class QueryVerticle extends VerticleBase {
           + " device, the default) or all (every device, from PostgreSQL)");
     }
     Deadline deadline = Deadline.in(timeoutMs);
-    return queries.query(pool, q, deadline).transform(ar -> {
+    return queries.query(q, deadline).transform(ar -> {
       if (ar.succeeded()) {
         if (ar.result() == null) {
           return fail(ErrorCode.NOT_FOUND, "nothing found for " + q.encode());

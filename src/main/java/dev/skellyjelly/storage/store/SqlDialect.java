@@ -2,23 +2,20 @@ package dev.skellyjelly.storage.store;
 
 import dev.skellyjelly.storage.event.Uuids;
 
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
 /**
- * What differs between the two back ends the query service reads through one
- * {@code io.vertx.sqlclient.Pool} API: the local SQLite file (the Vert.x JDBC client) and the
- * shared PostgreSQL store ({@code vertx-pg-client}). Statements are written once with {@code ?}
- * placeholders; the dialect renders them, binds and reads identifiers in the back end's form,
- * and opens the read-only snapshot with the query's deadline.
+ * What differs between the two back ends the query service reads through {@link ReadPool}: the
+ * local SQLite file ({@link SqliteReadPool}) and the shared PostgreSQL store
+ * ({@code vertx-pg-client}). Statements are written once with {@code ?} placeholders; the
+ * dialect renders them, binds and reads identifiers in the back end's form, and tells which
+ * failure is a statement stopped at its deadline.
  */
 public enum SqlDialect {
 
-  /** The local store: UUIDs are 16-byte BLOBs; the deadline is armed on the connection. */
+  /** The local store: UUIDs are 16-byte BLOBs. */
   SQLITE {
     @Override
     public String sql(String text) {
@@ -41,18 +38,8 @@ public enum SqlDialect {
     }
 
     @Override
-    public UUID uuid(Row row, int column) {
+    public UUID uuid(Tuple row, int column) {
       return Uuids.fromBytes(bytes(row, column));
-    }
-
-    @Override
-    public Future<Void> begin(SqlConnection c, Deadline deadline) {
-      return c.preparedQuery(SqliteReadPool.ARM_DEADLINE).execute(Tuple.of(deadline.nanoTime())).mapEmpty();
-    }
-
-    @Override
-    public boolean deadlineNeedsTransaction() {
-      return false;
     }
 
     @Override
@@ -62,7 +49,7 @@ public enum SqlDialect {
     }
   },
 
-  /** The shared store: native uuid columns; the deadline is the transaction's statement_timeout. */
+  /** The shared store: native uuid columns. */
   POSTGRES {
     @Override
     public boolean sharedByDevices() {
@@ -99,21 +86,8 @@ public enum SqlDialect {
     }
 
     @Override
-    public UUID uuid(Row row, int column) {
+    public UUID uuid(Tuple row, int column) {
       return row.getUUID(column);
-    }
-
-    @Override
-    public Future<Void> begin(SqlConnection c, Deadline deadline) {
-      // SET takes no parameters; the value is a number computed here.
-      return c.query("SET TRANSACTION READ ONLY").execute()
-          .compose(v -> c.query("SET LOCAL statement_timeout = " + deadline.remainingMs()).execute())
-          .mapEmpty();
-    }
-
-    @Override
-    public boolean deadlineNeedsTransaction() {
-      return true; // SET LOCAL lasts until the transaction ends
     }
 
     @Override
@@ -138,26 +112,17 @@ public enum SqlDialect {
   public abstract Object uuid(UUID id);
 
   /** The UUID in {@code column} of {@code row}. */
-  public abstract UUID uuid(Row row, int column);
-
-  /**
-   * Prepares {@code c}, inside the query's transaction, to read with {@code deadline}: a statement
-   * still running when it passes is stopped and fails as {@link #interrupted}.
-   */
-  public abstract Future<Void> begin(SqlConnection c, Deadline deadline);
-
-  /** Whether {@link #begin} only holds inside a transaction (else a one-statement query needs none). */
-  public abstract boolean deadlineNeedsTransaction();
+  public abstract UUID uuid(Tuple row, int column);
 
   /** Whether {@code failure} is a statement this back end stopped at its deadline. */
   public abstract boolean interrupted(Throwable failure);
 
   /**
    * The bytes of a BLOB / bytea column (null stays null). SQLite types values, not columns: the
-   * JDBC client hands over what the value is, so a damaged payload stored as TEXT still reaches
+   * local session hands over what the value is, so a damaged payload stored as TEXT still reaches
    * the decoder (which then names the block) as its bytes.
    */
-  public static byte[] bytes(Row row, int column) {
+  public static byte[] bytes(Tuple row, int column) {
     Object value = row.getValue(column);
     if (value instanceof Buffer b) {
       return b.getBytes();
@@ -169,7 +134,7 @@ public enum SqlDialect {
   }
 
   /** Whether the value in {@code column} is bytes (a sealed text column holds bytes, a plain one text). */
-  public static boolean holdsBytes(Row row, int column) {
+  public static boolean holdsBytes(Tuple row, int column) {
     Object value = row.getValue(column);
     return value instanceof Buffer || value instanceof byte[];
   }

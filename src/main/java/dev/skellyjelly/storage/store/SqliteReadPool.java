@@ -1,83 +1,79 @@
 package dev.skellyjelly.storage.store;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.jdbcclient.JDBCPool;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
+import io.vertx.core.WorkerExecutor;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
-import org.sqlite.Function;
-import org.sqlite.ProgressHandler;
-import org.sqlite.SQLiteDataSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
 
 /**
- * The read-only query pool over the SQLite file: the Vert.x JDBC client's {@link Pool} (statements
- * run on worker threads, never an event loop) over read-only connections. Each connection carries
- * its query deadline: {@code SELECT skelly_deadline(nanoTime)} arms it, and a progress handler
- * interrupts the running statement once it has passed (SQLITE_INTERRUPT), exactly as
- * sqlite3_interrupt would, leaving the connection usable.
+ * The read-only query pool over the SQLite file: up to {@code size} read-only connections
+ * (opened on demand, never the writer's), each query answered whole on one of {@code size}
+ * worker threads — one hand-off to the worker and one back, never an event loop. The deadline
+ * is armed on the connection itself ({@link SqliteSession}).
+ *
+ * <p>Why not the Vert.x JDBC client's {@code Pool}: it runs every statement as its own blocking
+ * task and turns every value into its row types. On a 7-day, 5-million-event database, warm, per
+ * query over the bus: a day of minute aggregates cost 1.1–1.7 ms of CPU there against 0.45–0.65 ms
+ * here, a 1,000-event page 15.6 thread switches against 7 (still 13 with the deadline armed
+ * without a statement), and the medians of small queries were 1–2 ms slower.
  */
-public final class SqliteReadPool {
+public final class SqliteReadPool implements ReadPool {
 
-  /** The statement that arms a connection's deadline; its argument is a {@link System#nanoTime()} instant. */
-  static final String ARM_DEADLINE = "SELECT skelly_deadline(?)";
+  private final Path db;
+  private final WorkerExecutor workers;
+  private final ConcurrentLinkedQueue<SqliteSession> idle = new ConcurrentLinkedQueue<>();
 
-  /** VM steps between deadline checks: ~1k steps take microseconds, so a deadline is kept to well under a millisecond. */
-  private static final int STEPS_PER_CHECK = 1_000;
-
-  private SqliteReadPool() {
+  private SqliteReadPool(Vertx vertx, Path db, int size) {
+    this.db = db;
+    // One executor per pool: its size bounds the connections, since each query holds one.
+    this.workers = vertx.createSharedWorkerExecutor("skelly-readers-" + System.identityHashCode(this), size);
   }
 
-  /** A pool of at most {@code size} read-only connections to {@code db}, opened on demand. */
-  public static Pool open(Vertx vertx, Path db, int size) {
-    return JDBCPool.pool(vertx, new ReadOnlySource(db), new PoolOptions().setMaxSize(size));
+  /** A pool of at most {@code size} read-only connections to {@code db}. */
+  public static SqliteReadPool open(Vertx vertx, Path db, int size) {
+    return new SqliteReadPool(vertx, db, size);
   }
 
-  /** Opens read-only connections and installs the deadline on each. */
-  private static final class ReadOnlySource extends SQLiteDataSource {
-    ReadOnlySource(Path db) {
-      super(SqliteFiles.readerConfig());
-      setUrl(SqliteFiles.url(db));
-    }
+  @Override
+  public SqlDialect dialect() {
+    return SqlDialect.SQLITE;
+  }
 
-    @Override
-    public Connection getConnection() throws SQLException {
-      Connection c = super.getConnection();
+  @Override
+  public <T> Future<T> read(Deadline deadline, boolean oneSnapshot, Function<ReadSession, Future<T>> query) {
+    return workers.executeBlocking(() -> {
+      SqliteSession session = idle.poll();
+      if (session == null) {
+        session = SqliteSession.open(db);
+      }
       try {
-        installDeadline(c);
-      } catch (SQLException e) {
-        c.close();
-        throw e;
+        return session.run(deadline, oneSnapshot, query);
+      } finally {
+        idle.add(session);
       }
-      return c;
-    }
+    }, false);
   }
 
-  /**
-   * Fires once per armed deadline: after interrupting a statement it disarms itself, so the
-   * rollback that follows and the next query's own arming are never interrupted.
-   */
-  static void installDeadline(Connection c) throws SQLException {
-    long[] deadline = {Long.MAX_VALUE};
-    boolean[] armed = {false};
-    Function.create(c, "skelly_deadline", new Function() {
-      @Override
-      protected void xFunc() throws SQLException {
-        deadline[0] = value_long(0);
-        armed[0] = true;
-        result(1);
-      }
-    });
-    ProgressHandler.setHandler(c, STEPS_PER_CHECK, new ProgressHandler() {
-      @Override
-      protected int progress() {
-        if (armed[0] && System.nanoTime() - deadline[0] >= 0) {
-          armed[0] = false;
-          return 1; // non-zero: SQLite stops the statement with SQLITE_INTERRUPT
+  @Override
+  public Future<Void> close() {
+    return workers.<Void>executeBlocking(() -> {
+      List<SQLException> failures = new ArrayList<>();
+      for (SqliteSession s; (s = idle.poll()) != null; ) {
+        try {
+          s.close();
+        } catch (SQLException e) {
+          failures.add(e);
         }
-        return 0;
       }
-    });
+      if (!failures.isEmpty()) {
+        throw failures.get(0);
+      }
+      return null;
+    }, false).eventually(workers::close);
   }
 }

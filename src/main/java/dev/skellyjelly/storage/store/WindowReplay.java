@@ -4,8 +4,6 @@ import dev.skellyjelly.storage.event.RawEvent;
 import dev.skellyjelly.storage.event.SequenceRanges;
 import dev.skellyjelly.storage.event.Uuids;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,12 +16,12 @@ import java.util.UUID;
  */
 final class WindowReplay {
 
-  private final SqlConnection connection;
+  private final ReadSession session;
   private final BlockCodec codec;
   private final Deadline deadline;
 
-  WindowReplay(SqlConnection connection, BlockCrypto crypto, Deadline deadline) {
-    this.connection = connection;
+  WindowReplay(ReadSession session, BlockCrypto crypto, Deadline deadline) {
+    this.session = session;
     this.codec = new BlockCodec(crypto);
     this.deadline = deadline;
   }
@@ -31,7 +29,7 @@ final class WindowReplay {
   /** The events of a window, by its members (per-session sequence ranges), in sequence order. */
   Future<List<RawEvent>> events(Map<UUID, SequenceRanges> members) {
     List<RawEvent> out = new ArrayList<>();
-    return BlockTables.withGenerations(connection).compose(generations -> {
+    return BlockTables.withGenerations(session).compose(generations -> {
       List<String> tables = new ArrayList<>(generations.keySet());
       Future<Void> all = Future.succeededFuture();
       for (Map.Entry<UUID, SequenceRanges> m : members.entrySet()) {
@@ -46,11 +44,11 @@ final class WindowReplay {
             if (deadline.passed()) {
               return Future.failedFuture(deadline.exceeded());
             }
-            return connection.preparedQuery("SELECT b.payload, b.first_seq, b.last_seq FROM " + table
+            return session.select("SELECT b.payload, b.first_seq, b.last_seq FROM " + table
                 + " b JOIN sessions s ON s.session_key = b.session_key WHERE s.session_id = ?"
-                + " AND b.first_seq <= ? AND b.last_seq >= ? ORDER BY b.first_seq")
-                .execute(Tuple.of(Uuids.toBytes(m.getKey()), hi, lo)).map(rows -> {
-                  for (Row r : rows) {
+                + " AND b.first_seq <= ? AND b.last_seq >= ? ORDER BY b.first_seq",
+                Tuple.of(Uuids.toBytes(m.getKey()), hi, lo)).map(rows -> {
+                  for (Tuple r : rows) {
                     for (RawEvent e : codec.decode(SqlDialect.bytes(r, 0), m.getKey(), r.getLong(1), r.getLong(2))) {
                       if (m.getValue().contains(e.sequence())) {
                         out.add(e);

@@ -10,7 +10,7 @@ import dev.skellyjelly.storage.bus.WindowRecord;
 import dev.skellyjelly.storage.store.Deadline;
 import dev.skellyjelly.storage.store.EventStore;
 import dev.skellyjelly.storage.store.QueryService;
-import dev.skellyjelly.storage.store.SqlDialect;
+import dev.skellyjelly.storage.store.BlockCrypto;
 import dev.skellyjelly.storage.store.SqliteReadPool;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -32,9 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** The one query service on PostgreSQL: the same pages as on SQLite, and the deadline. */
 class SharedQueriesTest {
 
-  private static final QueryService SHARED = new QueryService(SqlDialect.POSTGRES, null);
-  private static final QueryService LOCAL = new QueryService(SqlDialect.SQLITE, null);
-
   @TempDir
   Path dir;
 
@@ -52,19 +49,19 @@ class SharedQueriesTest {
     vertx.close().await();
   }
 
-  private static JsonObject windowsPage(Pool pool, QueryService queries, long from, Object cursor) {
+  private static JsonObject windowsPage(QueryService queries, long from, Object cursor) {
     JsonObject q = new JsonObject().put("type", "windows").put("from", from).put("to", from + 3_600_000_000L)
         .put("limit", 10).put("cursor", cursor);
     Deadline deadline = Deadline.in(10_000);
-    return queries.read(pool, deadline, true, c -> queries.windows(c, q)).await();
+    return queries.read(deadline, true, s -> queries.windows(s, q)).await();
   }
 
   /** Every row of the range, page by page; the page sizes go to {@code sizes}. */
-  private static List<JsonObject> allWindows(Pool pool, QueryService queries, long from, List<Integer> sizes) {
+  private static List<JsonObject> allWindows(QueryService queries, long from, List<Integer> sizes) {
     List<JsonObject> rows = new ArrayList<>();
     String cursor = null;
     do {
-      JsonObject page = windowsPage(pool, queries, from, cursor);
+      JsonObject page = windowsPage(queries, from, cursor);
       sizes.add(page.getJsonArray("windows").size());
       page.getJsonArray("windows").forEach(o -> rows.add((JsonObject) o));
       cursor = page.getString("next");
@@ -96,11 +93,12 @@ class SharedQueriesTest {
     }
 
     List<Integer> localSizes = new ArrayList<>();
-    Pool sqlite = SqliteReadPool.open(vertx, db, 1);
-    List<JsonObject> local = allWindows(sqlite, LOCAL, from, localSizes);
+    QueryService local = new QueryService(SqliteReadPool.open(vertx, db, 1), (BlockCrypto) null);
+    List<JsonObject> localRows = allWindows(local, from, localSizes);
     assertEquals(List.of(10, 10, 5), localSizes);
     List<Integer> sharedSizes = new ArrayList<>();
-    List<JsonObject> shared = allWindows(pg, SHARED, from, sharedSizes);
+    QueryService sharedQueries = QueryService.shared(new SharedReadPool(pg), null);
+    List<JsonObject> shared = allWindows(sharedQueries, from, sharedSizes);
     assertEquals(List.of(10, 10, 10, 10, 10), sharedSizes);
 
     Set<String> keys = new HashSet<>();
@@ -110,22 +108,23 @@ class SharedQueriesTest {
       assertTrue(shared.get(i - 1).getLong("startMicros") <= shared.get(i).getLong("startMicros"), "in time order");
     }
     Set<String> localIds = new HashSet<>();
-    local.forEach(w -> localIds.add(w.getString("windowId")));
+    localRows.forEach(w -> localIds.add(w.getString("windowId")));
     Set<String> sharedIds = new HashSet<>();
     shared.forEach(w -> sharedIds.add(w.getString("windowId")));
     assertEquals(localIds, sharedIds, "the same windows on both back ends");
     assertEquals(25, localIds.size());
 
     IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-        () -> windowsPage(pg, SHARED, from, "12:x"));
+        () -> windowsPage(sharedQueries, from, "12:x"));
     assertEquals("parameter 'cursor' = '12:x' is not one a scope=all query returned", bad.getMessage());
   }
 
   @Test
   void postgresCancelsAStatementAtItsDeadlineAndThePoolAnswersTheNextQuery() {
     long t0 = System.nanoTime();
-    Throwable failure = SHARED.read(pg, Deadline.in(200), true,
-            c -> c.query("SELECT pg_sleep(20)").execute().map(rows -> new JsonObject()))
+    QueryService shared = QueryService.shared(new SharedReadPool(pg), null);
+    Throwable failure = shared.read(Deadline.in(200), true,
+            s -> s.select("SELECT pg_sleep(20)").map(rows -> new JsonObject()))
         .transform(ar -> Future.succeededFuture(ar.cause())).await();
     long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
     StorageException timeout = (StorageException) failure;

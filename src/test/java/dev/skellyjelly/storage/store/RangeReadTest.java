@@ -99,8 +99,8 @@ class RangeReadTest {
     }
     try (Connection c = SqliteFiles.openReader(db);
         PreparedStatement ps = c.prepareStatement("EXPLAIN QUERY PLAN "
-            + EventReader.overlapping(Schema.blockTableFor(T9)))) {
-      io.vertx.sqlclient.Tuple args = EventReader.overlapArgs(new EventReader.Range(T9, T9 + MINUTE, null, null));
+            + BlockScan.overlapping(Schema.blockTableFor(T9)))) {
+      io.vertx.sqlclient.Tuple args = BlockScan.overlapArgs(new EventReader.Range(T9, T9 + MINUTE, null, null));
       for (int i = 0; i < args.size(); i++) {
         ps.setLong(i + 1, args.getLong(i));
       }

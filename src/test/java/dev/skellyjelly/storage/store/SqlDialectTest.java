@@ -9,7 +9,6 @@ import dev.skellyjelly.storage.bus.ErrorCode;
 import dev.skellyjelly.storage.bus.StorageException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
-import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -59,11 +58,11 @@ class SqlDialectTest {
     EventStore.open(db, "NORMAL").close();
     io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
     try {
-      Pool pool = SqliteReadPool.open(vertx, db, 1); // one connection: the next query gets the same one
-      QueryService queries = new QueryService(SqlDialect.SQLITE, null);
+      // one connection: the next query gets the same one
+      QueryService queries = new QueryService(SqliteReadPool.open(vertx, db, 1), (BlockCrypto) null);
       long t0 = System.nanoTime();
-      Throwable failure = queries.read(pool, Deadline.in(100), false,
-              c -> c.query(LONG).execute().map(rows -> new JsonObject()))
+      Throwable failure = queries.read(Deadline.in(100), false,
+              s -> s.select(LONG).map(rows -> new JsonObject()))
           .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())).await();
       long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
       StorageException timeout = (StorageException) failure;
@@ -72,7 +71,7 @@ class SqlDialectTest {
       assertTrue(elapsedMs >= 100, "not before its deadline: " + elapsedMs + " ms");
       assertTrue(elapsedMs < 30_000, "stopped inside the statement, not after it: " + elapsedMs + " ms");
 
-      JsonObject next = queries.query(pool, new JsonObject().put("type", "aggregates").put("from", 0).put("to", 1),
+      JsonObject next = queries.query(new JsonObject().put("type", "aggregates").put("from", 0).put("to", 1),
           Deadline.in(5_000)).await();
       assertEquals(0, next.getJsonArray("rows").size(), "the same connection answers, its deadline re-armed");
     } finally {
