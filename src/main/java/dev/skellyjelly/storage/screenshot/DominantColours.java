@@ -24,7 +24,9 @@ final class DominantColours {
     long[] sumR = new long[4096];
     long[] sumG = new long[4096];
     long[] sumB = new long[4096];
-    for (int p : grid.rgb) {
+    int cells = grid.cells();
+    for (int i = 0; i < cells; i++) {
+      int p = grid.rgb[i];
       int b = bucket(p);
       population[b]++;
       sumR[b] += (p >> 16) & 0xFF;
@@ -46,7 +48,7 @@ final class DominantColours {
       taken[best] = true;
       long n = population[best];
       int rgb = (int) (sumR[best] / n) << 16 | (int) (sumG[best] / n) << 8 | (int) (sumB[best] / n);
-      out.add(new DominantColor(rgb, (double) n / grid.rgb.length));
+      out.add(new DominantColor(rgb, (double) n / cells));
     }
     return out;
   }

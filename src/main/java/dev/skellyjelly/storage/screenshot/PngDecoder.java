@@ -26,7 +26,7 @@ final class PngDecoder {
   record Decoded(int width, int height, PixelGrid grid) {
   }
 
-  static Decoded decode(byte[] png, int maxSide) throws IOException {
+  static Decoded decode(byte[] png, int maxSide, AnalysisScratch scratch) throws IOException {
     ByteBuffer in = ByteBuffer.wrap(png);
     if (png.length < 33 || in.getLong() != SIGNATURE) {
       throw new IOException("not a PNG (bad signature)");
@@ -51,15 +51,7 @@ final class PngDecoder {
     }
     int bpp = colourType == 6 ? 4 : 3;
     int stride = width * bpp;
-    int step = PixelGrid.step(width, height, maxSide);
-    int sample = step >= 2 ? 2 : 1;
-    int gw = (width + step - 1) / step;
-    int gh = (height + step - 1) / step;
-    int[] sumR = new int[gw];
-    int[] sumG = new int[gw];
-    int[] sumB = new int[gw];
-    int[] count = new int[gw];
-    int[] rgb = new int[gw * gh];
+    GridBuilder grid = new GridBuilder(width, height, maxSide, scratch);
     byte[] row = new byte[stride + 1];
     byte[] previous = new byte[stride + 1];
     // libdeflate inflates the whole image at once where it is installed; the rows then come from
@@ -90,23 +82,7 @@ final class PngDecoder {
           }
         }
         unfilter(row, previous, bpp, y);
-        if ((y % step) % sample == 0) {
-          for (int x = 0, cell = 0, i = 1; x < width; x += sample, i += bpp * sample) {
-            cell = x / step;
-            sumR[cell] += row[i] & 0xFF;
-            sumG[cell] += row[i + 1] & 0xFF;
-            sumB[cell] += row[i + 2] & 0xFF;
-            count[cell]++;
-          }
-        }
-        if (y % step == step - 1 || y == height - 1) {
-          int base = (y / step) * gw;
-          for (int c = 0; c < gw; c++) {
-            int k = Math.max(1, count[c]);
-            rgb[base + c] = (sumR[c] / k) << 16 | (sumG[c] / k) << 8 | (sumB[c] / k);
-            sumR[c] = sumG[c] = sumB[c] = count[c] = 0;
-          }
-        }
+        grid.add(y, row, 1, bpp, 0, 2);
         byte[] t = previous;
         previous = row;
         row = t;
@@ -121,7 +97,7 @@ final class PngDecoder {
         inflated.close();
       }
     }
-    return new Decoded(width, height, new PixelGrid(gw, gh, rgb));
+    return new Decoded(width, height, grid.grid());
   }
 
   /**

@@ -1,0 +1,71 @@
+package dev.skellyjelly.storage.screenshot;
+
+import java.util.Arrays;
+
+/**
+ * The working arrays of one analysis (grid, luminance, edge map, colour buckets, flood-fill
+ * stack), kept between screenshots and grown to the largest grid seen (at most 512 × 512 cells,
+ * about 4.5 MB). A fresh set per screenshot meant several arrays of half a megabyte or more each
+ * time: under the module's 256 MB heap G1 treats each as a humongous object, and their churn
+ * started a concurrent GC cycle every few screenshots. The arrays are longer than a smaller grid
+ * needs: readers stop at the grid's cell count. Not thread-safe: one analysis at a time uses it.
+ */
+final class AnalysisScratch {
+
+  private int[] rgb = new int[0];
+  private int[] luminance = new int[0];
+  private int[] colour = new int[0];
+  private int[] stack = new int[0];
+  private boolean[] edge = new boolean[0];
+  private boolean[] seen = new boolean[0];
+
+  /** Packed 0xRRGGBB cells of the grid being built; every cell is written by its builder. */
+  int[] rgb(int cells) {
+    if (rgb.length < cells) {
+      rgb = new int[cells];
+    }
+    return rgb;
+  }
+
+  /** Luminance per cell; every cell is written by its user. */
+  int[] luminance(int cells) {
+    if (luminance.length < cells) {
+      luminance = new int[cells];
+    }
+    return luminance;
+  }
+
+  /** Colour bucket per cell; every cell is written by its user. */
+  int[] colour(int cells) {
+    if (colour.length < cells) {
+      colour = new int[cells];
+    }
+    return colour;
+  }
+
+  /** A stack as deep as the grid has cells. */
+  int[] stack(int cells) {
+    if (stack.length < cells) {
+      stack = new int[cells];
+    }
+    return stack;
+  }
+
+  /** Edge flag per cell; every cell is written by its user. */
+  boolean[] edge(int cells) {
+    if (edge.length < cells) {
+      edge = new boolean[cells];
+    }
+    return edge;
+  }
+
+  /** Visited flag per cell, all false. */
+  boolean[] seen(int cells) {
+    if (seen.length < cells) {
+      seen = new boolean[cells];
+    } else {
+      Arrays.fill(seen, 0, cells, false);
+    }
+    return seen;
+  }
+}
