@@ -9,11 +9,11 @@ import java.util.zip.Inflater;
 
 /**
  * A fast path for the PNGs screen capture produces — 8-bit RGB or RGBA, not interlaced —
- * straight into a {@link PixelGrid}: the image data is inflated row by row, each row unfiltered
- * (PNG spec §9: None, Sub, Up, Average, Paeth) against the previous one, and box-averaged into
- * the grid as it goes, so no full-size image is ever built. ImageIO's general decoder spends
- * about 50 ms on a 5 MB screenshot; this takes a fraction of that. Other PNG kinds return
- * {@code null} and go through ImageIO.
+ * straight into a {@link PixelGrid}: the image data is inflated, each row unfiltered
+ * ({@link PngFilter}) against the previous one and box-averaged into the grid
+ * ({@link GridBuilder}) as it goes, so no full-size image is ever built. ImageIO's general
+ * decoder spends about 50 ms on a 5 MB screenshot; this takes a fraction of that. Other PNG kinds
+ * return {@code null} and go through ImageIO.
  */
 final class PngDecoder {
 
@@ -81,7 +81,9 @@ final class PngDecoder {
             continue;
           }
         }
-        unfilter(row, previous, bpp, y);
+        if (!PngFilter.undo(row, previous, row.length, bpp)) {
+          throw new IOException("PNG row " + y + " has unknown filter type " + row[0]);
+        }
         grid.add(y, row, 1, bpp, 0, 2);
         byte[] t = previous;
         previous = row;
@@ -144,49 +146,5 @@ final class PngDecoder {
       in.position(in.position() + length + Math.min(4, in.remaining() - length));
     }
     return false;
-  }
-
-  /** Undoes the row's filter in place; row[0] is the filter type, previous is the row above. */
-  private static void unfilter(byte[] row, byte[] previous, int bpp, int y) throws IOException {
-    int filter = row[0];
-    int n = row.length;
-    switch (filter) {
-      case 0 -> { }
-      case 1 -> {
-        for (int i = 1 + bpp; i < n; i++) {
-          row[i] += row[i - bpp];
-        }
-      }
-      case 2 -> {
-        for (int i = 1; i < n; i++) {
-          row[i] += previous[i];
-        }
-      }
-      case 3 -> {
-        // The first pixel has no left neighbour; the loop after it needs no bounds test.
-        for (int i = 1; i <= bpp; i++) {
-          row[i] += (byte) ((previous[i] & 0xFF) >>> 1);
-        }
-        for (int i = 1 + bpp; i < n; i++) {
-          row[i] += (byte) (((row[i - bpp] & 0xFF) + (previous[i] & 0xFF)) >>> 1);
-        }
-      }
-      case 4 -> {
-        // Paeth of (0, b, 0) is b for the first pixel.
-        for (int i = 1; i <= bpp; i++) {
-          row[i] += previous[i];
-        }
-        for (int i = 1 + bpp; i < n; i++) {
-          int a = row[i - bpp] & 0xFF;
-          int b = previous[i] & 0xFF;
-          int c = previous[i - bpp] & 0xFF;
-          int pa = Math.abs(b - c); // |p - a| with p = a + b - c
-          int pb = Math.abs(a - c);
-          int pc = Math.abs(a + b - c - c);
-          row[i] += (byte) (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
-        }
-      }
-      default -> throw new IOException("PNG row " + y + " has unknown filter type " + filter);
-    }
   }
 }
