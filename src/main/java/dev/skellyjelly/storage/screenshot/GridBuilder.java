@@ -19,7 +19,9 @@ final class GridBuilder {
   private final int[] sumR;
   private final int[] sumG;
   private final int[] sumB;
-  private final int[] count;
+  /** Pixels read per row in each cell column; and rows read so far in the current cell row. */
+  private final int[] perRow;
+  private int rowsRead;
 
   GridBuilder(int width, int height, int maxSide, AnalysisScratch scratch) {
     this.width = width;
@@ -32,7 +34,10 @@ final class GridBuilder {
     this.sumR = new int[gw];
     this.sumG = new int[gw];
     this.sumB = new int[gw];
-    this.count = new int[gw];
+    this.perRow = new int[gw];
+    for (int c = 0; c < gw; c++) {
+      perRow[c] = (Math.min(width, (c + 1) * step) - c * step + sample - 1) / sample;
+    }
   }
 
   /** Whether row {@code y} is read; {@link #add} must still be called for every row. */
@@ -62,16 +67,17 @@ final class GridBuilder {
         sumR[c] += r;
         sumG[c] += g;
         sumB[c] += b;
-        count[c] += (x1 - x0 + sample - 1) / sample;
       }
+      rowsRead++;
     }
     if (y % step == step - 1 || y == height - 1) {
       int base = (y / step) * gw;
       for (int c = 0; c < gw; c++) {
-        int k = count[c];
+        int k = perRow[c] * rowsRead;
         rgb[base + c] = (sumR[c] / k) << 16 | (sumG[c] / k) << 8 | (sumB[c] / k);
-        sumR[c] = sumG[c] = sumB[c] = count[c] = 0;
+        sumR[c] = sumG[c] = sumB[c] = 0;
       }
+      rowsRead = 0;
     }
   }
 
