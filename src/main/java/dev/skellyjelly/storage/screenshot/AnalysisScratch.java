@@ -21,33 +21,25 @@ final class AnalysisScratch {
 
   /** Packed 0xRRGGBB cells of the grid being built; every cell is written by its builder. */
   int[] rgb(int cells) {
-    if (rgb.length < cells) {
-      rgb = new int[cells];
-    }
+    rgb = atLeast(rgb, cells);
     return rgb;
   }
 
   /** Luminance per cell; every cell is written by its user. */
   int[] luminance(int cells) {
-    if (luminance.length < cells) {
-      luminance = new int[cells];
-    }
+    luminance = atLeast(luminance, cells);
     return luminance;
   }
 
   /** Colour bucket per cell; every cell is written by its user. */
   int[] colour(int cells) {
-    if (colour.length < cells) {
-      colour = new int[cells];
-    }
+    colour = atLeast(colour, cells);
     return colour;
   }
 
   /** A stack as deep as the grid has cells. */
   int[] stack(int cells) {
-    if (stack.length < cells) {
-      stack = new int[cells];
-    }
+    stack = atLeast(stack, cells);
     return stack;
   }
 
@@ -67,5 +59,9 @@ final class AnalysisScratch {
       Arrays.fill(seen, 0, cells, false);
     }
     return seen;
+  }
+
+  private static int[] atLeast(int[] array, int cells) {
+    return array.length < cells ? new int[cells] : array;
   }
 }
