@@ -3,8 +3,8 @@ package dev.skellyjelly.storage.screenshot;
 import java.util.Arrays;
 
 /**
- * The working arrays of one analysis (grid, luminance, edge map, colour buckets, flood-fill
- * stack), kept between screenshots and grown to the largest grid seen (at most 512 × 512 cells,
+ * The working arrays of one analysis (grid, luminance, edge map, colour buckets and their
+ * statistics, flood-fill stack), kept between screenshots and grown to the largest grid seen (at most 512 × 512 cells,
  * about 4.5 MB). A fresh set per screenshot meant several arrays of half a megabyte or more each
  * time: under the module's 256 MB heap G1 treats each as a humongous object, and their churn
  * started a concurrent GC cycle every few screenshots. The arrays are longer than a smaller grid
@@ -18,6 +18,7 @@ final class AnalysisScratch {
   private int[] stack = new int[0];
   private boolean[] edge = new boolean[0];
   private boolean[] seen = new boolean[0];
+  private final int[] colourStats = new int[4 * DominantColours.BUCKETS];
 
   /** Packed 0xRRGGBB cells of the grid being built; every cell is written by its builder. */
   int[] rgb(int cells) {
@@ -59,6 +60,12 @@ final class AnalysisScratch {
       Arrays.fill(seen, 0, cells, false);
     }
     return seen;
+  }
+
+  /** Four counters per colour bucket ({@link DominantColours}), all zero. */
+  int[] colourStats() {
+    Arrays.fill(colourStats, 0);
+    return colourStats;
   }
 
   private static int[] atLeast(int[] array, int cells) {

@@ -57,7 +57,7 @@ public final class ImageAnalysis {
       }
       PixelGrid grid = decoded.grid;
       return new ImageAnalysisResult(decoded.width, decoded.height, TextDensity.of(grid, scratch),
-          DominantColours.of(grid, 5), UiElements.count(grid, scratch), null);
+          DominantColours.of(grid, 5, scratch), UiElements.count(grid, scratch), null);
     } catch (RuntimeException | OutOfMemoryError e) {
       return ImageAnalysisResult.failed(format + " image could not be analysed: " + e,
           declaredWidth, declaredHeight);

@@ -19,13 +19,13 @@ final class UiElements {
     int h = grid.height;
     int n = w * h;
     int[] colour = scratch.colour(n);
-    int[] population = new int[4096];
+    int[] population = new int[DominantColours.BUCKETS];
     for (int i = 0; i < n; i++) {
       colour[i] = DominantColours.bucket(grid.rgb[i]);
       population[colour[i]]++;
     }
     int background = 0;
-    for (int b = 1; b < 4096; b++) {
+    for (int b = 1; b < DominantColours.BUCKETS; b++) {
       if (population[b] > population[background]) {
         background = b;
       }
