@@ -16,9 +16,11 @@ import javax.imageio.stream.ImageInputStream;
 /**
  * Extracts a screenshot's metadata: text density ({@link TextDensity}), the five dominant colours
  * ({@link DominantColours}) and the number of UI elements ({@link UiElements}), all measured on a
- * grid of at most {@code maxAnalysisSide} pixels a side. PNG and JPEG are decoded with ImageIO,
- * subsampled while decoding; raw RGBA/BGRA is box-averaged straight from the bytes. Never throws:
- * a bad image gives a result saying what was wrong with it. Thread-safe; blocking (CPU) work.
+ * grid of at most {@code maxAnalysisSide} pixels a side. Raw RGBA/BGRA is box-averaged straight
+ * from the bytes and 8-bit RGB/RGBA PNGs row by row as they are decoded ({@link GridBuilder});
+ * other PNGs and JPEG go through ImageIO, subsampled while decoding. The working arrays are
+ * reused ({@link AnalysisScratch}). Never throws: a bad image gives a result saying what was wrong
+ * with it. Thread-safe; blocking (CPU) work.
  */
 public final class ImageAnalysis {
 
