@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
         + " 1 s), and times each from send to reply: bytes held (the temp file is written in parallel), image"
         + " analysed, id in the open window; the metadata is committed with the next write. The first few"
         + " screenshots warm the JIT and are not counted. Last stdout line is JSON with writeIntervalMs,"
-        + " rawMedianMs, pngMedianMs, medianMs, p99Ms and cpuMsPerScreenshot (the process's CPU); then, as the"
+        + " rawMedianMs, pngMedianMs, medianMs, p99Ms, cpuMsPerScreenshot (the process's CPU) and maxHeapMb (the"
+        + " launcher gives it run's heap options); then, as the"
         + " baseline, 6 raw screenshots go with skelly-reply-when: committed (what every reply waited for before):"
         + " committedMedianMs. Targets: raw median < 20 ms, PNG median < 25 ms, p99 < 50 ms."})
 final class BenchScreenshotsCommand implements Callable<Integer> {
@@ -131,6 +132,8 @@ final class BenchScreenshotsCommand implements Callable<Integer> {
         .put("warmUp", WARM_UP)
         .put("writeIntervalMs", config.writeInterval().toMillis())
         .put("encrypted", encrypted)
+        // The heap decides how often the GC stops the path: launcher/storage gives run's 256 MB.
+        .put("maxHeapMb", Runtime.getRuntime().maxMemory() >> 20)
         .put("rawBytes", raw.length)
         .put("pngBytes", png.length)
         .put("medianMs", round(percentile(sorted, 0.5), 2))
@@ -159,8 +162,6 @@ final class BenchScreenshotsCommand implements Callable<Integer> {
     return (System.nanoTime() - t0) / 1e6;
   }
 
-  /** CPU time of the whole process: analysis, file writes, GC, the bus. */
-
   /** A PNG of about 5 MB: UI-like blocks over per-pixel noise, which PNG cannot squeeze. */
   private static byte[] noisyPng(int w, int h) throws Exception {
     BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
@@ -175,7 +176,4 @@ final class BenchScreenshotsCommand implements Callable<Integer> {
     ImageIO.write(img, "png", out);
     return out.toByteArray();
   }
-
-
-
 }

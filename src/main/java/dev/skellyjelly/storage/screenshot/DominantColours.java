@@ -12,6 +12,9 @@ import java.util.List;
  * move them beyond the blur at region borders.
  */
 final class DominantColours {
+  /** Quantised colours: 4 bits each of red, green and blue. */
+  static final int BUCKETS = 4096;
+
   private DominantColours() {
   }
 
@@ -19,24 +22,24 @@ final class DominantColours {
     return ((rgb >> 20) & 0xF) << 8 | ((rgb >> 12) & 0xF) << 4 | ((rgb >> 4) & 0xF);
   }
 
-  static List<DominantColor> of(PixelGrid grid, int count) {
-    long[] population = new long[4096];
-    long[] sumR = new long[4096];
-    long[] sumG = new long[4096];
-    long[] sumB = new long[4096];
-    for (int p : grid.rgb) {
+  static List<DominantColor> of(PixelGrid grid, int count, AnalysisScratch scratch) {
+    // Per bucket: population, then the sums of red, green and blue (ints: at most 512 × 512 × 255).
+    int[] stats = scratch.colourStats();
+    int cells = grid.cells();
+    for (int i = 0; i < cells; i++) {
+      int p = grid.rgb[i];
       int b = bucket(p);
-      population[b]++;
-      sumR[b] += (p >> 16) & 0xFF;
-      sumG[b] += (p >> 8) & 0xFF;
-      sumB[b] += p & 0xFF;
+      stats[b]++;
+      stats[BUCKETS + b] += (p >> 16) & 0xFF;
+      stats[2 * BUCKETS + b] += (p >> 8) & 0xFF;
+      stats[3 * BUCKETS + b] += p & 0xFF;
     }
     List<DominantColor> out = new ArrayList<>(count);
-    boolean[] taken = new boolean[4096];
+    boolean[] taken = new boolean[BUCKETS];
     for (int k = 0; k < count; k++) {
       int best = -1;
-      for (int b = 0; b < 4096; b++) {
-        if (!taken[b] && population[b] > 0 && (best < 0 || population[b] > population[best])) {
+      for (int b = 0; b < BUCKETS; b++) {
+        if (!taken[b] && stats[b] > 0 && (best < 0 || stats[b] > stats[best])) {
           best = b;
         }
       }
@@ -44,9 +47,10 @@ final class DominantColours {
         break;
       }
       taken[best] = true;
-      long n = population[best];
-      int rgb = (int) (sumR[best] / n) << 16 | (int) (sumG[best] / n) << 8 | (int) (sumB[best] / n);
-      out.add(new DominantColor(rgb, (double) n / grid.rgb.length));
+      int n = stats[best];
+      int rgb = (stats[BUCKETS + best] / n) << 16 | (stats[2 * BUCKETS + best] / n) << 8
+          | (stats[3 * BUCKETS + best] / n);
+      out.add(new DominantColor(rgb, (double) n / cells));
     }
     return out;
   }

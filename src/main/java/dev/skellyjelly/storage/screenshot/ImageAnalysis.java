@@ -6,6 +6,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
@@ -14,14 +16,19 @@ import javax.imageio.stream.ImageInputStream;
 /**
  * Extracts a screenshot's metadata: text density ({@link TextDensity}), the five dominant colours
  * ({@link DominantColours}) and the number of UI elements ({@link UiElements}), all measured on a
- * grid of at most {@code maxAnalysisSide} pixels a side. PNG and JPEG are decoded with ImageIO,
- * subsampled while decoding; raw RGBA/BGRA is box-averaged straight from the bytes. Never throws:
- * a bad image gives a result saying what was wrong with it. Thread-safe; blocking (CPU) work.
+ * grid of at most {@code maxAnalysisSide} pixels a side. Raw RGBA/BGRA is box-averaged straight
+ * from the bytes and 8-bit RGB/RGBA PNGs row by row as they are decoded ({@link GridBuilder});
+ * other PNGs and JPEG go through ImageIO, subsampled while decoding. The working arrays are
+ * reused ({@link AnalysisScratch}). Never throws: a bad image gives a result saying what was wrong
+ * with it. Thread-safe; blocking (CPU) work.
  */
 public final class ImageAnalysis {
 
   public static final int DEFAULT_MAX_SIDE = 512;
+  /** Scratch sets kept between analyses: one per core of the machines this runs on. */
+  static final int KEPT_SCRATCH = 2;
   private final int maxAnalysisSide;
+  private final BlockingQueue<AnalysisScratch> scratches = new ArrayBlockingQueue<>(KEPT_SCRATCH);
 
   public ImageAnalysis(int maxAnalysisSide) {
     if (maxAnalysisSide < 16) {
@@ -38,20 +45,32 @@ public final class ImageAnalysis {
     if (format == null) {
       return ImageAnalysisResult.failed("the image format is missing", declaredWidth, declaredHeight);
     }
+    // A kept scratch set if one is free (analyses running at once each need their own).
+    AnalysisScratch scratch = scratches.poll();
+    if (scratch == null) {
+      scratch = new AnalysisScratch();
+    }
     try {
       Decoded decoded = format.isRaw()
-          ? raw(data, format, declaredWidth, declaredHeight)
-          : encoded(data, format);
+          ? raw(data, format, declaredWidth, declaredHeight, scratch)
+          : encoded(data, format, scratch);
       if (decoded.failure != null) {
         return ImageAnalysisResult.failed(decoded.failure, declaredWidth, declaredHeight);
       }
       PixelGrid grid = decoded.grid;
-      return new ImageAnalysisResult(decoded.width, decoded.height, TextDensity.of(grid),
-          DominantColours.of(grid, 5), UiElements.count(grid), null);
+      return new ImageAnalysisResult(decoded.width, decoded.height, TextDensity.of(grid, scratch),
+          DominantColours.of(grid, 5, scratch), UiElements.count(grid, scratch), null);
     } catch (RuntimeException | OutOfMemoryError e) {
       return ImageAnalysisResult.failed(format + " image could not be analysed: " + e,
           declaredWidth, declaredHeight);
+    } finally {
+      scratches.offer(scratch); // dropped when KEPT_SCRATCH are kept already
     }
+  }
+
+  /** How many scratch sets are kept now (at most {@link #KEPT_SCRATCH}). */
+  int keptScratch() {
+    return scratches.size();
   }
 
   private record Decoded(PixelGrid grid, int width, int height, String failure) {
@@ -60,7 +79,7 @@ public final class ImageAnalysis {
     }
   }
 
-  private Decoded raw(byte[] data, ImageFormat format, int width, int height) {
+  private Decoded raw(byte[] data, ImageFormat format, int width, int height, AnalysisScratch scratch) {
     if (width <= 0 || height <= 0) {
       return Decoded.failure("raw " + format + " needs its width and height, got " + width + "x" + height);
     }
@@ -70,13 +89,13 @@ public final class ImageAnalysis {
           + height + " needs " + needed);
     }
     return new Decoded(PixelGrid.fromRaw(data, width, height, format == ImageFormat.RAW_RGBA,
-        maxAnalysisSide), width, height, null);
+        maxAnalysisSide, scratch), width, height, null);
   }
 
-  private Decoded encoded(byte[] data, ImageFormat format) {
+  private Decoded encoded(byte[] data, ImageFormat format, AnalysisScratch scratch) {
     if (format == ImageFormat.PNG) {
       try {
-        PngDecoder.Decoded png = PngDecoder.decode(data, maxAnalysisSide);
+        PngDecoder.Decoded png = PngDecoder.decode(data, maxAnalysisSide, scratch);
         if (png != null) {
           return new Decoded(png.grid(), png.width(), png.height(), null);
         }

@@ -9,11 +9,11 @@ import java.util.zip.Inflater;
 
 /**
  * A fast path for the PNGs screen capture produces — 8-bit RGB or RGBA, not interlaced —
- * straight into a {@link PixelGrid}: the image data is inflated row by row, each row unfiltered
- * (PNG spec §9: None, Sub, Up, Average, Paeth) against the previous one, and box-averaged into
- * the grid as it goes, so no full-size image is ever built. ImageIO's general decoder spends
- * about 50 ms on a 5 MB screenshot; this takes a fraction of that. Other PNG kinds return
- * {@code null} and go through ImageIO.
+ * straight into a {@link PixelGrid}: the image data is inflated, each row unfiltered
+ * ({@link PngFilter}) against the previous one and box-averaged into the grid
+ * ({@link GridBuilder}) as it goes, so no full-size image is ever built. ImageIO's general
+ * decoder spends about 50 ms on a 5 MB screenshot; this takes a fraction of that. Other PNG kinds
+ * return {@code null} and go through ImageIO.
  */
 final class PngDecoder {
 
@@ -26,7 +26,7 @@ final class PngDecoder {
   record Decoded(int width, int height, PixelGrid grid) {
   }
 
-  static Decoded decode(byte[] png, int maxSide) throws IOException {
+  static Decoded decode(byte[] png, int maxSide, AnalysisScratch scratch) throws IOException {
     ByteBuffer in = ByteBuffer.wrap(png);
     if (png.length < 33 || in.getLong() != SIGNATURE) {
       throw new IOException("not a PNG (bad signature)");
@@ -51,15 +51,7 @@ final class PngDecoder {
     }
     int bpp = colourType == 6 ? 4 : 3;
     int stride = width * bpp;
-    int step = PixelGrid.step(width, height, maxSide);
-    int sample = step >= 2 ? 2 : 1;
-    int gw = (width + step - 1) / step;
-    int gh = (height + step - 1) / step;
-    int[] sumR = new int[gw];
-    int[] sumG = new int[gw];
-    int[] sumB = new int[gw];
-    int[] count = new int[gw];
-    int[] rgb = new int[gw * gh];
+    GridBuilder grid = new GridBuilder(width, height, maxSide, scratch);
     byte[] row = new byte[stride + 1];
     byte[] previous = new byte[stride + 1];
     // libdeflate inflates the whole image at once where it is installed; the rows then come from
@@ -89,24 +81,10 @@ final class PngDecoder {
             continue;
           }
         }
-        unfilter(row, previous, bpp, y);
-        if ((y % step) % sample == 0) {
-          for (int x = 0, cell = 0, i = 1; x < width; x += sample, i += bpp * sample) {
-            cell = x / step;
-            sumR[cell] += row[i] & 0xFF;
-            sumG[cell] += row[i + 1] & 0xFF;
-            sumB[cell] += row[i + 2] & 0xFF;
-            count[cell]++;
-          }
+        if (!PngFilter.undo(row, previous, row.length, bpp)) {
+          throw new IOException("PNG row " + y + " has unknown filter type " + row[0]);
         }
-        if (y % step == step - 1 || y == height - 1) {
-          int base = (y / step) * gw;
-          for (int c = 0; c < gw; c++) {
-            int k = Math.max(1, count[c]);
-            rgb[base + c] = (sumR[c] / k) << 16 | (sumG[c] / k) << 8 | (sumB[c] / k);
-            sumR[c] = sumG[c] = sumB[c] = count[c] = 0;
-          }
-        }
+        grid.add(y, row, 1, bpp, 0, 2);
         byte[] t = previous;
         previous = row;
         row = t;
@@ -121,7 +99,7 @@ final class PngDecoder {
         inflated.close();
       }
     }
-    return new Decoded(width, height, new PixelGrid(gw, gh, rgb));
+    return new Decoded(width, height, grid.grid());
   }
 
   /**
@@ -168,49 +146,5 @@ final class PngDecoder {
       in.position(in.position() + length + Math.min(4, in.remaining() - length));
     }
     return false;
-  }
-
-  /** Undoes the row's filter in place; row[0] is the filter type, previous is the row above. */
-  private static void unfilter(byte[] row, byte[] previous, int bpp, int y) throws IOException {
-    int filter = row[0];
-    int n = row.length;
-    switch (filter) {
-      case 0 -> { }
-      case 1 -> {
-        for (int i = 1 + bpp; i < n; i++) {
-          row[i] += row[i - bpp];
-        }
-      }
-      case 2 -> {
-        for (int i = 1; i < n; i++) {
-          row[i] += previous[i];
-        }
-      }
-      case 3 -> {
-        // The first pixel has no left neighbour; the loop after it needs no bounds test.
-        for (int i = 1; i <= bpp; i++) {
-          row[i] += (byte) ((previous[i] & 0xFF) >>> 1);
-        }
-        for (int i = 1 + bpp; i < n; i++) {
-          row[i] += (byte) (((row[i - bpp] & 0xFF) + (previous[i] & 0xFF)) >>> 1);
-        }
-      }
-      case 4 -> {
-        // Paeth of (0, b, 0) is b for the first pixel.
-        for (int i = 1; i <= bpp; i++) {
-          row[i] += previous[i];
-        }
-        for (int i = 1 + bpp; i < n; i++) {
-          int a = row[i - bpp] & 0xFF;
-          int b = previous[i] & 0xFF;
-          int c = previous[i - bpp] & 0xFF;
-          int pa = Math.abs(b - c); // |p - a| with p = a + b - c
-          int pb = Math.abs(a - c);
-          int pc = Math.abs(a + b - c - c);
-          row[i] += (byte) (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
-        }
-      }
-      default -> throw new IOException("PNG row " + y + " has unknown filter type " + filter);
-    }
   }
 }

@@ -96,9 +96,12 @@ public final class ScreenshotVerticle extends VerticleBase {
     long t0 = System.nanoTime();
     RawEvent.Screenshot s = message.body();
     metrics.screenshotReceived();
-    ScreenshotStore.Incoming incoming = store.begin(s, diskLow);
     boolean replyOnCommit = Addresses.REPLY_ON_COMMIT.equals(message.headers().get(Addresses.REPLY_WHEN_HEADER));
-    vertx.executeBlocking(() -> analysis.analyze(s.data(), s.format(), s.width(), s.height()), false)
+    // The analysis is what the reply waits for: it takes the first free core, the file write the next.
+    Future<ImageAnalysisResult> analysed = vertx.executeBlocking(
+        () -> analysis.analyze(s.data(), s.format(), s.width(), s.height()), false);
+    ScreenshotStore.Incoming incoming = store.begin(s, diskLow);
+    analysed
         // Analysis never throws; this is a worker pool that refused the task (Vert.x closing).
         .recover(err -> store.abandon(incoming, "it could not be analysed: " + err.getMessage())
             .transform(ignored -> Future.failedFuture(new StorageException(ErrorCode.UNAVAILABLE,

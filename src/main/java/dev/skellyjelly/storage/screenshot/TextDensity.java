@@ -1,5 +1,7 @@
 package dev.skellyjelly.storage.screenshot;
 
+import java.util.Arrays;
+
 /**
  * Text density by <b>stroke-edge density in tiles</b>: text is many short, high-contrast strokes
  * crossing each other in every direction, while UI chrome is long straight edges and photos are
@@ -16,17 +18,22 @@ final class TextDensity {
   private TextDensity() {
   }
 
-  static double of(PixelGrid grid) {
+  static double of(PixelGrid grid, AnalysisScratch scratch) {
     int w = grid.width;
     int h = grid.height;
     if (w < 3 || h < 3) {
       return 0;
     }
-    int[] lum = grid.luminance();
-    boolean[] edge = new boolean[w * h];
+    int[] lum = grid.luminance(scratch.luminance(grid.cells()));
+    boolean[] edge = scratch.edge(grid.cells());
+    // The border has no central difference: no edge there (the array is reused, so say so).
+    Arrays.fill(edge, 0, w, false);
+    Arrays.fill(edge, (h - 1) * w, h * w, false);
     for (int y = 1; y < h - 1; y++) {
-      for (int x = 1; x < w - 1; x++) {
-        int i = y * w + x;
+      int row = y * w;
+      edge[row] = false;
+      edge[row + w - 1] = false;
+      for (int i = row + 1; i < row + w - 1; i++) {
         int gx = Math.abs(lum[i + 1] - lum[i - 1]);
         int gy = Math.abs(lum[i + w] - lum[i - w]);
         edge[i] = gx + gy > EDGE_THRESHOLD;

@@ -14,25 +14,25 @@ final class UiElements {
   private UiElements() {
   }
 
-  static int count(PixelGrid grid) {
+  static int count(PixelGrid grid, AnalysisScratch scratch) {
     int w = grid.width;
     int h = grid.height;
     int n = w * h;
-    int[] colour = new int[n];
-    int[] population = new int[4096];
+    int[] colour = scratch.colour(n);
+    int[] population = new int[DominantColours.BUCKETS];
     for (int i = 0; i < n; i++) {
       colour[i] = DominantColours.bucket(grid.rgb[i]);
       population[colour[i]]++;
     }
     int background = 0;
-    for (int b = 1; b < 4096; b++) {
+    for (int b = 1; b < DominantColours.BUCKETS; b++) {
       if (population[b] > population[background]) {
         background = b;
       }
     }
     int minArea = Math.max(12, n / 2000);
-    boolean[] seen = new boolean[n];
-    int[] stack = new int[n];
+    boolean[] seen = scratch.seen(n);
+    int[] stack = scratch.stack(n);
     int elements = 0;
     for (int start = 0; start < n; start++) {
       if (seen[start] || colour[start] == background) {
@@ -50,8 +50,8 @@ final class UiElements {
       while (top > 0) {
         int p = stack[--top];
         area++;
-        int x = p % w;
         int y = p / w;
+        int x = p - y * w;
         minX = Math.min(minX, x);
         maxX = Math.max(maxX, x);
         minY = Math.min(minY, y);

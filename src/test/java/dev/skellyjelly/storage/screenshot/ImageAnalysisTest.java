@@ -10,9 +10,14 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -206,7 +211,7 @@ class ImageAnalysisTest {
       g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
       g.drawString("PNG filters: Sub Up Average Paeth", 5, 90);
       g.dispose();
-      PngDecoder.Decoded d = PngDecoder.decode(encode(img, "png"), 1024); // no downscaling
+      PngDecoder.Decoded d = PngDecoder.decode(encode(img, "png"), 1024, new AnalysisScratch()); // no downscaling
       assertEquals(301, d.width());
       assertEquals(301, d.grid().width);
       assertEquals(177, d.grid().height);
@@ -225,5 +230,61 @@ class ImageAnalysisTest {
     assertEquals(900, r.width());
     assertEquals(300, r.height());
     assertFalse(r.analysisFailed());
+  }
+
+  /** Noise with per-pixel edges everywhere: leaves every working array full of marks. */
+  private static BufferedImage noise(int w, int h) {
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    SplittableRandom random = new SplittableRandom(5);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        img.setRGB(x, y, random.nextInt(0x1000000));
+      }
+    }
+    return img;
+  }
+
+  @Test
+  void anAnalysisAfterABiggerOneAnswersAsAFreshAnalysisDoes() throws Exception {
+    byte[] big = encode(noise(1000, 700), "png");
+    BufferedImage page = image(300, 200, Color.WHITE);
+    Graphics2D g = page.createGraphics();
+    g.setColor(Color.BLACK);
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+    g.drawString("Quarterly report, draft 3", 10, 40);
+    g.fillRect(10, 100, 120, 40);
+    g.dispose();
+    byte[] small = encode(page, "png");
+    byte[] flat = raw(image(320, 180, Color.GRAY), true);
+    ImageAnalysisResult smallFresh = new ImageAnalysis(256).analyze(small, ImageFormat.PNG, 0, 0);
+    ImageAnalysisResult flatFresh = new ImageAnalysis(256).analyze(flat, ImageFormat.RAW_BGRA, 320, 180);
+    ImageAnalysis reused = new ImageAnalysis(256);
+    reused.analyze(big, ImageFormat.PNG, 0, 0);
+    assertEquals(smallFresh, reused.analyze(small, ImageFormat.PNG, 0, 0));
+    reused.analyze(big, ImageFormat.PNG, 0, 0);
+    assertEquals(flatFresh, reused.analyze(flat, ImageFormat.RAW_BGRA, 320, 180));
+    assertEquals(0.0, flatFresh.textDensity());
+    assertEquals(0, flatFresh.uiElementCount());
+  }
+
+  @Test
+  void analysesAtOnceKeepNoMoreWorkingSetsThanTheBound() throws Exception {
+    byte[] png = encode(noise(600, 400), "png");
+    ImageAnalysis shared = new ImageAnalysis(256);
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    try {
+      List<Future<ImageAnalysisResult>> results = new ArrayList<>();
+      for (int i = 0; i < 24; i++) {
+        results.add(pool.submit(() -> shared.analyze(png, ImageFormat.PNG, 0, 0)));
+      }
+      ImageAnalysisResult first = results.get(0).get();
+      for (var r : results) {
+        assertEquals(first, r.get());
+      }
+    } finally {
+      pool.shutdown();
+    }
+    int kept = shared.keptScratch();
+    assertTrue(kept >= 1 && kept <= ImageAnalysis.KEPT_SCRATCH, "kept " + kept);
   }
 }
