@@ -1,6 +1,5 @@
 package dev.skellyjelly.storage.client;
 
-import dev.skellyjelly.storage.event.RawEvent;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -44,7 +43,7 @@ final class AcceptedFrames {
   }
 
   void send(InFlightFrame flight) {
-    if (flight.frame.events().stream().anyMatch(e -> e instanceof RawEvent.Screenshot)) {
+    if (flight.screenshot() != null) {
       sendAnswered(flight);
       return;
     }
@@ -89,13 +88,12 @@ final class AcceptedFrames {
         if (ar.succeeded()) {
           bus.recovered();
           JsonObject counts = ar.result();
-          held.refusedByStorage((int) counts.getLong("refused", 0L).longValue());
+          held.refusedByStorage(counts.getLong("refused", 0L));
           long rejected = counts.getLong("rejected", 0L);
           if (rejected > 0) {
             lost += rejected;
             bus.reportOutage("storage rejected " + rejected + " events of this client's"
-                + " fire-and-forget frames as invalid", new IllegalStateException(
-                "see the storage node's log for why"));
+                + " fire-and-forget frames as invalid; its log says why");
           }
         } else {
           lost += events;

@@ -10,7 +10,6 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import dev.skellyjelly.storage.event.RawEvent;
-import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,9 +70,9 @@ final class FrameBus {
   Future<Message<Object>> request(InFlightFrame flight, boolean durable) {
     DeliveryOptions delivery = durable ? durableDelivery : acceptDelivery;
     try {
-      List<RawEvent> events = flight.frame.events();
-      if (screenshots != null && events.size() == 1 && events.get(0) instanceof RawEvent.Screenshot s) {
-        return screenshots.send(s, delivery);
+      RawEvent.Screenshot screenshot = flight.screenshot();
+      if (screenshots != null && screenshot != null) {
+        return screenshots.send(screenshot, delivery);
       }
       return vertx.eventBus().request(Addresses.EVENTS_RAW, flight.frame, delivery);
     } catch (RuntimeException e) {
@@ -83,10 +82,13 @@ final class FrameBus {
 
   /** One log line per outage, not one per frame or event; {@link #recovered} ends the outage. */
   void reportOutage(String what, Throwable cause) {
+    reportOutage(what + ": " + cause.getMessage());
+  }
+
+  void reportOutage(String what) {
     if (!outageReported) {
       outageReported = true;
-      LOG.warn(what + ": " + cause.getMessage() + " (further failures are counted, not logged,"
-          + " until a frame gets through)");
+      LOG.warn(what + " (further failures are counted, not logged, until a frame gets through)");
     }
   }
 

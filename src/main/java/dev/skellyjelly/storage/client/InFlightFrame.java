@@ -1,6 +1,7 @@
 package dev.skellyjelly.storage.client;
 
 import dev.skellyjelly.storage.event.EventFrame;
+import dev.skellyjelly.storage.event.RawEvent;
 import java.util.List;
 
 /** A sent frame, held (and counted against the bound) until answered or given up. */
@@ -17,6 +18,12 @@ final class InFlightFrame {
     this.frame = EventFrame.of(open.events);
     this.waiters = open.waiters;
     this.bytes = open.bytes;
+  }
+
+  /** The screenshot, when this is a screenshot's frame (a screenshot always travels alone), else null. */
+  RawEvent.Screenshot screenshot() {
+    List<RawEvent> events = frame.events();
+    return events.size() == 1 && events.get(0) instanceof RawEvent.Screenshot s ? s : null;
   }
 
   int size() {
