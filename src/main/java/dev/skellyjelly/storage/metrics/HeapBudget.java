@@ -6,6 +6,7 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Live heap data against {@code storage.max_memory_usage_mb}. "Live" is the heap in use right
@@ -23,11 +24,32 @@ public final class HeapBudget {
     this.budgetBytes = budgetBytes;
   }
 
+  /** The last figure, with the collection count it was read at. */
+  private record Reading(long collections, long liveBytes) {}
+
+  private static final AtomicReference<Reading> LAST = new AtomicReference<>(new Reading(-1, 0));
+
   /**
    * Heap bytes in use right after the most recent garbage collection (of any collector, young
    * included: its figures cover every pool, old generation too), or 0 before the first one.
+   * Read again only after another collection: the figure cannot change in between, and reading it
+   * builds a {@code GcInfo} per collector, a cost the once-a-second sampler paid even while idle.
    */
   public static long liveBytes() {
+    long collections = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      collections += Math.max(0, gc.getCollectionCount());
+    }
+    Reading last = LAST.get();
+    if (last.collections() == collections) {
+      return last.liveBytes();
+    }
+    long live = readLiveBytes();
+    LAST.set(new Reading(collections, live));
+    return live;
+  }
+
+  private static long readLiveBytes() {
     com.sun.management.GcInfo latest = null;
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
       if (gc instanceof com.sun.management.GarbageCollectorMXBean hotspot) {

@@ -41,13 +41,22 @@ final class BlockWriter {
       reloadTables();
     }
     events.sort(Comparator.comparingLong(RawEvent::sequence));
-    Map<String, List<RawEvent>> byDay = new LinkedHashMap<>();
+    // Keyed by day number, the table's name made once per day: formatting it per event cost more
+    // than the rest of the loop.
+    Map<Long, List<RawEvent>> byDay = new LinkedHashMap<>();
+    long currentDay = Long.MIN_VALUE;
+    List<RawEvent> current = null;
     for (RawEvent e : events) {
-      byDay.computeIfAbsent(Schema.blockTableFor(e.timestampMicros()), t -> new ArrayList<>()).add(e);
+      long day = Schema.epochDay(e.timestampMicros());
+      if (day != currentDay) {
+        currentDay = day;
+        current = byDay.computeIfAbsent(day, d -> new ArrayList<>());
+      }
+      current.add(e);
       aggregates.addEvent(e);
     }
-    for (Map.Entry<String, List<RawEvent>> day : byDay.entrySet()) {
-      String table = ensureTable(day.getKey());
+    for (Map.Entry<Long, List<RawEvent>> day : byDay.entrySet()) {
+      String table = ensureTable(Schema.blockTableForDay(day.getKey()));
       BlockRows.insert(connection, table, sessionKey, day.getValue(), codec.encode(day.getValue()), false);
     }
     return byDay.size();

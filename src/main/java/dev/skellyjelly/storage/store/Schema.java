@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -28,6 +27,7 @@ public final class Schema {
   public static final long SHORT_BLOCK_SPAN_MICROS = 120_000_000L;
   public static final String BLOCK_TABLE_PREFIX = "event_blocks_";
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
+  private static final long MICROS_PER_DAY = 86_400_000_000L;
 
   /**
    * One row counting every change replication must follow. Writes are serialised by SQLite and a
@@ -54,9 +54,17 @@ public final class Schema {
 
   /** The block table holding events of the UTC day of {@code timestampMicros}. */
   public static String blockTableFor(long timestampMicros) {
-    LocalDate day = Instant.ofEpochSecond(Math.floorDiv(timestampMicros, 1_000_000L))
-        .atZone(ZoneOffset.UTC).toLocalDate();
-    return BLOCK_TABLE_PREFIX + DAY.format(day);
+    return blockTableForDay(epochDay(timestampMicros));
+  }
+
+  /** The UTC day (days since 1970-01-01) of {@code timestampMicros}. */
+  public static long epochDay(long timestampMicros) {
+    return Math.floorDiv(timestampMicros, MICROS_PER_DAY);
+  }
+
+  /** The block table of a UTC day given as days since 1970-01-01. */
+  public static String blockTableForDay(long epochDay) {
+    return BLOCK_TABLE_PREFIX + DAY.format(LocalDate.ofEpochDay(epochDay));
   }
 
   /** The first microsecond of the day a block table covers. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.ref.Reference;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -28,5 +29,17 @@ class HeapBudgetTest {
     System.gc(); // so every heap pool has a collection usage to report
     double live = registry.get("skelly.memory.heap.live").gauge().value();
     assertTrue(live > 0 && live < Runtime.getRuntime().maxMemory(), "live heap " + live);
+  }
+
+  @Test
+  void liveHeapIsReadAgainAfterEachCollection() {
+    System.gc();
+    long before = HeapBudget.liveBytes();
+    assertEquals(before, HeapBudget.liveBytes(), "no collection in between: the same figure");
+    byte[] held = new byte[(int) (64 * MB)];
+    System.gc();
+    long holding = HeapBudget.liveBytes();
+    assertTrue(holding - before >= 60 * MB, "64 MB held across a collection: " + before + " -> " + holding);
+    Reference.reachabilityFence(held);
   }
 }

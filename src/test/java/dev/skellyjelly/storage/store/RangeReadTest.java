@@ -91,6 +91,26 @@ class RangeReadTest {
   }
 
   @Test
+  void oneCommitAcrossMidnightWritesEachDaysEventsToThatDaysTable() throws Exception {
+    Path db = dir.resolve("events.db");
+    UUID session = UUID.randomUUID();
+    long midnight = Math.floorDiv(T9, 86_400_000_000L) * 86_400_000_000L + 86_400_000_000L;
+    List<RawEvent> events = new ArrayList<>();
+    for (int i = 0; i < 120; i++) { // 23:59:00 to 00:00:59, one event a second
+      events.add(new RawEvent.MouseClick(midnight - MINUTE + i * 1_000_000L, session, i, i, i, MouseButton.LEFT, 1));
+    }
+    try (EventStore store = EventStore.open(db, "NORMAL")) {
+      store.stage(events);
+      store.commit();
+    }
+    assertEquals(60, TestSupport.queryLong(db, "SELECT sum(event_count) FROM " + Schema.blockTableFor(midnight - 1)),
+        "the day before: 23:59:00-23:59:59");
+    assertEquals(60, TestSupport.queryLong(db, "SELECT sum(event_count) FROM " + Schema.blockTableFor(midnight)),
+        "the day after: 00:00:00-00:00:59");
+    assertSameEvents(events, read(db, midnight - MINUTE, midnight + MINUTE, 50), "both days");
+  }
+
+  @Test
   void bothHalvesOfTheOverlapQueryUseAnIndex() throws Exception {
     Path db = dir.resolve("events.db");
     try (EventStore store = EventStore.open(db, "NORMAL")) {
