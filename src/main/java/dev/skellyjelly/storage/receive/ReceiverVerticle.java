@@ -64,7 +64,8 @@ public final class ReceiverVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    writeQueue = new WriteQueue(vertx, config.writeBufferBytes(), writeOptions);
+    writeQueue = new WriteQueue(vertx, config.writeBufferBytes(), config.writeInterval().toMillis(),
+        writeOptions);
     chunked = new ChunkedScreenshots(vertx, config, metrics);
     return vertx.eventBus().consumer(Addresses.EVENTS_RAW, this::onMessage).completion();
   }

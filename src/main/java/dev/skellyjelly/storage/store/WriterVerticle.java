@@ -107,6 +107,9 @@ public final class WriterVerticle extends VerticleBase {
       return;
     }
     groupCommit.staged(message);
+    if (message.body().commitNow()) {
+      groupCommit.flush();
+    }
   }
 
   /**

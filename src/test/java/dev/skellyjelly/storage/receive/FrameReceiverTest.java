@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skellyjelly.storage.bus.Addresses;
 import dev.skellyjelly.storage.bus.ErrorCode;
+import dev.skellyjelly.storage.bus.IngestChunk;
 import dev.skellyjelly.storage.StorageModule;
 import dev.skellyjelly.storage.TestSupport;
 import dev.skellyjelly.storage.config.StorageConfig;
@@ -90,6 +91,64 @@ class FrameReceiverTest {
           assertEquals(300.0, counter("skelly.events.duplicates"));
           module.undeploy().onComplete(ctx.succeedingThenComplete());
         })));
+  }
+
+  @Test
+  void framesOfOneWriteIntervalReachTheWriterAsOneHandOffThatCommitsThem(Vertx vertx,
+      VertxTestContext ctx) {
+    StorageConfig config = TestSupport.config(TestSupport.storageTable(dir).put("write_interval_ms", 400));
+    UUID session = UUID.randomUUID();
+    List<IngestChunk> handOffs = new ArrayList<>();
+    vertx.eventBus().addOutboundInterceptor(dc -> {
+      if (Addresses.WRITE_EVENTS.equals(dc.message().address())) {
+        handOffs.add((IngestChunk) dc.message().body());
+      }
+      dc.next();
+    });
+    var bus = vertx.eventBus();
+    List<RawEvent> all = keystrokes(session, 0, 220);
+    deploy(vertx, config).compose(module -> {
+      // Ten fire-and-forget frames of 20 events each, then a durable one: a desktop's trickle.
+      for (int f = 0; f < 10; f++) {
+        bus.send(Addresses.EVENTS_RAW, wire(all.subList(f * 20, f * 20 + 20)));
+      }
+      return bus.<Long>request(Addresses.EVENTS_RAW, wire(all.subList(200, 220))).map(module);
+    }).onComplete(ctx.succeeding(module -> ctx.verify(() -> {
+      assertEquals(all, TestSupport.storedEvents(config.databasePath()),
+          "the durable frame's reply follows the commit of every frame before it");
+      assertEquals(1, handOffs.size(), "one hand-off to the writer's thread for the interval");
+      assertEquals(220, handOffs.get(0).events().size());
+      assertTrue(handOffs.get(0).commitNow(), "held for the interval: committed on arrival");
+      module.undeploy().onComplete(ctx.succeedingThenComplete());
+    })));
+  }
+
+  @Test
+  void aChunkThatFillsUpGoesToTheWriterAtOnce(Vertx vertx, VertxTestContext ctx) {
+    // A write interval far longer than the test: only the size bound can have sent the chunk.
+    StorageConfig config = TestSupport.config(TestSupport.storageTable(dir).put("write_interval_ms", 60_000));
+    List<IngestChunk> handOffs = new ArrayList<>();
+    vertx.eventBus().addOutboundInterceptor(dc -> {
+      if (Addresses.WRITE_EVENTS.equals(dc.message().address())) {
+        handOffs.add((IngestChunk) dc.message().body());
+      }
+      dc.next();
+    });
+    List<RawEvent> many = keystrokes(UUID.randomUUID(), 0, WriteQueue.MAX_CHUNK_EVENTS);
+    deploy(vertx, config).compose(module -> {
+      // Answered once taken, so the chunk is on its way to the writer before the flush below;
+      // the writer handles its messages in order: the flush commits what was handed on before it.
+      DeliveryOptions onAccept = new DeliveryOptions()
+          .addHeader(Addresses.REPLY_WHEN_HEADER, Addresses.REPLY_ON_ACCEPT);
+      return vertx.eventBus().request(Addresses.EVENTS_RAW, wire(many), onAccept)
+          .compose(taken -> vertx.eventBus().request(Addresses.WRITE_FLUSH, null)).map(module);
+    }).onComplete(ctx.succeeding(module -> ctx.verify(() -> {
+      assertEquals(1, handOffs.size());
+      assertEquals(WriteQueue.MAX_CHUNK_EVENTS, handOffs.get(0).events().size());
+      assertEquals(false, handOffs.get(0).commitNow(), "sent by size, committed on the writer's own timer");
+      assertEquals(many, TestSupport.storedEvents(config.databasePath()));
+      module.undeploy().onComplete(ctx.succeedingThenComplete());
+    })));
   }
 
   @Test
