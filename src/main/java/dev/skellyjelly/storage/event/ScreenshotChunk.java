@@ -16,14 +16,19 @@ import java.util.UUID;
  * @param metadata only in chunk 0: the screenshot without its bytes; {@code null} in data chunks
  * @param dataChunks in chunk 0: how many data chunks follow (0 in data chunks)
  * @param totalBytes in chunk 0: the image's length in bytes (0 in data chunks)
- * @param data in data chunks: a slice of the image; empty in chunk 0
+ * @param data in data chunks: the array holding this chunk's slice of the image (the whole image
+ *     when split here, the received message when decoded: a slice is never copied out of them);
+ *     empty in chunk 0
+ * @param dataOffset where the slice starts in {@code data}
+ * @param dataLength how many bytes of the image the chunk carries
  */
 public record ScreenshotChunk(UUID session, long sequence, int index, RawEvent.Screenshot metadata,
-    int dataChunks, int totalBytes, byte[] data) {
+    int dataChunks, int totalBytes, byte[] data, int dataOffset, int dataLength) {
 
   public ScreenshotChunk {
     Objects.requireNonNull(session, "a screenshot chunk needs a session id");
     Objects.requireNonNull(data, "a screenshot chunk needs data (empty in chunk 0)");
+    Objects.checkFromIndexSize(dataOffset, dataLength, data.length);
     if (sequence < 0 || index < 0 || dataChunks < 0 || totalBytes < 0) {
       throw new IllegalArgumentException("screenshot chunk fields must not be negative: sequence "
           + sequence + ", index " + index + ", dataChunks " + dataChunks + ", totalBytes " + totalBytes);
@@ -32,10 +37,21 @@ public record ScreenshotChunk(UUID session, long sequence, int index, RawEvent.S
       throw new IllegalArgumentException("chunk 0, and only chunk 0, carries the screenshot's metadata"
           + " (chunk " + index + (metadata == null ? " has none)" : " has some)"));
     }
-    if (metadata != null && (metadata.data().length != 0 || data.length != 0)) {
+    if (metadata != null && (metadata.data().length != 0 || dataLength != 0)) {
       throw new IllegalArgumentException("chunk 0 carries the metadata only; the image bytes go in"
           + " data chunks 1.." + dataChunks);
     }
+  }
+
+  /** A chunk carrying all of {@code data}. */
+  public ScreenshotChunk(UUID session, long sequence, int index, RawEvent.Screenshot metadata,
+      int dataChunks, int totalBytes, byte[] data) {
+    this(session, sequence, index, metadata, dataChunks, totalBytes, data, 0, data.length);
+  }
+
+  /** The chunk's bytes of the image, copied out (for tests and diagnostics). */
+  public byte[] dataBytes() {
+    return Arrays.copyOfRange(data, dataOffset, dataOffset + dataLength);
   }
 
   /** Whether this is chunk 0, the metadata. */
@@ -64,7 +80,7 @@ public record ScreenshotChunk(UUID session, long sequence, int index, RawEvent.S
     for (int i = 0; i < count; i++) {
       int from = i * chunkBytes;
       chunks.add(new ScreenshotChunk(screenshot.sessionId(), screenshot.sequence(), i + 1, null, 0, 0,
-          Arrays.copyOfRange(image, from, Math.min(image.length, from + chunkBytes))));
+          image, from, Math.min(image.length, from + chunkBytes) - from));
     }
     return chunks;
   }
@@ -74,18 +90,19 @@ public record ScreenshotChunk(UUID session, long sequence, int index, RawEvent.S
   public boolean equals(Object o) {
     return o instanceof ScreenshotChunk c && session.equals(c.session) && sequence == c.sequence
         && index == c.index && Objects.equals(metadata, c.metadata) && dataChunks == c.dataChunks
-        && totalBytes == c.totalBytes && Arrays.equals(data, c.data);
+        && totalBytes == c.totalBytes && Arrays.equals(data, dataOffset, dataOffset + dataLength,
+            c.data, c.dataOffset, c.dataOffset + c.dataLength);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(session, sequence, index, Arrays.hashCode(data));
+    return Objects.hash(session, sequence, index, dataLength);
   }
 
   @Override
   public String toString() {
     return "ScreenshotChunk[" + session + "/" + sequence + " #" + index
-        + (metadata != null ? " of " + dataChunks + ", " + totalBytes + " bytes" : ", " + data.length + " bytes")
+        + (metadata != null ? " of " + dataChunks + ", " + totalBytes + " bytes" : ", " + dataLength + " bytes")
         + "]";
   }
 }

@@ -33,7 +33,7 @@ public final class ScreenshotChunkEncoding {
   }
 
   public static byte[] encode(ScreenshotChunk chunk) {
-    ByteWriter out = new ByteWriter(HEADER + Uuids.BYTES + 20 + chunk.data().length
+    ByteWriter out = new ByteWriter(HEADER + Uuids.BYTES + 20 + chunk.dataLength()
         + (chunk.isFirst() ? 256 : 0));
     out.writeByte(VERSION);
     out.writeInt(0); // the checksum, filled in below
@@ -45,7 +45,7 @@ public final class ScreenshotChunkEncoding {
       out.writeVarLong(chunk.totalBytes());
       EventEncoding.writeBody(out, chunk.metadata(), new EventEncoding.Context());
     } else {
-      out.writeBytes(chunk.data());
+      out.writeBytes(chunk.data(), chunk.dataOffset(), chunk.dataLength());
     }
     if (out.length() > MAX_BYTES) {
       throw new FrameEncoding.FrameTooLargeException("screenshot chunk of " + out.length()
@@ -89,8 +89,9 @@ public final class ScreenshotChunkEncoding {
           throw new FrameEncoding.FrameTooLargeException("screenshot data chunk " + index + " of "
               + in.remaining() + " bytes is over the limit of " + MAX_DATA_BYTES + " bytes");
         }
-        return new ScreenshotChunk(session, sequence, index, null, 0, 0,
-            in.readBytes(in.remaining(), "image data"));
+        // A view into the message: the reassembly copies it once, into the joined image.
+        return new ScreenshotChunk(session, sequence, index, null, 0, 0, bytes, in.position(),
+            in.remaining());
       }
       int dataChunks = in.readBoundedInt(Integer.MAX_VALUE, "data chunk count");
       int totalBytes = in.readBoundedInt(EventEncoding.MAX_SCREENSHOT_BYTES, "image length");

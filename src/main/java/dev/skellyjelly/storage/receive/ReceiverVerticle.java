@@ -198,7 +198,7 @@ public final class ReceiverVerticle extends VerticleBase {
     try {
       body = message.body();
       if (body instanceof Buffer bytes) {
-        body = FrameEncoding.decodeWire(bytes.getBytes());
+        body = FrameEncoding.decodeWire(WireBytes.of(bytes));
       }
     } catch (EventDecodeException e) {
       metrics.decodeError();

@@ -120,10 +120,10 @@ final class ScreenshotReassembly {
       throw new StorageException(ErrorCode.INVALID_EVENT, "chunk " + index + " of " + key
           + " arrived twice (chunk " + p.nextIndex + " is next); the duplicate is ignored");
     }
-    if (chunk.data().length > ScreenshotChunkEncoding.MAX_DATA_BYTES) {
+    if (chunk.dataLength() > ScreenshotChunkEncoding.MAX_DATA_BYTES) {
       drop(key, p);
       throw new StorageException(ErrorCode.TOO_LARGE, "chunk " + index + " of " + key + " carries "
-          + chunk.data().length + " bytes, over the limit of " + ScreenshotChunkEncoding.MAX_DATA_BYTES
+          + chunk.dataLength() + " bytes, over the limit of " + ScreenshotChunkEncoding.MAX_DATA_BYTES
           + " bytes per chunk; the partial screenshot was dropped: send it again in smaller chunks");
     }
     if (index > p.nextIndex) {
@@ -132,7 +132,7 @@ final class ScreenshotReassembly {
           + " arrived when chunk " + p.nextIndex + " of " + p.dataChunks + " was expected; the partial"
           + " screenshot was dropped: send it again from chunk 0, chunks in order");
     }
-    int length = chunk.data().length;
+    int length = chunk.dataLength();
     boolean last = index == p.dataChunks;
     if (p.filled + length > p.image.length || (last && p.filled + length != p.image.length)) {
       drop(key, p);
@@ -140,7 +140,7 @@ final class ScreenshotReassembly {
           + (p.filled + length) + (last ? "" : "+") + " bytes, chunk 0 announced " + p.image.length
           + " in " + p.dataChunks + " chunks; the partial screenshot was dropped");
     }
-    System.arraycopy(chunk.data(), 0, p.image, p.filled, length);
+    System.arraycopy(chunk.data(), chunk.dataOffset(), p.image, p.filled, length);
     p.filled += length;
     p.nextIndex++;
     if (!last) {

@@ -48,7 +48,7 @@ class ScreenshotChunkEncodingTest {
       assertEquals(c, back);
       assertEquals(c, FrameEncoding.decodeWire(ScreenshotChunkEncoding.encode(c)), "told apart by its first byte");
       assertTrue(ScreenshotChunkEncoding.encode(c).length <= ScreenshotChunkEncoding.MAX_BYTES);
-      joined.write(back.data());
+      joined.write(back.dataBytes());
     }
     assertArrayEquals(s.data(), joined.toByteArray());
     assertEquals(s.screenshotId(), FrameEncoding.decodeWire(ScreenshotChunkEncoding.encode(first)) instanceof ScreenshotChunk c
