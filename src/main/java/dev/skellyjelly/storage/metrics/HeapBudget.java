@@ -5,6 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -28,6 +29,9 @@ public final class HeapBudget {
   private record Reading(long collections, long liveBytes) {}
 
   private static final AtomicReference<Reading> LAST = new AtomicReference<>(new Reading(-1, 0));
+  /** Fixed for the JVM's life; looking them up builds lists through streams on every call. */
+  private static final List<GarbageCollectorMXBean> COLLECTORS = ManagementFactory.getGarbageCollectorMXBeans();
+  private static final List<MemoryPoolMXBean> POOLS = ManagementFactory.getMemoryPoolMXBeans();
 
   /**
    * Heap bytes in use right after the most recent garbage collection (of any collector, young
@@ -37,7 +41,7 @@ public final class HeapBudget {
    */
   public static long liveBytes() {
     long collections = 0;
-    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+    for (GarbageCollectorMXBean gc : COLLECTORS) {
       collections += Math.max(0, gc.getCollectionCount());
     }
     Reading last = LAST.get();
@@ -51,7 +55,7 @@ public final class HeapBudget {
 
   private static long readLiveBytes() {
     com.sun.management.GcInfo latest = null;
-    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+    for (GarbageCollectorMXBean gc : COLLECTORS) {
       if (gc instanceof com.sun.management.GarbageCollectorMXBean hotspot) {
         com.sun.management.GcInfo info = hotspot.getLastGcInfo();
         if (info != null && (latest == null || info.getEndTime() > latest.getEndTime())) {
@@ -63,7 +67,7 @@ public final class HeapBudget {
       return 0;
     }
     long live = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+    for (MemoryPoolMXBean pool : POOLS) {
       MemoryUsage after = pool.getType() == MemoryType.HEAP
           ? latest.getMemoryUsageAfterGc().get(pool.getName()) : null;
       if (after != null) {

@@ -10,15 +10,20 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.search.Search;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +58,8 @@ public final class StatusVerticle extends VerticleBase {
   private double lastBatchEvents;
   private long lastSampleNanos;
   private long sampler = -1;
+  /** Meters the sampler reads, kept once registered: a registry search scans every meter. */
+  private final Map<String, Object> meters = new HashMap<>();
 
   public StatusVerticle(StorageConfig config, MeterRegistry registry, ModuleStatus status) {
     this.config = config;
@@ -120,14 +127,16 @@ public final class StatusVerticle extends VerticleBase {
     long now = System.nanoTime();
     double seconds = Math.max(1e-3, (now - lastSampleNanos) / 1e9);
     lastSampleNanos = now;
-    double received = registry.find("skelly.events.received").counters().stream()
-        .mapToDouble(Counter::count).sum();
+    Collection<Counter> receivedCounters = meter("skelly.events.received",
+        search -> search.counters().isEmpty() ? null : search.counters());
+    double received = receivedCounters == null ? 0
+        : receivedCounters.stream().mapToDouble(Counter::count).sum();
     double rate = (received - lastReceived) / seconds;
     lastReceived = received;
     double ema = EMA_ALPHA * rate + (1 - EMA_ALPHA) * eventsPerSecond.get();
     eventsPerSecond.set(ema < 1e-3 ? 0.0 : ema);
 
-    Timer write = registry.find("skelly.db.write.latency").timer();
+    Timer write = meter("skelly.db.write.latency", Search::timer);
     double writeMs = 0;
     if (write != null && write.count() > lastWriteCount) {
       double total = write.totalTime(TimeUnit.SECONDS);
@@ -135,7 +144,7 @@ public final class StatusVerticle extends VerticleBase {
       lastWriteSeconds = total;
       lastWriteCount = write.count();
     }
-    DistributionSummary perBatch = registry.find("skelly.batch.events").summary();
+    DistributionSummary perBatch = meter("skelly.batch.events", Search::summary);
     double eventsPerWindow = 0;
     if (perBatch != null && perBatch.count() > lastBatchCount) {
       eventsPerWindow = (perBatch.totalAmount() - lastBatchEvents) / (perBatch.count() - lastBatchCount);
@@ -156,8 +165,21 @@ public final class StatusVerticle extends VerticleBase {
   }
 
   private double gauge(String name) {
-    Gauge g = registry.find(name).gauge();
+    Gauge g = meter(name, Search::gauge);
     return g == null ? 0 : g.value();
+  }
+
+  /** The meter {@code pick} finds under {@code name}, searched for until it is registered. */
+  @SuppressWarnings("unchecked")
+  private <T> T meter(String name, Function<Search, T> pick) {
+    Object m = meters.get(name);
+    if (m == null) {
+      m = pick.apply(registry.find(name));
+      if (m != null) {
+        meters.put(name, m);
+      }
+    }
+    return (T) m;
   }
 
   @Override

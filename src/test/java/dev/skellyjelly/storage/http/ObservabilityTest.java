@@ -271,6 +271,28 @@ class ObservabilityTest {
   }
 
   @Test
+  void theOnceASecondSamplesSeeTheEventsAndTheDatabase(Vertx vertx, VertxTestContext ctx) throws Exception {
+    StorageConfig config = config(TestSupport.storageTable(dir));
+    long now = System.currentTimeMillis() * 1000L;
+    StorageModule.deploy(vertx, config, registry).onComplete(ctx.succeeding(module -> {
+      Future<?> sent = Future.succeededFuture();
+      for (int i = 0; i < 50; i++) {
+        RawEvent event = new RawEvent.Keystroke(now + i, session, i, 65, 0);
+        sent = sent.compose(v -> vertx.eventBus().request(Addresses.EVENTS_RAW, event));
+      }
+      // The sampler runs every second: ask for its history until a sample shows both.
+      sent.onComplete(ctx.succeeding(v -> vertx.setPeriodic(100, id -> vertx.eventBus()
+          .<JsonObject>request(Addresses.STATUS_SAMPLES, null).onComplete(ctx.succeeding(reply -> {
+            boolean seen = reply.body().getJsonArray("samples").stream().map(JsonObject.class::cast)
+                .anyMatch(sample -> sample.getDouble("eventsPerSecond") > 0 && sample.getDouble("dbBytes") > 0);
+            if (seen && vertx.cancelTimer(id)) {
+              module.undeploy().onComplete(ctx.succeedingThenComplete());
+            }
+          })))));
+    }));
+  }
+
+  @Test
   void theDashboardAndItsDataAreServedByTheModule(Vertx vertx, VertxTestContext ctx) throws Exception {
     StorageConfig config = config(TestSupport.storageTable(dir));
     long now = System.currentTimeMillis() * 1000L;
