@@ -46,6 +46,17 @@ final class ClusterBench {
     this.steadyRate = steadyRate;
   }
 
+  /**
+   * The storage node runs as the launcher runs {@code run} ({@code SKELLY_RUN_JAVA_OPTS}, which it
+   * exports); started otherwise, with at least the heap a desktop service is given: the JVM's
+   * default is a quarter of the RAM, filled lazily, and the RSS figure would measure that.
+   */
+  static List<String> storageJvmOptions() {
+    String run = System.getenv("SKELLY_RUN_JAVA_OPTS");
+    return run == null || run.isBlank() ? List.of("-Xmx" + STORAGE_HEAP_MB + "m")
+        : List.of(run.trim().split("\\s+"));
+  }
+
   /** Runs the phases; the figures, and {@code stored} as counted in the database afterwards. */
   JsonObject run() throws Exception {
     Path data = dir.resolve("cluster");
@@ -53,9 +64,7 @@ final class ClusterBench {
     Path config = ClusterConfigFile.write(dir.resolve("cluster-bench.toml"), data, hazelcastConfig);
     String cfg = config.toString();
     JsonObject result = new JsonObject();
-    // The heap a desktop service is given (README): the JVM's default is a quarter of the RAM,
-    // which it fills lazily, and the RSS figure would measure that instead of the module.
-    try (ChildJvm storage = ChildJvm.start("storage", List.of("-Xmx" + STORAGE_HEAP_MB + "m"),
+    try (ChildJvm storage = ChildJvm.start("storage", storageJvmOptions(),
         List.of("run", "--cluster", "--config", cfg))) {
       storage.awaitLine("Skelly-Jelly Storage is running", 120);
       double cpu0 = storage.cpuSeconds();
@@ -81,6 +90,7 @@ final class ClusterBench {
       }
       result.put("storageRssMb", Math.round(storage.peakRssMb()))
           .put("storageHeapMb", STORAGE_HEAP_MB)
+          .put("storageJvmOptions", String.join(" ", storageJvmOptions()))
           .put("storageBlockedThreadWarnings", storage.linesContaining(BLOCKED_THREAD_WARNING));
       int exit = storage.terminate(60);
       if (exit != 0 && exit != 143) {

@@ -46,11 +46,25 @@ final class ModuleHost implements AutoCloseable {
     return new VertxOptions().setMetricsOptions(metrics);
   }
 
-  /** Starts Vert.x (clustered when cluster.enabled) and deploys the module; blocks until up. */
+  /** Vert.x's options for a clustered process: {@link #vertxOptions} with its event-loop count. */
+  static VertxOptions clusteredOptions(StorageConfig config) {
+    VertxOptions options = vertxOptions(config);
+    if (config.cluster().eventLoopThreads() > 0) {
+      options.setEventLoopPoolSize(config.cluster().eventLoopThreads());
+    }
+    return options;
+  }
+
+  /**
+   * Starts Vert.x (clustered when cluster.enabled) and deploys the module; blocks until up.
+   * Clustered, it has {@code cluster.event_loop_threads} event loops (one by default): a message
+   * from another process is read on the event loop of its connection, and the receiver takes it on
+   * its own; on one thread that is one wake-up per frame instead of two.
+   */
   static ModuleHost start(StorageConfig config) {
     PrometheusMeterRegistry registry = newRegistry();
     Vertx vertx = config.cluster().enabled()
-        ? ClusterNode.start(config.cluster(), vertxOptions(config),
+        ? ClusterNode.start(config.cluster(), clusteredOptions(config),
             b -> b.withMetrics(new MicrometerMetricsFactory(registry)))
         : Vertx.builder().with(vertxOptions(config))
             .withMetrics(new MicrometerMetricsFactory(registry)).build();

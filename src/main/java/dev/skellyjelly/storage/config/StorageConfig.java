@@ -73,10 +73,12 @@ public record StorageConfig(
    * The clustered event bus (Hazelcast). Off by default: the module runs embedded. Screenshots
    * from other processes arrive in chunks: those being joined again hold at most
    * {@code screenshotReassemblyBytes} together, and one not complete within
-   * {@code screenshotReassemblyTimeout} of its first chunk is dropped.
+   * {@code screenshotReassemblyTimeout} of its first chunk is dropped. A clustered process the
+   * launcher starts has {@code eventLoopThreads} event loops (0: Vert.x's default).
    */
   public record Cluster(boolean enabled, Path hazelcastConfig, String name, String host, int port,
-      String publicHost, long screenshotReassemblyBytes, Duration screenshotReassemblyTimeout) {
+      String publicHost, long screenshotReassemblyBytes, Duration screenshotReassemblyTimeout,
+      int eventLoopThreads) {
   }
 
   /**
@@ -204,7 +206,8 @@ public record StorageConfig(
         r.text("host", "127.0.0.1"),
         (int) r.integer("port", 0, 0, 65_535), r.text("public_host", "127.0.0.1"),
         Math.round(r.number("screenshot_reassembly_mb", 64, 0, 4096) * MB),
-        r.seconds("screenshot_reassembly_timeout_seconds", 30, 0, 3600));
+        r.seconds("screenshot_reassembly_timeout_seconds", 30, 0, 3600),
+        (int) r.integer("event_loop_threads", 1, 0, 256));
     r.rejectUnknownKeys();
     return cluster;
   }

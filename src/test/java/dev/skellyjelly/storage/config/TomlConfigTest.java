@@ -46,6 +46,7 @@ class TomlConfigTest {
           assertEquals("NORMAL", c.synchronous());
           assertTrue(c.databasePath().toString().endsWith(".skelly-jelly/events.db"));
           assertFalse(c.cluster().enabled());
+          assertEquals(1, c.cluster().eventLoopThreads());
           ctx.completeNow();
         })));
   }
