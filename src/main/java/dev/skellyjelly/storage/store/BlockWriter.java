@@ -24,6 +24,9 @@ final class BlockWriter {
   private final Set<String> tables = new HashSet<>();
   /** Set after a rollback, which takes the tables that transaction created with it. */
   private boolean tablesUnsure;
+  /** The last day written and its table's name: nearly every commit writes to today's table. */
+  private long lastDay = Long.MIN_VALUE;
+  private String lastTable;
 
   BlockWriter(Connection connection, BlockCrypto crypto) throws SQLException {
     this.connection = connection;
@@ -56,10 +59,18 @@ final class BlockWriter {
       aggregates.addEvent(e);
     }
     for (Map.Entry<Long, List<RawEvent>> day : byDay.entrySet()) {
-      String table = ensureTable(Schema.blockTableForDay(day.getKey()));
+      String table = ensureTable(tableFor(day.getKey()));
       BlockRows.insert(connection, table, sessionKey, day.getValue(), codec.encode(day.getValue()), false);
     }
     return byDay.size();
+  }
+
+  private String tableFor(long day) {
+    if (day != lastDay) {
+      lastTable = Schema.blockTableForDay(day);
+      lastDay = day;
+    }
+    return lastTable;
   }
 
   private String ensureTable(String table) throws SQLException {
