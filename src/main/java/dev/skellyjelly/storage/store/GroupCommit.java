@@ -54,11 +54,16 @@ final class GroupCommit {
 
   /** A staged message waits for the commit; the batch commits at once when it is full. */
   void staged(Message<?> message) {
+    staged(message, false);
+  }
+
+  /** The same; {@code due}: the sender held its events for a write interval, commit them now. */
+  void staged(Message<?> message, boolean due) {
     if (message.replyAddress() != null) {
       waiting.add(message);
     }
     metrics.queuedEvents(store.stagedEventCount());
-    if (store.stagedEventCount() >= config.writeBatchMaxEvents()) {
+    if (due || store.stagedEventCount() >= config.writeBatchMaxEvents()) {
       flush();
     } else if (flushTimer < 0) {
       flushTimer = vertx.setTimer(config.writeInterval().toMillis(), id -> {

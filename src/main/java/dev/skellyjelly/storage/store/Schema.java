@@ -27,7 +27,6 @@ public final class Schema {
   public static final long SHORT_BLOCK_SPAN_MICROS = 120_000_000L;
   public static final String BLOCK_TABLE_PREFIX = "event_blocks_";
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
-  private static final long MICROS_PER_DAY = 86_400_000_000L;
 
   /**
    * One row counting every change replication must follow. Writes are serialised by SQLite and a
@@ -59,7 +58,7 @@ public final class Schema {
 
   /** The UTC day (days since 1970-01-01) of {@code timestampMicros}. */
   public static long epochDay(long timestampMicros) {
-    return Math.floorDiv(timestampMicros, MICROS_PER_DAY);
+    return Math.floorDiv(timestampMicros, Maintenance.DAY_MICROS);
   }
 
   /** The block table of a UTC day given as days since 1970-01-01. */

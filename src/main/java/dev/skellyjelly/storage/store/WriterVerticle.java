@@ -106,10 +106,7 @@ public final class WriterVerticle extends VerticleBase {
           + e.getMessage());
       return;
     }
-    groupCommit.staged(message);
-    if (message.body().commitNow()) {
-      groupCommit.flush();
-    }
+    groupCommit.staged(message, message.body().commitNow());
   }
 
   /**
