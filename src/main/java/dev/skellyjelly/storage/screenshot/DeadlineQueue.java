@@ -30,6 +30,11 @@ final class DeadlineQueue {
     return due;
   }
 
+  /** The earliest deadline, or {@link Long#MAX_VALUE} when none is pending. */
+  long nextDueMicros() {
+    return queue.isEmpty() ? Long.MAX_VALUE : queue.peek().dueMicros;
+  }
+
   int size() {
     return queue.size();
   }

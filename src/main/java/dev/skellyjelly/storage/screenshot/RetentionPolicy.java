@@ -47,6 +47,11 @@ final class RetentionPolicy {
     }
   }
 
+  /** A screenshot whose deletion failed: due again one sweep interval after {@code nowMicros}. */
+  void retry(ScreenshotId id, long nowMicros) {
+    deadlines.add(id, nowMicros + sweepIntervalMillis() * 1_000);
+  }
+
   /** Every screenshot due at {@code nowMicros}, except those dev mode keeps; each is returned once. */
   List<ScreenshotId> due(long nowMicros) {
     List<ScreenshotId> due = new ArrayList<>();
@@ -61,5 +66,19 @@ final class RetentionPolicy {
   /** How often to look for due screenshots: a quarter of the retention, within 5 ms to 1 s. */
   long sweepIntervalMillis() {
     return Math.max(5, Math.min(1_000, retentionMicros / 1_000 / 4));
+  }
+
+  /**
+   * When to sweep next, from {@code nowMicros}: at the earliest deadline, but no later than
+   * {@link #sweepIntervalMillis()} (the clock may be moved; a late timer must not make a screenshot
+   * late); -1 while no deadline is pending, so an idle module has no sweep timer at all.
+   */
+  long nextSweepDelayMillis(long nowMicros) {
+    long next = deadlines.nextDueMicros();
+    if (next == Long.MAX_VALUE) {
+      return -1;
+    }
+    long untilDueMillis = Math.max(0, next - nowMicros + 999) / 1_000;
+    return Math.max(1, Math.min(sweepIntervalMillis(), untilDueMillis));
   }
 }

@@ -206,7 +206,7 @@ final class ScreenshotStore {
   /**
    * Removes both copies, then checks that neither is left. Completes with {@code true} once a
    * held screenshot is verifiably gone, {@code false} when nothing was held under the id; fails
-   * when a copy is still present.
+   * when a copy is still present, and keeps it held so that deleting it again retries.
    */
   Future<Boolean> delete(ScreenshotId id, String why) {
     Held h = held.remove(id);
@@ -232,7 +232,9 @@ final class ScreenshotStore {
           metrics.screenshotsDeleted(1);
           metrics.screenshotsHeld(memory.estimatedSize(), countOnDisk());
           return Future.succeededFuture(true);
-        });
+        })
+        // Still on disk: held again, so that deleting it again reaches the file.
+        .onFailure(err -> held.putIfAbsent(id, h));
   }
 
   /** Every id held now. */

@@ -46,6 +46,9 @@ public final class ScreenshotVerticle extends VerticleBase {
   private FetchMasking masking;
   private boolean diskLow;
   private long sweepTimer = -1;
+  /** When the armed sweep fires ({@link System#nanoTime()}), to tell whether a deadline needs it sooner. */
+  private long sweepDueNanos;
+  private boolean sweeping;
 
   public ScreenshotVerticle(StorageConfig config, StorageMetrics metrics, StorageClock clock) {
     this.config = config;
@@ -74,13 +77,14 @@ public final class ScreenshotVerticle extends VerticleBase {
           masking = m;
           return Future.all(
               bus.<RawEvent.Screenshot>localConsumer(Addresses.SCREENSHOTS_STORE, this::store).completion(),
-              bus.<WindowClosed>localConsumer(Addresses.WINDOW_CLOSED, w -> retention.windowClosed(w.body()))
-                  .completion(),
+              bus.<WindowClosed>localConsumer(Addresses.WINDOW_CLOSED, w -> {
+                retention.windowClosed(w.body());
+                scheduleSweep();
+              }).completion(),
               bus.<Object>consumer(Addresses.SCREENSHOTS_GET, this::fetch).completion(),
               bus.<Boolean>localConsumer(Addresses.DISK_GUARD, g -> diskLow = Boolean.TRUE.equals(g.body()))
                   .completion());
-        })
-        .onSuccess(v -> armSweep());
+        });
   }
 
   private void logLeftovers(int count) {
@@ -110,6 +114,7 @@ public final class ScreenshotVerticle extends VerticleBase {
           ScreenshotMetadata metadata = metadata(s, result, incoming);
           store.hold(incoming, metadata);
           retention.kept(s.screenshotId(), clock.wallMicros());
+          scheduleSweep();
           return joinWindow(s.screenshotId()).compose(v -> recordMetadata(metadata, replyOnCommit));
         })
         .onSuccess(v -> {
@@ -158,21 +163,51 @@ public final class ScreenshotVerticle extends VerticleBase {
         s.privacyMasked(), r.failureReason());
   }
 
-  /** Sweeps, then re-arms once the sweep has finished, so sweeps never stack up. */
-  private void armSweep() {
-    sweepTimer = vertx.setTimer(retention.sweepIntervalMillis(), id -> sweepExpired().onComplete(ar -> {
-      if (ar.failed()) {
-        LOG.error("screenshot deletion failed, retrying at the next sweep: {}", ar.cause().getMessage());
+  /**
+   * Arms the sweep for the earliest deadline (no later than the sweep interval), or not at all
+   * while none is pending: an idle module does not wake up for it. A deadline earlier than the
+   * armed timer re-arms it; a sweep in progress re-arms when it has finished, so sweeps never
+   * stack up.
+   */
+  private void scheduleSweep() {
+    if (sweeping) {
+      return;
+    }
+    long delayMs = retention.nextSweepDelayMillis(clock.wallMicros());
+    if (delayMs < 0) {
+      return;
+    }
+    long dueNanos = System.nanoTime() + delayMs * 1_000_000;
+    if (sweepTimer >= 0) {
+      if (sweepDueNanos - dueNanos <= 0) {
+        return;
       }
-      armSweep();
-    }));
+      vertx.cancelTimer(sweepTimer);
+    }
+    sweepDueNanos = dueNanos;
+    sweepTimer = vertx.setTimer(delayMs, id -> {
+      sweepTimer = -1;
+      sweeping = true;
+      sweepExpired().onComplete(ar -> {
+        sweeping = false;
+        scheduleSweep();
+      });
+    });
   }
 
-  /** Deletes every screenshot whose deadline has passed. */
+  /**
+   * Deletes every screenshot whose deadline has passed. One that could not be deleted is due again
+   * one sweep interval later (not at once: a lasting failure must not spin the event loop).
+   */
   private Future<Void> sweepExpired() {
     List<Future<Void>> deletions = new ArrayList<>();
     for (ScreenshotId id : retention.due(clock.wallMicros())) {
-      deletions.add(deleteAndAnnounce(id, "retention passed"));
+      deletions.add(deleteAndAnnounce(id, "retention passed").recover(err -> {
+        retention.retry(id, clock.wallMicros());
+        LOG.error("screenshot {} could not be deleted ({}); trying again in {} ms", id,
+            err.getMessage(), retention.sweepIntervalMillis());
+        return Future.succeededFuture();
+      }));
     }
     return Future.all(deletions).mapEmpty();
   }

@@ -49,6 +49,23 @@ class RetentionPolicyTest {
   }
 
   @Test
+  void theSweepIsArmedForTheEarliestDeadlineWithinTheIntervalAndNotAtAllWhenNoneIsPending() {
+    RetentionPolicy policy = new RetentionPolicy(Duration.ofSeconds(30), 0);
+    assertEquals(-1, policy.nextSweepDelayMillis(CLOSED), "nothing held: no timer");
+    ScreenshotId a = ScreenshotId.random();
+    policy.windowClosed(closed(CLOSED, a));
+    assertEquals(1_000, policy.nextSweepDelayMillis(CLOSED), "far off: no later than the interval");
+    assertEquals(250, policy.nextSweepDelayMillis(CLOSED + RETENTION - 250_000), "at the deadline");
+    assertEquals(1, policy.nextSweepDelayMillis(CLOSED + RETENTION - 10), "rounded up, never early");
+    assertEquals(1, policy.nextSweepDelayMillis(CLOSED + RETENTION + 5_000_000), "overdue: at once");
+    assertEquals(List.of(a), policy.due(CLOSED + RETENTION));
+    assertEquals(-1, policy.nextSweepDelayMillis(CLOSED + RETENTION), "all gone: no timer");
+    policy.retry(a, CLOSED + RETENTION);
+    assertEquals(List.of(), policy.due(CLOSED + RETENTION + 999_999), "a failed deletion waits an interval");
+    assertEquals(List.of(a), policy.due(CLOSED + RETENTION + 1_000_000));
+  }
+
+  @Test
   void theSweepRunsAQuarterOfTheRetentionApartWithinBounds() {
     assertEquals(1_000, new RetentionPolicy(Duration.ofSeconds(30), 0).sweepIntervalMillis());
     assertEquals(250, new RetentionPolicy(Duration.ofSeconds(1), 0).sweepIntervalMillis());

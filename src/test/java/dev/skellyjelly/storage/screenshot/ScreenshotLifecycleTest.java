@@ -211,6 +211,38 @@ class ScreenshotLifecycleTest {
   }
 
   @Test
+  void aDeletionThatFailsIsTriedAgainUntilTheFileIsGone(Vertx vertx, VertxTestContext ctx) {
+    StorageConfig config = TestSupport.config(storage());
+    ManualClock clock = new ManualClock(5_000_000L);
+    RawEvent.Screenshot large = shot(4 * 80 * 80, ImageFormat.RAW_BGRA, 80, 80);
+    Path file = config.screenshotDir().resolve(large.screenshotId() + ".img");
+    Path blocker = file.resolve("blocker");
+    List<String> deleted = new ArrayList<>();
+    vertx.eventBus().<String>localConsumer(Addresses.SCREENSHOT_DELETED, msg -> deleted.add(msg.body()));
+    vertx.eventBus().<EventBatch>consumer(Addresses.EVENT_BATCHES, msg -> ctx.verify(() -> {
+      // The window closed. The file is swapped for a directory that cannot be deleted while it
+      // holds something (root ignores permissions, not this), and the deadline passes.
+      Files.delete(file);
+      Files.createDirectory(file);
+      Files.writeString(blocker, "x");
+      clock.advanceMillis(1_001);
+      vertx.setTimer(600, t -> ctx.verify(() -> {
+        assertTrue(Files.exists(file), "the failed deletion left it");
+        assertEquals(List.of(), deleted, "not announced as deleted");
+        Files.delete(blocker);
+        clock.advanceMillis(300);
+        vertx.setTimer(600, t2 -> ctx.verify(() -> {
+          assertFalse(Files.exists(file), "deleted on a later sweep");
+          assertEquals(List.of(large.screenshotId().toString()), deleted, "announced once it is gone");
+          ctx.completeNow();
+        }));
+      }));
+    }));
+    deploy(vertx, config, clock).onComplete(ctx.succeeding(m ->
+        vertx.eventBus().request(Addresses.EVENTS_RAW, large)));
+  }
+
+  @Test
   void anUnknownIdIsNotFound(Vertx vertx, VertxTestContext ctx) {
     deploy(vertx, TestSupport.config(storage()), new ManualClock(1))
         .compose(m -> fetch(vertx, ScreenshotId.random()))
