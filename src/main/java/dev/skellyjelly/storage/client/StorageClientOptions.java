@@ -43,11 +43,15 @@ public final class StorageClientOptions {
   /**
    * Across the cluster a screenshot travels in data chunks of this many bytes (at most 1 MiB),
    * after a chunk with its metadata: storage decodes each in well under a millisecond of an
-   * event loop. Measured with 5 MB screenshots between two processes (README): 1 MiB cost the
-   * storage process the least CPU per screenshot and answered soonest of 256 KiB, 512 KiB and
-   * 1 MiB — the cost is per message, not per byte.
+   * event loop. 176 KiB, because Vert.x's record parser gathers a message in a buffer that doubles
+   * from 64 KiB reads, and a chunk of 192 KiB or more (with its headers and the next read) makes
+   * that buffer, and the message's copy, half a G1 region of the 256 MB heap `run` gets or larger:
+   * "humongous", allocated outside the young generation, each one a reason for a collection. With
+   * 1 MiB chunks a 5 MB screenshot cost the storage node 1.4-3.5 collections; with 176 KiB
+   * the median from send to answer was lower in 6 of 8 side-by-side pairs (README), at the same
+   * CPU per screenshot.
    */
-  public static final int DEFAULT_SCREENSHOT_CHUNK_BYTES = 1024 * 1024;
+  public static final int DEFAULT_SCREENSHOT_CHUNK_BYTES = 176 * 1024;
 
   private int maxFrameEvents = DEFAULT_MAX_FRAME_EVENTS;
   private int screenshotChunkBytes = DEFAULT_SCREENSHOT_CHUNK_BYTES;
