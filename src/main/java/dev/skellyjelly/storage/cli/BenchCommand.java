@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
         + " clusterScreenshotSingleMessageMedianMs / P99Ms, storageBlockedThreadWarnings (Vert.x's warnings in the"
         + " storage process's log), clusterStored / clusterExpected, and"
         + " localEventsPerSec (= eventsPerSec, the baseline). Targets: durable >= 300,000/s, fire-and-forget"
-        + " >= 400,000/s, < 1 % of a core at 1,000/s, a 5 MB screenshot stored and analysed with a median under 30 ms"
+        + " >= 400,000/s, < 1 %% of a core at 1,000/s, a 5 MB screenshot stored and analysed with a median under 30 ms"
         + " and no blocked-thread warning."})
 final class BenchCommand implements Callable<Integer> {
 

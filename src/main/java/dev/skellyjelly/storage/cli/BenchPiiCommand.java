@@ -45,7 +45,7 @@ import picocli.CommandLine.Option;
         + " numbers. 1) Masks each PNG with the masker on this thread: CPU ms per screenshot (median, the masking"
         + " thread; processCpuPerScreenMs counts every thread of the process over the same loop). 2) Sends each to a"
         + " module and fetches it twice through storage.screenshots.get: first fetch (masking) and cached fetch"
-        + " times, and each reply is scored: a PII string is masked when 98 % of its ink is filled; an ordinary word"
+        + " times, and each reply is scored: a PII string is masked when 98 %% of its ink is filled; an ordinary word"
         + " counts as over-masked when half of it is. 3) OCR reads every reply again and looks for the planted"
         + " strings. Last stdout line is JSON. Targets: recall >= 0.95, unmaskedReplies 0, foundAfterMasking 0,"
         + " plainMaskedShare <= 0.10, maskCpuMedianMs < 1000, cachedFetchMedianMs < 10. Needs Tesseract (see"
