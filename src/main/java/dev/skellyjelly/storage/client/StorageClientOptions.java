@@ -48,8 +48,9 @@ public final class StorageClientOptions {
    * that buffer, and the message's copy, half a G1 region of the 256 MB heap `run` gets or larger:
    * "humongous", allocated outside the young generation, each one a reason for a collection. With
    * 1 MiB chunks a 5 MB screenshot cost the storage node 1.4-3.5 collections; with 176 KiB
-   * the median from send to answer was lower in 6 of 8 side-by-side pairs (README), at the same
-   * CPU per screenshot.
+   * the median from send to answer was lower in 8 of 10 side-by-side pairs (README), at the same
+   * CPU per screenshot, as long as chunks are the only large messages the node receives (a
+   * producer sending 5 MB screenshots whole makes humongous arrays whatever this is).
    */
   public static final int DEFAULT_SCREENSHOT_CHUNK_BYTES = 176 * 1024;
 
