@@ -73,6 +73,11 @@ final class ScreenshotStore {
   private final StorageMetrics metrics;
   private final Consumer<ScreenshotId> onGone;
   private final Map<ScreenshotId, Held> held = new HashMap<>();
+  /**
+   * Screenshots past their deletion whose file could not be removed: kept apart from {@link #held}
+   * so that a fetch calls them expired while deleting them again still reaches the file.
+   */
+  private final Map<ScreenshotId, Held> undeleted = new HashMap<>();
   private final Cache<ScreenshotId, String> expired = Caffeine.newBuilder()
       .maximumSize(REMEMBERED_EXPIRED).build();
   private final Cache<ScreenshotId, byte[]> memory;
@@ -206,10 +211,11 @@ final class ScreenshotStore {
   /**
    * Removes both copies, then checks that neither is left. Completes with {@code true} once a
    * held screenshot is verifiably gone, {@code false} when nothing was held under the id; fails
-   * when a copy is still present, and keeps it held so that deleting it again retries.
+   * when a copy is still present, and keeps its file in view (never fetchable again) so that
+   * deleting it again retries.
    */
   Future<Boolean> delete(ScreenshotId id, String why) {
-    Held h = held.remove(id);
+    Held h = held.containsKey(id) ? held.remove(id) : undeleted.remove(id);
     memory.invalidate(id);
     expired.put(id, why);
     onGone.accept(id);
@@ -233,13 +239,14 @@ final class ScreenshotStore {
           metrics.screenshotsHeld(memory.estimatedSize(), countOnDisk());
           return Future.succeededFuture(true);
         })
-        // Still on disk: held again, so that deleting it again reaches the file.
-        .onFailure(err -> held.putIfAbsent(id, h));
+        .onFailure(err -> undeleted.put(id, h));
   }
 
-  /** Every id held now. */
+  /** Every id held now, and every one whose deletion failed: what a stop must delete. */
   List<ScreenshotId> heldIds() {
-    return new ArrayList<>(held.keySet());
+    List<ScreenshotId> ids = new ArrayList<>(held.keySet());
+    ids.addAll(undeleted.keySet());
+    return ids;
   }
 
   /** Drops whatever is left in memory (after the deletions on stop). */

@@ -229,13 +229,19 @@ class ScreenshotLifecycleTest {
       vertx.setTimer(600, t -> ctx.verify(() -> {
         assertTrue(Files.exists(file), "the failed deletion left it");
         assertEquals(List.of(), deleted, "not announced as deleted");
-        Files.delete(blocker);
-        clock.advanceMillis(300);
-        vertx.setTimer(600, t2 -> ctx.verify(() -> {
-          assertFalse(Files.exists(file), "deleted on a later sweep");
-          assertEquals(List.of(large.screenshotId().toString()), deleted, "announced once it is gone");
-          ctx.completeNow();
-        }));
+        fetch(vertx, large.screenshotId()).onComplete(ctx.failing(err -> ctx.verify(() -> {
+          assertEquals(ErrorCode.EXPIRED.failureCode(), ((ReplyException) err).failureCode(),
+              "past its retention it is never handed out, even while its file is still there");
+          assertTrue(err.getMessage().contains("(retention passed)"),
+              "expired for its retention, not for a failed read: " + err.getMessage());
+          Files.delete(blocker);
+          clock.advanceMillis(300);
+          vertx.setTimer(600, t2 -> ctx.verify(() -> {
+            assertFalse(Files.exists(file), "deleted on a later sweep");
+            assertEquals(List.of(large.screenshotId().toString()), deleted, "announced once it is gone");
+            ctx.completeNow();
+          }));
+        })));
       }));
     }));
     deploy(vertx, config, clock).onComplete(ctx.succeeding(m ->
